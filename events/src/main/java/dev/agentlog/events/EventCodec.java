@@ -23,6 +23,8 @@ public final class EventCodec {
     /** Shared mapper: exact decimals, so numbers in unknown fields survive a round trip unchanged. */
     public static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // "{...} garbage" is not one JSON value: refuse it rather than read the first part.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();
 

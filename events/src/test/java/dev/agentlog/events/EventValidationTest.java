@@ -117,6 +117,8 @@ class EventValidationTest {
         assertThatThrownBy(() -> codec.decode("{\"event_id\":".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageStartingWith("$: is not valid JSON");
+        assertThatThrownBy(() -> codec.decode("{} {}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageStartingWith("$: is not valid JSON");
         assertThatThrownBy(() -> codec.decode("[1]".getBytes(StandardCharsets.UTF_8)))
                 .hasMessage("$: must be a JSON object, was array");
     }

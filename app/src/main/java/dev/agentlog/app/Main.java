@@ -1,0 +1,52 @@
+package dev.agentlog.app;
+
+import dev.agentlog.app.cli.BrokerCommand;
+import dev.agentlog.app.cli.EnvironmentDefaults;
+import dev.agentlog.app.cli.ExitCodes;
+import dev.agentlog.app.cli.IngestCommand;
+import dev.agentlog.app.cli.ProcessorCommand;
+import dev.agentlog.app.cli.SettingsTableCommand;
+import dev.agentlog.app.cli.SinkCommand;
+import dev.agentlog.app.cli.UpCommand;
+import dev.agentlog.app.runtime.LocalServiceStartException;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The agentlog command line. Every option can also be set as AGENTLOG_<OPTION> in the environment. */
+@Command(name = "agentlog", mixinStandardHelpOptions = true, version = "agentlog 0.1.0",
+        description = "An event log for AI-agent state: events in over HTTP, a Kafka log of record, PostgreSQL projections effectively once.%n"
+                + "Every option can also be set in the environment: --pg-url is AGENTLOG_PG_URL.",
+        subcommands = {UpCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class,
+                SinkCommand.class, SettingsTableCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    public static CommandLine commandLine(Map<String, String> environment) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException) {
+                // A bad setting: nothing was started. The message names the option.
+                commandLine.getErr().println("agentlog " + commandLine.getCommandName() + ": " + Secrets.maskJdbcUrl(e.getMessage()));
+                return ExitCodes.USAGE;
+            }
+            if (e instanceof LocalServiceStartException || e instanceof IllegalStateException) {
+                commandLine.getErr().println("agentlog " + commandLine.getCommandName() + ": " + Secrets.maskJdbcUrl(e.getMessage()));
+                return ExitCodes.FAILURE;
+            }
+            throw e;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

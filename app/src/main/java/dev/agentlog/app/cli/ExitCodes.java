@@ -1,0 +1,14 @@
+package dev.agentlog.app.cli;
+
+/** Exit codes that mean something to scripts and supervisors. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** A runtime failure: a part could not start or stopped with an error. */
+    public static final int FAILURE = 1;
+    /** A bad option or setting: nothing was started. */
+    public static final int USAGE = 2;
+    /** verify: the projections differ from the log. */
+    public static final int DIFFERENT = 3;
+
+    private ExitCodes() {}
+}

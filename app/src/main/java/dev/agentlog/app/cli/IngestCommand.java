@@ -1,0 +1,47 @@
+package dev.agentlog.app.cli;
+
+import dev.agentlog.app.wiring.KafkaReadiness;
+import dev.agentlog.app.wiring.Metrics;
+import dev.agentlog.app.wiring.Pipeline;
+import dev.agentlog.app.wiring.TopicAdmin;
+import dev.agentlog.ingest.ApiKeys;
+import dev.agentlog.ingest.IngestSettings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The HTTP ingest API alone; run as many as the load needs behind a load balancer. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = "Run the HTTP ingest API alone (POST /v1/events), producing to <prefix>.events.in.")
+public final class IngestCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    KafkaOptions kafka;
+    @Mixin
+    HttpOptions http;
+
+    @Override
+    public Integer call() throws Exception {
+        kafka.validate();
+        String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
+        ApiKeys keys = ApiKeys.parse(Required.option(http.apiKeys, "--api-keys"));
+        IngestSettings settings = http.settings(keys);
+        TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions, kafka.replicationFactor,
+                TimeUnit.DAYS.toMillis(7), settings.maxEventBytes());
+        try (Running running = new Running()) {
+            PrometheusMeterRegistry registry = Metrics.prometheus();
+            KafkaReadiness readiness = running.add(new KafkaReadiness(bootstrap));
+            Pipeline pipeline = running.add(new Pipeline(bootstrap, kafka.topics(), registry));
+            pipeline.startIngest(settings, registry::scrape, readiness, server -> { });
+            spec.commandLine().getOut().println("ingest listening on http://" + settings.host() + ":" + pipeline.httpPort());
+            spec.commandLine().getOut().flush();
+            running.awaitStop();
+        }
+        return ExitCodes.OK;
+    }
+}

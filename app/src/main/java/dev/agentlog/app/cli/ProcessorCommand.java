@@ -1,0 +1,50 @@
+package dev.agentlog.app.cli;
+
+import dev.agentlog.app.wiring.Metrics;
+import dev.agentlog.app.wiring.MetricsHttpServer;
+import dev.agentlog.app.wiring.Pipeline;
+import dev.agentlog.app.wiring.TopicAdmin;
+import dev.agentlog.ingest.IngestSettings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** One processor instance; instances with the same --application-id share the partitions. */
+@Command(name = "processor", mixinStandardHelpOptions = true,
+        description = "Run the Kafka Streams processor alone: <prefix>.events.in -> <prefix>.events (+ .dlq).")
+public final class ProcessorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    KafkaOptions kafka;
+    @Mixin
+    ProcessorOptions processor;
+    @Mixin
+    DataDirOption data;
+    @Mixin
+    MetricsOption metrics;
+
+    @Override
+    public Integer call() throws Exception {
+        kafka.validate();
+        String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
+        var settings = processor.settings(data.dataDir.toAbsolutePath(), kafka.replicationFactor);
+        TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions, kafka.replicationFactor,
+                TimeUnit.DAYS.toMillis(7), IngestSettings.DEFAULT_MAX_EVENT_BYTES);
+        try (Running running = new Running()) {
+            PrometheusMeterRegistry registry = Metrics.prometheus();
+            if (metrics.port >= 0) {
+                running.add(new MetricsHttpServer(metrics.host, metrics.port, registry::scrape));
+            }
+            running.add(new Pipeline(bootstrap, kafka.topics(), registry)).startProcessor(settings);
+            spec.commandLine().getOut().println("processor " + settings.applicationId() + " running against " + bootstrap);
+            spec.commandLine().getOut().flush();
+            running.awaitStop();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.agentlog.app.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.agentlog.app.runtime.EmbeddedKafkaBroker;
+import dev.agentlog.app.runtime.LocalPostgres;
+import dev.agentlog.app.wiring.ApiKeyFile;
+import dev.agentlog.app.wiring.Database;
+import dev.agentlog.app.wiring.KafkaReadiness;
+import dev.agentlog.app.wiring.Metrics;
+import dev.agentlog.app.wiring.Pipeline;
+import dev.agentlog.app.wiring.TopicAdmin;
+import dev.agentlog.events.Topics;
+import dev.agentlog.ingest.ApiKeys;
+import dev.agentlog.ingest.IngestSettings;
+import dev.agentlog.processor.ProcessorSettings;
+import dev.agentlog.sink.SchemaMigrator;
+import dev.agentlog.sink.SinkSettings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Everything in one process: an in-process broker and a local PostgreSQL unless given, ingest, processor, sink. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Run the whole pipeline in one process. Starts an in-process Kafka broker when --bootstrap-servers is not set and a local PostgreSQL when --pg-url is not set.")
+public final class UpCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    KafkaOptions kafka;
+    @Mixin
+    PostgresOptions postgres;
+    @Mixin
+    HttpOptions http;
+    @Mixin
+    SinkOptions sink;
+    @Mixin
+    ProcessorOptions processor;
+    @Mixin
+    DataDirOption data;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", paramLabel = "PORT",
+            description = "Port of the in-process Kafka broker that `up` starts when --bootstrap-servers is not set.")
+    int kafkaPort;
+
+    @Option(names = "--kafka-controller-port", defaultValue = "9093", paramLabel = "PORT",
+            description = "KRaft controller port of the in-process broker.")
+    int kafkaControllerPort;
+
+    @Option(names = "--sink-workers", defaultValue = "1", paramLabel = "N",
+            description = "Sink workers (consumer threads) in this process.")
+    int sinkWorkers;
+
+    @Override
+    public Integer call() throws Exception {
+        kafka.validate();
+        postgres.validate();
+        if (sinkWorkers < 1) {
+            throw new IllegalArgumentException("--sink-workers must be >= 1, was " + sinkWorkers);
+        }
+        Topics topics = kafka.topics();
+        Path dataDir = data.dataDir.toAbsolutePath();
+        ProcessorSettings processorSettings = processor.settings(dataDir, kafka.replicationFactor);
+        SinkSettings sinkSettings = sink.settings(postgres.schema);
+        ApiKeyFile.Key generated = null;
+        ApiKeys keys;
+        if (http.apiKeys == null || http.apiKeys.isBlank()) {
+            generated = ApiKeyFile.loadOrGenerate(dataDir.resolve("api-key"));
+            keys = ApiKeys.of(java.util.Map.of(ApiKeyFile.NAME, generated.value()));
+        } else {
+            keys = ApiKeys.parse(http.apiKeys);
+        }
+        IngestSettings ingestSettings = http.settings(keys);
+        Files.createDirectories(dataDir);
+
+        try (Running running = new Running()) {
+            String bootstrap = kafka.bootstrapServers;
+            if (bootstrap == null) {
+                EmbeddedKafkaBroker broker = running.add(EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), kafkaPort,
+                        kafkaControllerPort, kafka.partitions));
+                bootstrap = broker.bootstrapServers();
+            }
+            PostgresTarget target = postgresTarget(running, dataDir);
+            HikariDataSource pool = running.add(Database.pool(target.url(), target.user(), target.password(),
+                    postgres.poolSize, "agentlog-up"));
+            SchemaMigrator.migrate(pool, postgres.schema);
+            TopicAdmin.ensureTopics(bootstrap, topics, kafka.partitions, kafka.replicationFactor,
+                    TimeUnit.DAYS.toMillis(7), ingestSettings.maxEventBytes());
+
+            PrometheusMeterRegistry registry = Metrics.prometheus();
+            KafkaReadiness readiness = running.add(new KafkaReadiness(bootstrap));
+            Pipeline pipeline = running.add(new Pipeline(bootstrap, topics, registry));
+            pipeline.startSink(sinkSettings, pool, sinkWorkers)
+                    .startProcessor(processorSettings)
+                    .startIngest(ingestSettings, registry::scrape, readiness, server -> { });
+
+            PrintWriter out = spec.commandLine().getOut();
+            out.println();
+            out.println("agentlog is up.");
+            out.println("  HTTP API     http://" + ingestSettings.host() + ":" + pipeline.httpPort() + "/v1/events");
+            if (generated != null && generated.generated()) {
+                out.println("  API key      " + generated.value() + "   (shown once; kept in " + dataDir.resolve("api-key") + ")");
+            } else if (generated != null) {
+                out.println("  API key      in " + dataDir.resolve("api-key"));
+            } else {
+                out.println("  API keys     " + keys.names());
+            }
+            out.println("  Kafka        " + bootstrap + "   (topics " + topics.in() + ", " + topics.events() + ", " + topics.dlq() + ")");
+            out.println("  PostgreSQL   " + target.masked() + "   (schema " + postgres.schema + ")");
+            out.println("  Data         " + dataDir);
+            out.println("Stop with Ctrl-C.");
+            out.flush();
+            running.awaitStop();
+        }
+        return ExitCodes.OK;
+    }
+
+    private PostgresTarget postgresTarget(Running running, Path dataDir) {
+        if (postgres.url != null) {
+            return new PostgresTarget(postgres.url, postgres.user, postgres.password);
+        }
+        LocalPostgres local = running.add(LocalPostgres.start(dataDir.resolve("postgres"), postgres.localPort, postgres.binDir));
+        return new PostgresTarget(local.jdbcUrl(), local.user(), local.password());
+    }
+}

@@ -1,0 +1,196 @@
+package dev.agentlog.app.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL server on this machine for agentlog, so that a JDK and Maven are all a user needs. It prefers
+ * the binaries bundled in the jar (zonky) and falls back to the machine's own PostgreSQL server binaries. The
+ * cluster lives in a data directory that is reused across restarts; it listens on 127.0.0.1 only and uses trust
+ * authentication for the {@code postgres} superuser, so there is no password.
+ */
+public final class LocalPostgres implements AutoCloseable {
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(LocalPostgres.class);
+
+    private final PostgresServer server;
+    private final Path dataDirectory;
+    private final int port;
+    private final String serverVersion;
+    private boolean closed;
+
+    private LocalPostgres(PostgresServer server, Path dataDirectory, int port, String serverVersion) {
+        this.server = server;
+        this.dataDirectory = dataDirectory;
+        this.port = port;
+        this.serverVersion = serverVersion;
+    }
+
+    /**
+     * Starts PostgreSQL on {@code dataDirectory}, creating the cluster on first use, and returns once it accepts
+     * connections.
+     *
+     * @param port     TCP port on 127.0.0.1; 0 picks a free port
+     * @param pgBinDir the machine's PostgreSQL bin directory to use instead of the bundled binaries; null to
+     *                 prefer the bundled ones and fall back to an installed PostgreSQL
+     * @throws LocalServiceStartException saying what failed and what to install or change
+     */
+    public static LocalPostgres start(Path dataDirectory, int port, Path pgBinDir) {
+        return start(dataDirectory, port, pgBinDir, true);
+    }
+
+    /** As {@link #start(Path, int, Path)}; {@code bundledAllowed = false} forces the machine's binaries (tests). */
+    static LocalPostgres start(Path dataDirectory, int port, Path pgBinDir, boolean bundledAllowed) {
+        Path dataDir = dataDirectory.toAbsolutePath().normalize();
+        int resolvedPort = LocalPorts.resolve(port);
+        if (!LocalPorts.isFree(resolvedPort)) {
+            throw new LocalServiceStartException("PostgreSQL port " + LocalPorts.LOOPBACK + ":" + resolvedPort
+                    + " is already in use: stop what listens there or choose another port");
+        }
+        PostgresClusterDirectory.runningPostmaster(dataDir).ifPresent(running -> {
+            throw new LocalServiceStartException("A PostgreSQL server is already running on the data directory " + dataDir
+                    + " (" + running + "), perhaps left by an agentlog that was killed: stop it (pg_ctl -D " + dataDir
+                    + " stop -m fast, or kill its pid) and start again");
+        });
+        long startedAt = System.nanoTime();
+        PostgresServer server = startServer(dataDir, resolvedPort, pgBinDir, bundledAllowed);
+        try {
+            String version = awaitReady(jdbcUrl(resolvedPort));
+            PostgresClusterDirectory.recordSource(dataDir, server.source());
+            LocalPostgres postgres = new LocalPostgres(server, dataDir, resolvedPort, version);
+            LOG.info("{} ready after {} ms", postgres.description(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
+            return postgres;
+        } catch (RuntimeException | IOException e) {
+            server.stop();
+            throw e instanceof LocalServiceStartException lse ? lse
+                    : new LocalServiceStartException("PostgreSQL in " + dataDir + " started but is not usable: " + e, e);
+        }
+    }
+
+    /** {@code jdbc:postgresql://127.0.0.1:PORT/postgres}. */
+    public String jdbcUrl() {
+        return jdbcUrl(port);
+    }
+
+    public String user() {
+        return PostgresServerSettings.SUPERUSER;
+    }
+
+    /** Empty: the server trusts loopback connections. */
+    public String password() {
+        return "";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** Server, address, binaries and data directory; safe to log (holds no secret). */
+    public String description() {
+        return "PostgreSQL " + serverVersion + " on " + LocalPorts.LOOPBACK + ":" + port + " (user " + user()
+                + ", " + server.origin() + ", data in " + dataDirectory + ")";
+    }
+
+    /** Stops the server (fast shutdown); the data directory is kept. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.stop();
+        LOG.info("PostgreSQL on port {} stopped", port);
+    }
+
+    private static PostgresServer startServer(Path dataDir, int port, Path pgBinDir, boolean bundledAllowed) {
+        Optional<PostgresClusterDirectory.Source> recorded = recordedSource(dataDir);
+        // A cluster last run by the machine's binaries belongs to that account and version: zonky cannot run it.
+        boolean tryBundled = bundledAllowed && pgBinDir == null
+                && recorded.filter(source -> source == PostgresClusterDirectory.Source.MACHINE).isEmpty();
+        Exception bundledFailure = null;
+        if (tryBundled) {
+            try {
+                return BundledPostgresServer.start(dataDir, port);
+            } catch (Exception e) {
+                bundledFailure = e;
+                LOG.warn("The bundled PostgreSQL binaries could not start ({}); trying the machine's own PostgreSQL",
+                        e.toString());
+            }
+        }
+        try {
+            return MachinePostgresServer.start(dataDir, port, pgBinDir);
+        } catch (LocalServiceStartException e) {
+            if (bundledFailure != null) {
+                e.addSuppressed(bundledFailure);
+                throw new LocalServiceStartException(e.getMessage() + " (the bundled PostgreSQL binaries failed too: "
+                        + bundledFailure + ")", e);
+            }
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            LocalServiceStartException failure = new LocalServiceStartException("PostgreSQL could not start in " + dataDir
+                    + ": " + e + (bundledFailure == null ? "" : " (the bundled binaries failed too: " + bundledFailure + ")")
+                    + "; if PostgreSQL is not installed: " + MachinePostgresBinaries.INSTALL_HINT, e);
+            if (bundledFailure != null) {
+                failure.addSuppressed(bundledFailure);
+            }
+            throw failure;
+        }
+    }
+
+    private static Optional<PostgresClusterDirectory.Source> recordedSource(Path dataDir) {
+        try {
+            return PostgresClusterDirectory.recordedSource(dataDir);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Connects until the server answers and returns its version. */
+    private static String awaitReady(String jdbcUrl) {
+        Properties props = new Properties();
+        props.setProperty("user", PostgresServerSettings.SUPERUSER);
+        // Each attempt fails fast so the loop, not one attempt, bounds the wait.
+        props.setProperty("connectTimeout", "5");
+        props.setProperty("loginTimeout", "5");
+        AtomicReference<String> version = new AtomicReference<>();
+        AtomicReference<SQLException> lastFailure = new AtomicReference<>();
+        boolean ready = Polling.awaitCondition(READY_TIMEOUT, () -> {
+            try (Connection connection = DriverManager.getConnection(jdbcUrl, props);
+                 Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SHOW server_version")) {
+                rs.next();
+                version.set(rs.getString(1));
+                return true;
+            } catch (SQLException e) {
+                lastFailure.set(e);
+                return false;
+            }
+        });
+        if (!ready) {
+            throw new LocalServiceStartException("PostgreSQL did not accept connections at " + jdbcUrl + " within "
+                    + READY_TIMEOUT.toSeconds() + " s: " + lastFailure.get());
+        }
+        return version.get();
+    }
+
+    private static String jdbcUrl(int port) {
+        return "jdbc:postgresql://" + LocalPorts.LOOPBACK + ":" + port + "/" + PostgresServerSettings.DATABASE;
+    }
+}

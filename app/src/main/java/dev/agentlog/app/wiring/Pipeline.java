@@ -1,0 +1,98 @@
+package dev.agentlog.app.wiring;
+
+import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.Topics;
+import dev.agentlog.ingest.EventPublisher;
+import dev.agentlog.ingest.IngestHttpServer;
+import dev.agentlog.ingest.IngestSettings;
+import dev.agentlog.processor.EventProcessor;
+import dev.agentlog.processor.ProcessorSettings;
+import dev.agentlog.sink.SinkSettings;
+import dev.agentlog.sink.SinkWorker;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running parts of agentlog in one process: any of ingest (HTTP), processor and sink, against
+ * one Kafka and one PostgreSQL. `up` starts all three; `ingest`, `processor` and `sink` one each;
+ * the end-to-end tests start it against the test broker and database. Closing stops the parts in
+ * reverse order of start: first stop taking events, then finish processing, then finish writing.
+ */
+public final class Pipeline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final String bootstrapServers;
+    private final Topics topics;
+    private final MeterRegistry registry;
+    private IngestHttpServer http;
+
+    public Pipeline(String bootstrapServers, Topics topics, MeterRegistry registry) {
+        this.bootstrapServers = bootstrapServers;
+        this.topics = topics;
+        this.registry = registry;
+    }
+
+    /** Starts the sink workers first so that nothing waits on them; each runs on its own thread. */
+    public Pipeline startSink(SinkSettings settings, DataSource dataSource, int workers) {
+        for (int i = 0; i < workers; i++) {
+            SinkWorker worker = new SinkWorker(bootstrapServers, topics, settings, dataSource, registry);
+            Thread thread = new Thread(worker, "agentlog-sink-" + i);
+            thread.setUncaughtExceptionHandler((t, e) -> log.error("[sink] worker {} stopped", t.getName(), e));
+            thread.start();
+            started.push(() -> {
+                worker.close();
+                thread.join(30_000);
+            });
+        }
+        return this;
+    }
+
+    public Pipeline startProcessor(ProcessorSettings settings) {
+        EventProcessor processor = new EventProcessor(bootstrapServers, topics, settings, registry);
+        started.push(processor);
+        processor.start();
+        return this;
+    }
+
+    /** Starts the HTTP API; {@code routes} lets the caller add more routes before it listens. */
+    public Pipeline startIngest(IngestSettings settings, Supplier<String> metricsScrape, KafkaReadiness readiness,
+            Consumer<IngestHttpServer> routes) {
+        EventPublisher publisher = new EventPublisher(bootstrapServers, topics, settings.publisherSettings(), Map.of());
+        started.push(publisher);
+        http = new IngestHttpServer(settings, publisher, EventCodec.standard(), registry, metricsScrape, readiness);
+        routes.accept(http);
+        started.push(http);
+        http.start();
+        return this;
+    }
+
+    /** The HTTP port actually bound (useful with port 0). */
+    public int httpPort() {
+        if (http == null) {
+            throw new IllegalStateException("ingest is not running in this process");
+        }
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("error while stopping {}", part, e);
+            }
+        }
+    }
+}

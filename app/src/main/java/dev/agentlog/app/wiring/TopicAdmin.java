@@ -1,0 +1,73 @@
+package dev.agentlog.app.wiring;
+
+import dev.agentlog.events.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the three topics of contract section 4 when they are missing. Existing topics are left as
+ * they are (an operator may have tuned them); their partition counts are logged.
+ */
+public final class TopicAdmin {
+    private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private TopicAdmin() {}
+
+    public static void ensureTopics(String bootstrapServers, Topics topics, int partitions, short replicationFactor,
+            long inRetentionMs, int maxEventBytes) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            // The log of record is kept forever: rebuild and point-in-time replay read it from the start.
+            // A record batch holding one largest event must fit: the broker's default is about 1 MiB.
+            String maxMessageBytes = Integer.toString(maxEventBytes + 64 * 1024);
+            Map<String, String> forever = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
+                    TopicConfig.RETENTION_BYTES_CONFIG, "-1", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes);
+            add(missing, existing, topics.events(), partitions, replicationFactor, forever);
+            add(missing, existing, topics.dlq(), partitions, replicationFactor, forever);
+            // What ingest accepted is needed only until the processor has passed it on.
+            add(missing, existing, topics.in(), partitions, replicationFactor,
+                    Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(inRetentionMs),
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes));
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+                    log.info("created topics {} with {} partitions, replication factor {}",
+                            missing.stream().map(NewTopic::name).toList(), partitions, replicationFactor);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the agentlog topics on " + bootstrapServers
+                    + ": " + e.getMessage() + " (is Kafka reachable? check --bootstrap-servers)", e);
+        }
+    }
+
+    private static void add(List<NewTopic> missing, Set<String> existing, String name, int partitions,
+            short replicationFactor, Map<String, String> config) {
+        if (!existing.contains(name)) {
+            missing.add(new NewTopic(name, partitions, replicationFactor).configs(config));
+        }
+    }
+}

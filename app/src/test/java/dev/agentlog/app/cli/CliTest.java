@@ -1,0 +1,69 @@
+package dev.agentlog.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentlog.app.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CliTest {
+    record Run(int exitCode, String out, String err) {}
+
+    static Run run(Map<String, String> env, String... args) {
+        CommandLine cli = Main.commandLine(env);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldListEverySubcommandInHelp() {
+        Run run = run(Map.of(), "--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("up", "broker", "ingest", "processor", "sink");
+    }
+
+    @Test
+    void shouldStopStartUpNamingABadSetting() {
+        Run run = run(Map.of(), "sink", "--bootstrap-servers", "127.0.0.1:1", "--pg-url", "jdbc:postgresql://x/y",
+                "--batch-max-events", "0");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--batch-max-events");
+    }
+
+    @Test
+    void shouldNameTheEnvironmentVariableOfAMissingRequiredOption() {
+        Run run = run(Map.of(), "sink", "--pg-url", "jdbc:postgresql://x/y");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--bootstrap-servers is required (or set AGENTLOG_BOOTSTRAP_SERVERS)");
+    }
+
+    @Test
+    void shouldNeverPrintThePasswordOfABadPgUrl() {
+        Run run = run(Map.of("AGENTLOG_PG_URL", "mysql://ada:s3cr3t@db/x?password=s3cr3t"), "sink",
+                "--bootstrap-servers", "127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--pg-url").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void shouldKeepTheReadmeSettingsTableEqualToTheOptions() throws Exception {
+        String table = SettingsTableCommand.table(Main.commandLine(Map.of()).getCommandSpec());
+        String readme = Files.readString(Path.of("..", "README.md"));
+
+        assertThat(readme).as("README.md's settings table; regenerate with: java -jar app/target/agentlog.jar settings")
+                .contains(table);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.agentlog.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.Violation;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a {@link RouteHandler} answers: a status, a JSON body ({@code application/json; charset=utf-8}) and
+ * any extra headers. Errors have one shape everywhere: {@code {"error": "<what is wrong and what to do>",
+ * "errors": [{"field": ..., "rule": ...}]}} (the list only when fields are to blame).
+ */
+public record ApiResponse(int status, JsonNode body, Map<String, String> headers) {
+    public ApiResponse {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("HTTP status must be 100..599, was " + status);
+        }
+        Objects.requireNonNull(body, "body");
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    public static ApiResponse json(int status, JsonNode body) {
+        return new ApiResponse(status, body, Map.of());
+    }
+
+    public static ApiResponse ok(JsonNode body) {
+        return json(200, body);
+    }
+
+    /** {@code {"error": message}}. */
+    public static ApiResponse error(int status, String message) {
+        ObjectNode body = EventCodec.JSON.createObjectNode();
+        body.put("error", message);
+        return json(status, body);
+    }
+
+    /** {@code {"error": message, "errors": [{"field","rule"}, ...]}}. */
+    public static ApiResponse error(int status, String message, List<Violation> violations) {
+        ObjectNode body = EventCodec.JSON.createObjectNode();
+        body.put("error", message);
+        var errors = body.putArray("errors");
+        for (Violation v : violations) {
+            errors.addObject().put("field", v.field()).put("rule", v.rule());
+        }
+        return json(status, body);
+    }
+
+    /** A copy with one more header. */
+    public ApiResponse withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ApiResponse(status, body, more);
+    }
+}

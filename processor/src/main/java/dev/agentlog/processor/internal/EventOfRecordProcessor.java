@@ -1,0 +1,377 @@
+package dev.agentlog.processor.internal;
+
+import dev.agentlog.events.Event;
+import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.processor.DeadLetterReason;
+import dev.agentlog.processor.ProcessorMetrics;
+import dev.agentlog.processor.ProcessorSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one input record into an event of record, a dead letter, or nothing (a duplicate), per stream in
+ * position order. One instance per task (partition of the input topic), driven by one stream thread: no
+ * locking. Every decision reads and writes only this task's stores, which Kafka Streams commits in the same
+ * transaction as the output records (exactly_once_v2), so a crash replays the input against the state as
+ * of the last commit and nothing is passed twice or lost.
+ *
+ * <p>Rules, in order, for a decoded event of stream S with position p (the stream's next position is
+ * {@code last + 1}):
+ * <ol>
+ *   <li>event_id passed within the de-duplication retention: duplicate, dropped (the event_id wins over any
+ *       stream_seq it carries).</li>
+ *   <li>no stream_seq: it takes {@code last + 1} now, stamped into the event of record; it does not wait for
+ *       a gap that sequenced events of the same stream left open (and so may fill it: the producer's late
+ *       event for that position is then a conflict). A stream should be written either with stream_seq or
+ *       without; mixing works but first come, first placed.</li>
+ *   <li>p &lt;= last: the position's owner decides: the same event_id is a duplicate (dropped), any other is
+ *       a {@code conflict} naming both ids; a position given up after a gap timeout, or whose owner is older
+ *       than the retention, is a conflict too (never silently dropped).</li>
+ *   <li>p == last + 1: passes.</li>
+ *   <li>p &gt; last + 1: held (a second arrival at a held position is a duplicate or a conflict) until the
+ *       missing positions arrive, then released in order with every held successor.</li>
+ * </ol>
+ * A wall-clock punctuation gives up a stream's gap once its oldest held event has waited
+ * {@code gapTimeoutMs}: all of that stream's held events go to the dead-letter topic with reason
+ * {@code gap} (naming the missing positions), the missing and held positions count as used, and the stream
+ * continues at the highest held position + 1. A missing event that arrives later, or a given-up one
+ * re-sent, is then a conflict: re-send such events without stream_seq to append them.
+ */
+public final class EventOfRecordProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private static final Logger log = LoggerFactory.getLogger(EventOfRecordProcessor.class);
+    /** Missing positions named in one gap rule; past this the rule says how many more. */
+    private static final int MAX_MISSING_RANGES_NAMED = 20;
+    /** Expired history is purged once a second, at most this many entries a time, so no purge stalls the task. */
+    static final Duration PURGE_INTERVAL = Duration.ofSeconds(1);
+    static final int PURGE_BATCH = 20_000;
+
+    private final EventCodec codec;
+    private final ProcessorSettings settings;
+    private final ProcessorMetrics metrics;
+    private final String eventsNode;
+    private final String dlqNode;
+
+    private ProcessorContext<byte[], byte[]> context;
+    private RetainedHistory history;
+    private KeyValueStore<String, Long> positions;
+    private KeyValueStore<Bytes, byte[]> held;
+    private AtomicLong waiting;
+
+    public EventOfRecordProcessor(EventCodec codec, ProcessorSettings settings, ProcessorMetrics metrics,
+            String eventsNode, String dlqNode) {
+        this.codec = codec;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.eventsNode = eventsNode;
+        this.dlqNode = dlqNode;
+    }
+
+    /** How often the gap timeout is checked: a quarter of it, between 10 ms and 1 s. */
+    public static Duration punctuationInterval(long gapTimeoutMs) {
+        return Duration.ofMillis(Math.max(10, Math.min(1_000, gapTimeoutMs / 4)));
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        history = new RetainedHistory(context.getStateStore(StoreNames.EVENT_IDS),
+                context.getStateStore(StoreNames.POSITION_OWNERS), context.getStateStore(StoreNames.EXPIRY_INDEX),
+                settings.dedupeRetentionMs());
+        positions = context.getStateStore(StoreNames.STREAM_POSITIONS);
+        held = context.getStateStore(StoreNames.HELD_EVENTS);
+        waiting = metrics.trackWaiting(this);
+        waiting.set(countHeld());
+        context.schedule(punctuationInterval(settings.gapTimeoutMs()), PunctuationType.WALL_CLOCK_TIME,
+                this::expireGaps);
+        context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
+                now -> history.purge(now, PURGE_BATCH));
+        if (waiting.get() > 0) {
+            log.info("[task {}] {} event(s) waiting behind gaps after restore", context.taskId(), waiting.get());
+        }
+    }
+
+    @Override
+    public void close() {
+        metrics.untrackWaiting(this);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Origin origin = Origin.of(context.recordMetadata());
+        if (record.value() == null) {
+            deadLetter(record.key(), null, record.headers(), record.timestamp(), origin, DeadLetterReason.INVALID,
+                    "$: is empty (a null value); an event is a JSON object");
+            return;
+        }
+        Event event;
+        try {
+            event = codec.decode(record.value());
+        } catch (InvalidEventException e) {
+            deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), origin,
+                    FailureClassifier.reasonOf(e), e.getMessage());
+            return;
+        }
+        byte[] expectedKey = event.streamId().getBytes(StandardCharsets.UTF_8);
+        if (!Arrays.equals(expectedKey, record.key())) {
+            deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), origin,
+                    DeadLetterReason.INVALID, "key: must be the event's stream_id '" + event.streamId()
+                            + "' in UTF-8 (the key picks the partition, and so the order of the stream), was "
+                            + describeKey(record.key()));
+            return;
+        }
+        accept(new Arrival(event, record.key(), record.value(), record.headers(), record.timestamp(), origin));
+    }
+
+    private void accept(Arrival arrival) {
+        Event event = arrival.event();
+        String stream = event.streamId();
+        long time = context.currentSystemTimeMs();
+        if (history.passed(event.eventId(), time)) {
+            duplicate(arrival, "its event_id is already in the log of record");
+            return;
+        }
+        long last = lastPosition(stream);
+        Long seq = event.streamSeq();
+        if (seq == null || seq == last + 1) {
+            pass(arrival, last + 1, time);
+            releaseSuccessors(stream, time);
+        } else if (seq <= last) {
+            positionAlreadyUsed(arrival, seq, last, time);
+        } else {
+            hold(arrival, seq, last);
+        }
+    }
+
+    private void positionAlreadyUsed(Arrival arrival, long seq, long last, long time) {
+        String stream = arrival.event().streamId();
+        String eventId = arrival.event().eventId();
+        PositionOwner owner = history.ownerOf(new StreamPositionKey(stream, seq), time);
+        String resend = " Re-send it without stream_seq to append it at the end of the stream.";
+        if (owner == null) {
+            conflict(arrival, "stream_seq: position " + seq + " of stream '" + stream + "' is behind the next position "
+                    + (last + 1) + " and its owner is no longer known (skipped when a gap timed out, or older than the "
+                    + "de-duplication retention of " + settings.dedupeRetentionMs() + " ms); event '" + eventId
+                    + "' cannot take it." + resend);
+        } else if (owner.givenUp()) {
+            conflict(arrival, "stream_seq: position " + seq + " of stream '" + stream + "' was given up when its gap "
+                    + "timed out (event '" + owner.eventId() + "' went to the dead-letter topic with reason gap); "
+                    + "event '" + eventId + "' cannot take it." + resend);
+        } else if (owner.eventId().equals(eventId)) {
+            duplicate(arrival, "position " + seq + " already holds this event_id");
+        } else {
+            conflict(arrival, "stream_seq: position " + seq + " of stream '" + stream + "' is taken by event '"
+                    + owner.eventId() + "'; event '" + eventId + "' conflicts with it." + resend);
+        }
+    }
+
+    private void hold(Arrival arrival, long seq, long last) {
+        String stream = arrival.event().streamId();
+        Bytes key = new StreamPositionKey(stream, seq).toBytes();
+        byte[] existing = held.get(key);
+        if (existing != null) {
+            String waitingId = HeldRecord.fromBytes(existing).eventId();
+            if (waitingId.equals(arrival.event().eventId())) {
+                duplicate(arrival, "it is already waiting at position " + seq);
+            } else {
+                conflict(arrival, "stream_seq: position " + seq + " of stream '" + stream + "' is taken by event '"
+                        + waitingId + "' (waiting for position " + (last + 1) + "); event '"
+                        + arrival.event().eventId() + "' conflicts with it.");
+            }
+            return;
+        }
+        held.put(key, new HeldRecord(arrival.event().eventId(), context.currentSystemTimeMs(), arrival.timestamp(),
+                arrival.origin(), arrival.key(), arrival.value(), arrival.headers()).toBytes());
+        waiting.incrementAndGet();
+        metrics.held();
+        log.debug("[{}] stream '{}': event '{}' at position {} waits for position {}", arrival.origin(), stream,
+                arrival.event().eventId(), seq, last + 1);
+    }
+
+    private void pass(Arrival arrival, long position, long time) {
+        Event event = arrival.event();
+        // Computed before any state changes, so a failure here leaves the state untouched.
+        byte[] ofRecord = codec.encode(event.withStreamSeq(position));
+        history.recordPassed(event.eventId(), new StreamPositionKey(event.streamId(), position), time);
+        positions.put(event.streamId(), position);
+        context.forward(new Record<>(arrival.key(), ofRecord, arrival.timestamp(), arrival.headers()), eventsNode);
+        metrics.passed();
+    }
+
+    /** After position {@code last} passed: every held event at last+1, last+2, ... passes too, in order. */
+    private void releaseSuccessors(String stream, long time) {
+        long next = lastPosition(stream) + 1;
+        while (true) {
+            Bytes key = new StreamPositionKey(stream, next).toBytes();
+            byte[] raw = held.get(key);
+            if (raw == null) {
+                return;
+            }
+            held.delete(key);
+            waiting.decrementAndGet();
+            HeldRecord record = HeldRecord.fromBytes(raw);
+            Event event;
+            try {
+                event = codec.decode(record.value());
+            } catch (InvalidEventException e) {
+                // Decoded once on arrival; only a changed codec between restarts can get here.
+                positions.put(stream, next);
+                deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), record.origin(),
+                        FailureClassifier.reasonOf(e), e.getMessage());
+                next++;
+                continue;
+            }
+            Arrival arrival = new Arrival(event, record.key(), record.value(), record.headers(), record.timestamp(),
+                    record.origin());
+            if (history.passed(event.eventId(), time)) {
+                // The same event_id passed meanwhile (re-sent without stream_seq): its held copy only uses up
+                // the position.
+                history.recordOwner(new StreamPositionKey(stream, next), PositionOwner.passed(event.eventId()), time);
+                positions.put(stream, next);
+                duplicate(arrival, "its event_id passed while it waited at position " + next);
+            } else {
+                pass(arrival, next, time);
+            }
+            next++;
+        }
+    }
+
+    /** Wall-clock punctuation: gives up the gaps whose oldest held event has waited the gap timeout. */
+    private void expireGaps(long now) {
+        // First pass reads only stream ids and hold times; values are read only for the streams given up.
+        Map<String, Long> oldestByStream = new LinkedHashMap<>();
+        long count = 0;
+        try (KeyValueIterator<Bytes, byte[]> all = held.all()) {
+            while (all.hasNext()) {
+                KeyValue<Bytes, byte[]> entry = all.next();
+                oldestByStream.merge(StreamPositionKey.fromBytes(entry.key).streamId(),
+                        HeldRecord.heldSinceOf(entry.value), Math::min);
+                count++;
+            }
+        }
+        waiting.set(count);
+        oldestByStream.forEach((stream, oldest) -> {
+            if (now - oldest >= settings.gapTimeoutMs()) {
+                giveUpGap(stream, heldOf(stream), now);
+            }
+        });
+    }
+
+    /** The held events of one stream in position order. */
+    private List<KeyValue<Long, HeldRecord>> heldOf(String stream) {
+        List<KeyValue<Long, HeldRecord>> events = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> range = held.range(new StreamPositionKey(stream, 0).toBytes(),
+                new StreamPositionKey(stream, Long.MAX_VALUE).toBytes())) {
+            while (range.hasNext()) {
+                KeyValue<Bytes, byte[]> entry = range.next();
+                events.add(KeyValue.pair(StreamPositionKey.fromBytes(entry.key).position(),
+                        HeldRecord.fromBytes(entry.value)));
+            }
+        }
+        return events;
+    }
+
+    private void giveUpGap(String stream, List<KeyValue<Long, HeldRecord>> waitingEvents, long now) {
+        long last = lastPosition(stream);
+        long highest = waitingEvents.get(waitingEvents.size() - 1).key;
+        String missing = missingPositions(last, waitingEvents);
+        long time = now;
+        for (KeyValue<Long, HeldRecord> entry : waitingEvents) {
+            HeldRecord record = entry.value;
+            Bytes key = new StreamPositionKey(stream, entry.key).toBytes();
+            held.delete(key);
+            history.recordOwner(new StreamPositionKey(stream, entry.key), PositionOwner.gaveUp(record.eventId()), time);
+            deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), record.origin(),
+                    DeadLetterReason.GAP, "stream_seq: position " + entry.key + " of stream '" + stream + "' waited "
+                            + (now - record.heldSinceMs()) + " ms for the missing position(s) " + missing
+                            + " (gap timeout " + settings.gapTimeoutMs() + " ms); the stream continues at position "
+                            + (highest + 1) + ". Re-send the missing events and this one without stream_seq to append "
+                            + "them.");
+        }
+        positions.put(stream, highest);
+        waiting.addAndGet(-waitingEvents.size());
+        metrics.gapExpired();
+        log.warn("stream '{}': gave up waiting for position(s) {} after {} ms; {} held event(s) sent to the "
+                        + "dead-letter topic with reason gap; the stream continues at position {}", stream, missing,
+                settings.gapTimeoutMs(), waitingEvents.size(), highest + 1);
+    }
+
+    /** The positions after {@code last} up to the highest held one that nobody holds, as ranges: "5, 7-9". */
+    static String missingPositions(long last, List<KeyValue<Long, HeldRecord>> waitingEvents) {
+        List<String> ranges = new ArrayList<>();
+        long expected = last + 1;
+        long more = 0;
+        for (KeyValue<Long, HeldRecord> entry : waitingEvents) {
+            if (entry.key > expected) {
+                if (ranges.size() < MAX_MISSING_RANGES_NAMED) {
+                    ranges.add(entry.key - 1 == expected ? Long.toString(expected) : expected + "-" + (entry.key - 1));
+                } else {
+                    more++;
+                }
+            }
+            expected = entry.key + 1;
+        }
+        return String.join(", ", ranges) + (more > 0 ? " and " + more + " more range(s)" : "");
+    }
+
+    private void duplicate(Arrival arrival, String why) {
+        metrics.duplicate();
+        log.debug("[{}] stream '{}': dropped duplicate event '{}': {}", arrival.origin(), arrival.event().streamId(),
+                arrival.event().eventId(), why);
+    }
+
+    private void conflict(Arrival arrival, String rule) {
+        metrics.conflict();
+        deadLetter(arrival.key(), arrival.value(), arrival.headers(), arrival.timestamp(), arrival.origin(),
+                DeadLetterReason.CONFLICT, rule);
+    }
+
+    private void deadLetter(byte[] key, byte[] value, Headers headers, long timestamp, Origin origin,
+            DeadLetterReason reason, String rule) {
+        Headers deadLetterHeaders = DeadLetterRecords.headers(headers, reason, rule, origin,
+                context.currentSystemTimeMs());
+        context.forward(new Record<>(key, value, timestamp, deadLetterHeaders), dlqNode);
+        metrics.deadLettered(reason);
+        log.warn("[{}] refused ({}): {}", origin, reason, rule);
+    }
+
+    private long lastPosition(String stream) {
+        Long last = positions.get(stream);
+        return last == null ? 0 : last;
+    }
+
+    private long countHeld() {
+        long count = 0;
+        try (KeyValueIterator<Bytes, byte[]> all = held.all()) {
+            while (all.hasNext()) {
+                all.next();
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static String describeKey(byte[] key) {
+        return key == null ? "null" : "'" + new String(key, StandardCharsets.UTF_8) + "'";
+    }
+
+    /** A decoded input record with everything needed to pass it, hold it or refuse it. */
+    private record Arrival(Event event, byte[] key, byte[] value, Headers headers, long timestamp, Origin origin) {}
+}

@@ -1,0 +1,277 @@
+package dev.agentlog.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentlog.events.Event;
+import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.sink.internal.BatchApplier;
+import dev.agentlog.sink.internal.DecodedRecord;
+import dev.agentlog.sink.internal.PoisonException;
+import dev.agentlog.sink.internal.Retrier;
+import dev.agentlog.sink.internal.SinkMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink without Kafka: what a worker does with its partitions and the batches it polls. Keeps the
+ * next offset it expects for each assigned partition (read from {@code sink_offsets} on assignment),
+ * decodes each record once, dead-letters records that do not decode, applies the rest in one
+ * transaction per batch, and on a failure:
+ * <ul>
+ *   <li>retriable (PostgreSQL unreachable, restarting, serialization failure): the same transaction again,
+ *       bounded, with backoff; never skipping an event;</li>
+ *   <li>poison (PostgreSQL refuses an event's data): the batch is split in halves until the one bad event
+ *       is alone; it is dead-lettered (reason {@code poison}) and the rest is applied;</li>
+ *   <li>fenced (the stored offset is not the expected one: another worker took the partition): rolled back,
+ *       the stored offsets are read again and returned in {@link BatchResult#seek()};</li>
+ *   <li>fatal: {@link SinkFatalException}, with what to do.</li>
+ * </ul>
+ * Threading: one thread (the consumer's; rebalance callbacks run inside poll on that thread).
+ */
+public final class SinkCore {
+    private static final Logger log = LoggerFactory.getLogger(SinkCore.class);
+
+    private final DataSource dataSource;
+    private final SinkSettings settings;
+    private final DeadLetterSink deadLetters;
+    private final EventCodec codec = EventCodec.standard();
+    private final BatchApplier applier;
+    private final SinkMetrics metrics;
+    private final Retrier retrier;
+    private final String context;
+    /** The next offset this worker expects in each partition it holds. */
+    private final Map<TopicPartition, Long> expected = new HashMap<>();
+
+    public SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry) {
+        this(dataSource, settings, deadLetters, registry, Thread::sleep, BatchApplier.DEFAULT_ROWS_PER_STATEMENT);
+    }
+
+    SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry,
+            Retrier.Sleeper sleeper, int rowsPerStatement) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+        this.deadLetters = deadLetters;
+        this.metrics = new SinkMetrics(registry);
+        this.context = "[sink " + settings.groupId() + "]";
+        this.applier = new BatchApplier(dataSource, settings.schema(), settings.groupId(), metrics, rowsPerStatement);
+        this.retrier = new Retrier(context, settings.schema(), settings.retryMaxAttempts(), settings.retryBackoffMs(),
+                settings.retryBackoffMaxMs(), sleeper, metrics);
+    }
+
+    /**
+     * Takes partitions over: reads (creating at 0 when missing) their stored next offsets, which become the
+     * offsets this worker expects and where the consumer must seek.
+     */
+    public Map<TopicPartition, Long> assign(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, Long> stored = postgres("reading stored offsets of " + partitions, () -> {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                return applier.offsets().ensureAndRead(c, partitions);
+            }
+        });
+        expected.putAll(stored);
+        return stored;
+    }
+
+    /** Lets partitions go (revoked or lost): their records are no longer applied by this worker. */
+    public void revoke(Collection<TopicPartition> partitions) {
+        partitions.forEach(expected::remove);
+    }
+
+    /** The next offset this worker expects per partition it holds. */
+    public Map<TopicPartition, Long> positions() {
+        return Map.copyOf(expected);
+    }
+
+    /**
+     * Applies one polled batch (records of the partitions this worker holds, each partition in offset order).
+     * Records of partitions it does not hold, or below the expected offset, are ignored (already applied).
+     */
+    public BatchResult process(List<SinkRecord> records) {
+        List<DecodedRecord> batch = new ArrayList<>(records.size());
+        List<DeadLetter> invalid = new ArrayList<>();
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (SinkRecord record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            Long from = next.containsKey(tp) ? next.get(tp) : expected.get(tp);
+            if (from == null || record.offset() < from) {
+                continue;
+            }
+            next.put(tp, record.offset() + 1);
+            DecodedRecord decoded = decode(record);
+            if (!decoded.hasEvent()) {
+                invalid.add(new DeadLetter(record, DeadLetter.INVALID, decoded.refusal()));
+            }
+            batch.add(decoded);
+        }
+        if (batch.isEmpty()) {
+            return new BatchResult(Map.of(), Map.of(), 0, 0, 0);
+        }
+        Progress progress = new Progress();
+        if (!invalid.isEmpty()) {
+            sendDeadLetters(invalid);
+            progress.deadLettered += invalid.size();
+        }
+        // slices no larger than a batch: a poll may hand over more when a rebalance merged fetches
+        for (int from = 0; from < batch.size() && !progress.fenced; from += settings.batchMaxEvents()) {
+            applySplittingPoison(batch.subList(from, Math.min(batch.size(), from + settings.batchMaxEvents())), progress);
+        }
+        Map<TopicPartition, Long> seek = Map.of();
+        if (progress.fenced) {
+            seek = reread(partitionsOf(batch), progress.fencedAt);
+        }
+        return new BatchResult(progress.committed, seek, progress.applied, progress.duplicates, progress.deadLettered);
+    }
+
+    private DecodedRecord decode(SinkRecord record) {
+        if (record.value() == null) {
+            return DecodedRecord.refused(record, "$: a record of the log of record has no value");
+        }
+        try {
+            JsonNode tree = EventCodec.parse(record.value());
+            Event event = codec.fromJson(tree);
+            return DecodedRecord.of(record, event, tree);
+        } catch (InvalidEventException e) {
+            return DecodedRecord.refused(record, e.getMessage());
+        }
+    }
+
+    /** Applies the slice; on poison, halves it until the bad event is alone, dead-letters it, applies the rest. */
+    private void applySplittingPoison(List<DecodedRecord> slice, Progress progress) {
+        if (progress.fenced) {
+            return;
+        }
+        BatchApplier.Outcome outcome;
+        try {
+            outcome = postgresOrPoison(slice);
+        } catch (PoisonException poison) {
+            List<Integer> withEvents = new ArrayList<>();
+            for (int i = 0; i < slice.size(); i++) {
+                if (slice.get(i).hasEvent()) {
+                    withEvents.add(i);
+                }
+            }
+            if (withEvents.size() <= 1) {
+                refusePoison(slice, withEvents, poison, progress);
+                return;
+            }
+            int middle = withEvents.get(withEvents.size() / 2);
+            applySplittingPoison(slice.subList(0, middle), progress);
+            applySplittingPoison(slice.subList(middle, slice.size()), progress);
+            return;
+        }
+        if (outcome instanceof BatchApplier.Applied applied) {
+            expected.putAll(applied.nextOffsets());
+            progress.committed.putAll(applied.nextOffsets());
+            progress.applied += applied.newEvents();
+            progress.duplicates += applied.duplicates();
+        } else if (outcome instanceof BatchApplier.Fenced fenced) {
+            metrics.fenced();
+            progress.fenced = true;
+            progress.fencedAt = fenced;
+        }
+    }
+
+    private void refusePoison(List<DecodedRecord> slice, List<Integer> withEvents, PoisonException poison,
+            Progress progress) {
+        if (withEvents.isEmpty()) {
+            // only offsets moved and PostgreSQL still refused: not an event's fault
+            throw new SinkFatalException(context + " PostgreSQL refused a transaction without events: "
+                    + SqlFailures.advice(poison.failure(), settings.schema()), poison.failure());
+        }
+        int index = withEvents.get(0);
+        DecodedRecord bad = slice.get(index);
+        SQLException failure = poison.failure();
+        String rule = "SQLSTATE " + SqlFailures.sqlState(failure) + ": " + failure.getMessage();
+        log.warn("{} {} event {} ({}) refused by PostgreSQL, sending it to the dead-letter topic: {}", context,
+                bad.record(), bad.event().eventId(), bad.event().type(), rule);
+        sendDeadLetters(List.of(new DeadLetter(bad.record(), DeadLetter.POISON, rule)));
+        progress.deadLettered++;
+        List<DecodedRecord> rest = new ArrayList<>(slice);
+        rest.set(index, DecodedRecord.refused(bad.record(), rule));
+        applySplittingPoison(rest, progress);
+    }
+
+    private BatchApplier.Outcome postgresOrPoison(List<DecodedRecord> slice) throws PoisonException {
+        Map<TopicPartition, Long> from = new HashMap<>(expected);
+        return retrier.postgres("applying " + slice.size() + " records from " + slice.get(0).record(),
+                () -> applier.apply(slice, from));
+    }
+
+    private void sendDeadLetters(List<DeadLetter> letters) {
+        retrier.kafka("sending " + letters.size() + " record(s) to the dead-letter topic", () -> {
+            deadLetters.send(letters);
+            return null;
+        });
+        letters.forEach(letter -> metrics.deadLettered(letter.reason(), 1));
+    }
+
+    private Map<TopicPartition, Long> reread(Set<TopicPartition> partitions, BatchApplier.Fenced fencedAt) {
+        Map<TopicPartition, Long> stored = postgres("reading stored offsets after a fence", () -> {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                return applier.offsets().read(c, partitions);
+            }
+        });
+        Map<TopicPartition, Long> seek = new LinkedHashMap<>();
+        for (TopicPartition tp : partitions) {
+            Long offset = stored.get(tp);
+            if (offset == null || !expected.containsKey(tp)) {
+                continue;
+            }
+            Long was = expected.put(tp, offset);
+            seek.put(tp, offset);
+            if (tp.equals(fencedAt.partition()) && offset == fencedAt.attemptedNext()) {
+                log.info("{} {}: a commit whose outcome was unknown (connection lost) had committed; continuing at {}",
+                        context, tp, offset);
+            } else if (!offset.equals(was)) {
+                log.warn("{} {}: stored offset is {} but this worker expected {}: another worker applied it; "
+                        + "batch rolled back, seeking to {}", context, tp, offset, was, offset);
+            }
+        }
+        return seek;
+    }
+
+    private static Set<TopicPartition> partitionsOf(List<DecodedRecord> batch) {
+        Set<TopicPartition> partitions = new LinkedHashSet<>();
+        for (DecodedRecord r : batch) {
+            partitions.add(new TopicPartition(r.record().topic(), r.record().partition()));
+        }
+        return partitions;
+    }
+
+    private <T> T postgres(String what, Retrier.Attempt<T> attempt) {
+        try {
+            return retrier.postgres(what, attempt);
+        } catch (PoisonException e) {
+            throw new SinkFatalException(context + " " + what + ": " + SqlFailures.advice(e.failure(), settings.schema()),
+                    e.failure());
+        }
+    }
+
+    /** Counts of one {@link #process} call. */
+    private static final class Progress {
+        final Map<TopicPartition, Long> committed = new LinkedHashMap<>();
+        int applied;
+        int duplicates;
+        int deadLettered;
+        boolean fenced;
+        BatchApplier.Fenced fencedAt;
+    }
+}

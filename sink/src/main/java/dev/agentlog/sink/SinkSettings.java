@@ -1,0 +1,92 @@
+package dev.agentlog.sink;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of a sink worker, immutable and checked once. Every problem is reported at once, named by
+ * its command-line option.
+ *
+ * @param groupId Kafka consumer group of the sink workers, also the key of their offsets in
+ *     {@code sink_offsets} (default {@value #DEFAULT_GROUP_ID}); workers with one group id split the partitions
+ * @param schema PostgreSQL schema of the tables (default {@value #DEFAULT_SCHEMA}); a lower-case identifier
+ * @param batchMaxEvents most events applied in one transaction, also the consumer's {@code max.poll.records}
+ *     (default {@value #DEFAULT_BATCH_MAX_EVENTS})
+ * @param batchMaxWaitMs longest the broker waits to fill a batch before answering a fetch (default
+ *     {@value #DEFAULT_BATCH_MAX_WAIT_MS}): latency added when the log is quiet
+ * @param retryMaxAttempts attempts of one transaction when PostgreSQL is unreachable, restarting or reports a
+ *     serialization failure, before the worker stops (default {@value #DEFAULT_RETRY_MAX_ATTEMPTS})
+ * @param retryBackoffMs wait before the second attempt, doubled for each further one, with jitter
+ *     (default {@value #DEFAULT_RETRY_BACKOFF_MS})
+ * @param retryBackoffMaxMs longest wait between two attempts (default {@value #DEFAULT_RETRY_BACKOFF_MAX_MS})
+ */
+public record SinkSettings(String groupId, String schema, int batchMaxEvents, int batchMaxWaitMs,
+        int retryMaxAttempts, long retryBackoffMs, long retryBackoffMaxMs) {
+
+    public static final String DEFAULT_GROUP_ID = "agentlog-sink";
+    public static final String DEFAULT_SCHEMA = "agentlog";
+    public static final int DEFAULT_BATCH_MAX_EVENTS = 2000;
+    public static final int DEFAULT_BATCH_MAX_WAIT_MS = 50;
+    public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 10;
+    public static final long DEFAULT_RETRY_BACKOFF_MS = 200;
+    public static final long DEFAULT_RETRY_BACKOFF_MAX_MS = 10_000;
+    /** Upper bound of --batch-max-events: a batch is held in memory and written in one transaction. */
+    public static final int MAX_BATCH_MAX_EVENTS = 100_000;
+
+    private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    public SinkSettings {
+        List<String> problems = new ArrayList<>();
+        if (groupId == null || groupId.isBlank()) {
+            problems.add("--group-id must not be empty, was '" + groupId + "'");
+        }
+        if (schema == null || !SCHEMA_NAME.matcher(schema).matches()) {
+            problems.add("--schema must be a lower-case PostgreSQL identifier ([a-z_][a-z0-9_]*, at most 63 chars),"
+                    + " was '" + schema + "'");
+        }
+        if (batchMaxEvents < 1 || batchMaxEvents > MAX_BATCH_MAX_EVENTS) {
+            problems.add("--batch-max-events must be between 1 and " + MAX_BATCH_MAX_EVENTS + ", was " + batchMaxEvents);
+        }
+        if (batchMaxWaitMs < 0) {
+            problems.add("--batch-max-wait-ms must be >= 0, was " + batchMaxWaitMs);
+        }
+        if (retryMaxAttempts < 1) {
+            problems.add("--retry-max-attempts must be >= 1, was " + retryMaxAttempts);
+        }
+        if (retryBackoffMs < 1) {
+            problems.add("--retry-backoff-ms must be >= 1, was " + retryBackoffMs);
+        }
+        if (retryBackoffMaxMs < retryBackoffMs) {
+            problems.add("--retry-backoff-max-ms must be >= --retry-backoff-ms (" + retryBackoffMs + "), was "
+                    + retryBackoffMaxMs);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    public static SinkSettings defaults() {
+        return new SinkSettings(DEFAULT_GROUP_ID, DEFAULT_SCHEMA, DEFAULT_BATCH_MAX_EVENTS, DEFAULT_BATCH_MAX_WAIT_MS,
+                DEFAULT_RETRY_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, DEFAULT_RETRY_BACKOFF_MAX_MS);
+    }
+
+    public SinkSettings withGroupId(String newGroupId) {
+        return new SinkSettings(newGroupId, schema, batchMaxEvents, batchMaxWaitMs, retryMaxAttempts, retryBackoffMs,
+                retryBackoffMaxMs);
+    }
+
+    public SinkSettings withSchema(String newSchema) {
+        return new SinkSettings(groupId, newSchema, batchMaxEvents, batchMaxWaitMs, retryMaxAttempts, retryBackoffMs,
+                retryBackoffMaxMs);
+    }
+
+    public SinkSettings withBatchMaxEvents(int newBatchMaxEvents) {
+        return new SinkSettings(groupId, schema, newBatchMaxEvents, batchMaxWaitMs, retryMaxAttempts, retryBackoffMs,
+                retryBackoffMaxMs);
+    }
+
+    public SinkSettings withRetry(int maxAttempts, long backoffMs, long backoffMaxMs) {
+        return new SinkSettings(groupId, schema, batchMaxEvents, batchMaxWaitMs, maxAttempts, backoffMs, backoffMaxMs);
+    }
+}

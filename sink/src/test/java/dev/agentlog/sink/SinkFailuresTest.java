@@ -1,0 +1,281 @@
+package dev.agentlog.sink;
+
+import static dev.agentlog.events.EventType.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentlog.sink.internal.BatchApplier;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Zombie workers, poison and invalid records, retries and fatal failures, against a real PostgreSQL. */
+class SinkFailuresTest {
+    private static final TopicPartition P0 = new TopicPartition(TestLog.TOPIC, 0);
+
+    private String schema;
+    private SimpleMeterRegistry registry;
+    private RecordedDeadLetters deadLetters;
+    private final List<Long> backoffs = new ArrayList<>();
+    private TestLog log;
+
+    @BeforeEach
+    void freshSchema() {
+        schema = TestPostgres.freshSchema("failures");
+        registry = new SimpleMeterRegistry();
+        deadLetters = new RecordedDeadLetters();
+        log = new TestLog();
+    }
+
+    private SinkCore core(DataSource dataSource, SinkSettings settings) {
+        SinkCore core = new SinkCore(dataSource, settings, deadLetters, registry, backoffs::add,
+                BatchApplier.DEFAULT_ROWS_PER_STATEMENT);
+        return core;
+    }
+
+    private SinkCore core() {
+        SinkCore core = core(TestPostgres.dataSource(), SinkSettings.defaults().withSchema(schema));
+        core.assign(List.of(P0));
+        return core;
+    }
+
+    private void messages(String agentId, int count) {
+        for (int i = 0; i < count; i++) {
+            log.add(agentId, MESSAGE_CREATED, "{\"message_id\":\"" + agentId + "-m" + log.records().size()
+                    + "\",\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}");
+        }
+    }
+
+    @Test
+    void shouldRejectStaleWorkersCommitAndRollBackItsRows() {
+        SinkCore stale = core();
+        SinkCore current = core();
+        messages("agent-1", 10);
+        List<SinkRecord> firstTen = log.drain();
+        messages("agent-1", 5);
+        List<SinkRecord> all = log.records();
+
+        assertThat(current.process(firstTen).committed()).containsEntry(P0, 10L);
+        BatchResult staleResult = stale.process(all);
+
+        assertThat(staleResult.applied()).isZero();
+        assertThat(staleResult.committed()).isEmpty();
+        assertThat(staleResult.seek()).containsExactly(Map.entry(P0, 10L));
+        assertThat(Query.count("SELECT count(*) FROM " + schema + ".events")).isEqualTo(10);
+        assertThat(Query.count("SELECT count(*) FROM " + schema + ".messages")).isEqualTo(10);
+        assertThat(Query.rows("SELECT next_offset FROM " + schema + ".sink_offsets")).containsExactly("10");
+        assertThat(registry.get("agentlog.sink.fenced").counter().count()).isEqualTo(1.0);
+
+        BatchResult resumed = stale.process(all.subList(10, 15));
+        assertThat(resumed.committed()).containsEntry(P0, 15L);
+        assertThat(Query.count("SELECT count(*) FROM " + schema + ".messages")).isEqualTo(15);
+    }
+
+    @Test
+    void shouldRollBackStaleWorkersTransactionWhenTheNewOwnerCommitsWhileItIsInFlight() throws Exception {
+        SinkCore stale = core();
+        messages("agent-1", 5);
+        List<SinkRecord> batch = log.drain();
+        DataSource db = TestPostgres.dataSource();
+        try (Connection newOwner = db.getConnection()) {
+            newOwner.setAutoCommit(false);
+            // the new owner's transaction holds the offset row ...
+            execute(newOwner, "SELECT next_offset FROM " + schema + ".sink_offsets FOR UPDATE");
+            CompletableFuture<BatchResult> inFlight = CompletableFuture.supplyAsync(() -> stale.process(batch));
+            awaitBlockedOnLock();
+            // ... and commits past the offset the stale worker expects
+            execute(newOwner, "UPDATE " + schema + ".sink_offsets SET next_offset = 3");
+            newOwner.commit();
+
+            BatchResult result = inFlight.get(30, TimeUnit.SECONDS);
+
+            assertThat(result.applied()).isZero();
+            assertThat(result.seek()).containsExactly(Map.entry(P0, 3L));
+        }
+        assertThat(Query.count("SELECT count(*) FROM " + schema + ".events")).isZero();
+        assertThat(Query.rows("SELECT next_offset FROM " + schema + ".sink_offsets")).containsExactly("3");
+    }
+
+    private static void execute(Connection c, String sql) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
+        }
+    }
+
+    private static void awaitBlockedOnLock() throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(deadline)) {
+            try (Connection c = TestPostgres.dataSource().getConnection();
+                    PreparedStatement ps = c.prepareStatement(
+                            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) > 0) {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("the stale worker never waited on the offset row's lock");
+    }
+
+    @Test
+    void shouldDeadLetterPoisonEventAndApplyTheRestOfTheBatch() {
+        SinkCore core = core();
+        messages("agent-1", 6);
+        log.add("agent-1", MESSAGE_CREATED,
+                "{\"message_id\":\"nul\",\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\\u0000b\"}]}");
+        SinkRecord poison = log.last();
+        messages("agent-1", 6);
+
+        BatchResult result = core.process(log.drain());
+
+        assertThat(result.applied()).isEqualTo(12);
+        assertThat(result.deadLettered()).isEqualTo(1);
+        assertThat(result.committed()).containsEntry(P0, 13L);
+        assertThat(deadLetters.letters).singleElement().satisfies(letter -> {
+            assertThat(letter.record()).isEqualTo(poison);
+            assertThat(letter.reason()).isEqualTo("poison");
+            assertThat(letter.rule()).startsWith("SQLSTATE 22P05").contains("\\u0000");
+        });
+        assertThat(Query.count("SELECT count(*) FROM " + schema + ".events")).isEqualTo(12);
+        assertThat(Query.count("SELECT count(*) FROM " + schema + ".messages WHERE message_id = 'nul'")).isZero();
+        assertThat(registry.get("agentlog.sink.dead.lettered").tag("reason", "poison").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldDeadLetterEveryPoisonEventOfABatchAndKeepStreamOrderForTheRest() {
+        SinkCore core = core();
+        log.add("block-1", BLOCK_CREATED, "{\"label\":\"human\",\"value\":\"v1\"}");
+        log.add("block-1", BLOCK_UPDATED, "{\"value\":\"bad \\u0000 value\"}");
+        log.add("block-1", BLOCK_UPDATED, "{\"value\":\"v2\"}");
+        log.add("agent-1", MESSAGE_CREATED, "{\"message_id\":\"m\\u0000\",\"role\":\"user\"}");
+        log.add("block-1", BLOCK_UPDATED, "{\"value\":\"v3\"}");
+
+        BatchResult result = core.process(log.drain());
+
+        assertThat(result.deadLettered()).isEqualTo(2);
+        assertThat(deadLetters.letters).extracting(letter -> letter.record().offset()).containsExactly(1L, 3L);
+        assertThat(Query.rows("SELECT version, value FROM " + schema + ".block_versions ORDER BY version"))
+                .containsExactly("1|v1", "2|v2", "3|v3");
+        assertThat(Query.rows("SELECT next_offset FROM " + schema + ".sink_offsets")).containsExactly("5");
+    }
+
+    @Test
+    void shouldDeadLetterAnotherEventAtATakenStreamPosition() {
+        SinkCore core = core();
+        log.add("agent-1", AGENT_CREATED, "{\"name\":\"first\"}");
+        log.addAtSeq("e-impostor", "agent-1", 1, AGENT_CREATED, "{\"name\":\"second\"}");
+        log.add("agent-1", AGENT_UPDATED, "{\"description\":\"after\"}");
+
+        core.process(log.drain());
+
+        assertThat(deadLetters.letters).singleElement().satisfies(letter ->
+                assertThat(letter.rule()).startsWith("SQLSTATE 23505").contains("events_stream_position"));
+        assertThat(Query.rows("SELECT name, description FROM " + schema + ".agents")).containsExactly("first|after");
+    }
+
+    @Test
+    void shouldDeadLetterUndecodableRecordsAndApplyTheRest() {
+        SinkCore core = core();
+        messages("agent-1", 2);
+        log.addRaw("agent-1", "{not json");
+        log.addRaw("agent-1", "{\"event_id\":\"x\",\"type\":\"agent.exploded\"}");
+        messages("agent-1", 2);
+
+        BatchResult result = core.process(log.drain());
+
+        assertThat(result.applied()).isEqualTo(4);
+        assertThat(deadLetters.letters).extracting(DeadLetter::reason).containsExactly("invalid", "invalid");
+        assertThat(deadLetters.letters.get(0).rule()).contains("is not valid JSON");
+        assertThat(deadLetters.letters.get(1).rule()).contains("unknown event type 'agent.exploded'");
+        assertThat(Query.rows("SELECT next_offset FROM " + schema + ".sink_offsets")).containsExactly("6");
+    }
+
+    @Test
+    void shouldRetryWhenPostgresIsUnreachableWithoutSkippingAnEvent() {
+        FailingDataSource flaky = new FailingDataSource();
+        SinkCore core = core(flaky, SinkSettings.defaults().withSchema(schema).withRetry(5, 100, 1000));
+        core.assign(List.of(P0));
+        messages("agent-1", 3);
+        flaky.failNext(2, "08001");
+
+        BatchResult result = core.process(log.drain());
+
+        assertThat(result.applied()).isEqualTo(3);
+        assertThat(backoffs).hasSize(2);
+        assertThat(backoffs.get(0)).isBetween(50L, 100L);
+        assertThat(backoffs.get(1)).isBetween(100L, 200L);
+        assertThat(registry.get("agentlog.sink.retries").counter().count()).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldStopAfterTheLastAttemptAndLeaveTheOffsetWhereItWas() {
+        FailingDataSource down = new FailingDataSource();
+        SinkCore core = core(down, SinkSettings.defaults().withSchema(schema).withRetry(3, 10, 100));
+        core.assign(List.of(P0));
+        messages("agent-1", 3);
+        down.failAlways("57P01");
+
+        assertThatThrownBy(() -> core.process(log.drain()))
+                .isInstanceOf(SinkFatalException.class)
+                .hasMessageContaining("still failing after 3 attempts")
+                .hasMessageContaining("57P01")
+                .hasMessageContaining("no event was skipped");
+        assertThat(backoffs).hasSize(2);
+        assertThat(Query.rows("SELECT next_offset FROM " + schema + ".sink_offsets")).containsExactly("0");
+    }
+
+    @Test
+    void shouldStopAtOnceWhenPostgresRefusesTheCredentials() {
+        FailingDataSource badPassword = new FailingDataSource().failAlways("28P01");
+        SinkCore core = core(badPassword, SinkSettings.defaults().withSchema(schema));
+
+        assertThatThrownBy(() -> core.assign(List.of(P0)))
+                .isInstanceOf(SinkFatalException.class)
+                .hasMessageContaining("refused the credentials");
+        assertThat(backoffs).isEmpty();
+    }
+
+    @Test
+    void shouldRetryTheDeadLetterSendUntilKafkaTakesIt() {
+        SinkCore core = core();
+        log.addRaw("agent-1", "not json");
+        deadLetters.failuresLeft = 2;
+
+        BatchResult result = core.process(log.drain());
+
+        assertThat(result.deadLettered()).isEqualTo(1);
+        assertThat(deadLetters.letters).hasSize(1);
+        assertThat(backoffs).hasSize(2);
+    }
+
+    @Test
+    void shouldApplyOnlyTheRecordsOfPartitionsItHolds() {
+        TestLog twoPartitions = new TestLog(2);
+        SinkCore core = core(TestPostgres.dataSource(), SinkSettings.defaults().withSchema(schema));
+        core.assign(List.of(P0));
+        for (int i = 0; i < 20; i++) {
+            twoPartitions.add("agent-" + i, AGENT_CREATED, "{\"name\":\"a\"}");
+        }
+        long inP0 = twoPartitions.records().stream().filter(r -> r.partition() == 0).count();
+
+        BatchResult result = core.process(twoPartitions.drain());
+
+        assertThat(result.applied()).isEqualTo(inP0);
+        assertThat(result.committed()).containsOnlyKeys(P0);
+        assertThat(Query.count("SELECT count(*) FROM " + schema + ".agents")).isEqualTo(inP0);
+    }
+}
