@@ -1,7 +1,6 @@
 package dev.agentlog.processor;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,8 +37,9 @@ public record ProcessorSettings(
     public static final String DEFAULT_APPLICATION_ID = "agentlog-processor";
     /** Under the data directory given to {@link #defaults(Path)}. */
     public static final String DEFAULT_STATE_SUBDIR = "processor";
-    public static final long DEFAULT_DEDUPE_RETENTION_MS = Duration.ofDays(7).toMillis();
-    public static final long DEFAULT_GAP_TIMEOUT_MS = Duration.ofSeconds(30).toMillis();
+    /** 7 days. A literal: picocli annotations in the app use these defaults as compile-time constants. */
+    public static final long DEFAULT_DEDUPE_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
+    public static final long DEFAULT_GAP_TIMEOUT_MS = 30_000;
     public static final int DEFAULT_REPLICATION_FACTOR = 1;
     public static final int DEFAULT_NUM_STANDBY_REPLICAS = 0;
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 100;

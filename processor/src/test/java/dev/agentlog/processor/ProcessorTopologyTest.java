@@ -172,6 +172,20 @@ class ProcessorTopologyTest {
     }
 
     @Test
+    void shouldLetAnEventWithoutStreamSeqTakeTheNextPositionEvenWhenAGapIsOpen() {
+        harness.send(AGENT, attached("e-1", AGENT, 1L));
+        harness.send(AGENT, attached("e-3", AGENT, 3L));
+        harness.send(AGENT, attached("unsequenced", AGENT));
+        harness.send(AGENT, attached("e-2", AGENT, 2L));
+
+        assertThat(harness.eventsOfRecord()).extracting(r -> eventId(r.value()) + "@" + streamSeq(r.value()))
+                .containsExactly("e-1@1", "unsequenced@2", "e-3@3");
+        TestRecord<byte[], byte[]> late = harness.deadLetters().get(0);
+        assertThat(header(late, DeadLetterHeaders.REASON)).isEqualTo("conflict");
+        assertThat(header(late, DeadLetterHeaders.RULE)).contains("'unsequenced'", "'e-2'");
+    }
+
+    @Test
     void shouldSendUnknownTypeToDeadLetterTopic() {
         String unknown = attached("e-1", AGENT).replace("block.attached", "block.teleported");
         harness.send(AGENT, unknown);

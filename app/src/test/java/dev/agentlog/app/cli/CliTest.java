@@ -63,7 +63,7 @@ class CliTest {
         String table = SettingsTableCommand.table(Main.commandLine(Map.of()).getCommandSpec());
         String readme = Files.readString(Path.of("..", "README.md"));
 
-        assertThat(readme).as("README.md's settings table; regenerate with: java -jar app/target/agentlog.jar settings")
-                .contains(table);
+        assertThat(readme).as("README.md's settings table; regenerate with: scripts/update-readme-settings")
+                .contains("<!-- settings:begin -->\n" + table + "<!-- settings:end -->");
     }
 }

@@ -177,6 +177,34 @@ class PipelineEndToEndTest {
                 .containsExactly("1 | agent.created", "2 | agent.updated");
     }
 
+    @Test
+    @Order(4)
+    void shouldReplayAFixedDeadLetterSoThatItLandsInPostgres() throws Exception {
+        CliRun list = CliRun.of("dlq", "list", "--bootstrap-servers", TestRuntime.get().bootstrapServers(),
+                "--topic-prefix", "e2e", "--reason", "invalid", "--stream", "agent-dlq-1");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        String[] lines = list.out().strip().split("\n");
+        assertThat(lines).hasSize(1);
+        com.fasterxml.jackson.databind.node.ObjectNode line =
+                (com.fasterxml.jackson.databind.node.ObjectNode) EventCodec.JSON.readTree(lines[0]);
+        assertThat(line.get("reason").asText()).isEqualTo("invalid");
+        com.fasterxml.jackson.databind.node.ObjectNode value =
+                (com.fasterxml.jackson.databind.node.ObjectNode) EventCodec.JSON.readTree(line.get("value").asText());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) value.get("payload")).put("message_id", "message-fixed-1");
+        line.put("value", value.toString());
+        Path fixed = Files.createTempFile("fixed", ".jsonl");
+        Files.writeString(fixed, line + "\n");
+
+        CliRun replay = CliRun.of("dlq", "replay", "--bootstrap-servers", TestRuntime.get().bootstrapServers(),
+                "--topic-prefix", "e2e", "--file", fixed.toString());
+
+        assertThat(replay.exitCode()).as(replay.err()).isZero();
+        assertThat(replay.out()).contains("replayed 1 record(s) to e2e.events.in");
+        probe.awaitDrained();
+        assertThat(Rows.of(pool, "select message_id, agent_id, role from e2e.messages where agent_id = 'agent-dlq-1'"))
+                .containsExactly("message-fixed-1 | agent-dlq-1 | user");
+    }
+
     static String event(String id, String stream, String type, String payload) {
         return "{\"event_id\":\"" + id + "\",\"type\":\"" + type + "\",\"schema_version\":1,\"stream_id\":\"" + stream
                 + "\",\"occurred_at\":\"2026-11-24T11:00:00Z\",\"payload\":" + payload + "}";

@@ -15,9 +15,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Applies a slice of the log in ONE transaction: moves the stored offsets (conditionally: see
- * {@link OffsetStore}), inserts the events into {@code events}, folds the new ones (first occurrence of
- * each event_id, log order) into a {@link BatchOverlay} over the rows they read, and writes each table
- * with multi-row statements. Either all of it commits or none of it. One attempt, no retry: see
+ * {@link OffsetStore}; this also takes the partitions' offset row locks, which every later statement
+ * relies on), inserts the events into {@code events}, folds the new ones (first occurrence of each
+ * event_id, log order) into a {@link BatchOverlay} over the rows they read, and writes each table with
+ * set-based statements (DELETE ... = ANY, binary COPY). Either all of it commits or none of it. One attempt, no retry: see
  * {@code SinkCore}. Thread-safe when each call uses its own connection (it does).
  */
 public final class BatchApplier {
@@ -72,6 +73,15 @@ public final class BatchApplier {
      * @param expected the next offset of each partition as this worker last read or wrote it
      */
     public Outcome apply(List<DecodedRecord> records, Map<TopicPartition, Long> expected) throws SQLException {
+        return apply(records, expected, false);
+    }
+
+    /**
+     * @param conservative use {@code ON CONFLICT} statements instead of SELECT/DELETE + COPY: slower, but a
+     *     statement can fail only because of its own data; for isolating a poison event
+     */
+    public Outcome apply(List<DecodedRecord> records, Map<TopicPartition, Long> expected, boolean conservative)
+            throws SQLException {
         long started = System.nanoTime();
         Map<TopicPartition, long[]> moves = moves(records, expected);
         try (Connection c = dataSource.getConnection()) {
@@ -89,7 +99,7 @@ public final class BatchApplier {
                         withEvents.add(r);
                     }
                 }
-                List<Event> fresh = newEvents(c, withEvents);
+                List<Event> fresh = newEvents(c, withEvents, conservative);
                 if (!fresh.isEmpty()) {
                     BatchOverlay overlay = new BatchOverlay();
                     for (Event e : fresh) {
@@ -99,7 +109,7 @@ public final class BatchApplier {
                     for (Event e : fresh) {
                         ProjectionFold.apply(e, overlay);
                     }
-                    projections.write(c, overlay);
+                    projections.write(c, overlay, conservative);
                 }
                 c.commit();
                 for (Event e : fresh) {
@@ -119,11 +129,13 @@ public final class BatchApplier {
     }
 
     /** The first occurrence of each event_id the insert reported as new, in log order. */
-    private List<Event> newEvents(Connection c, List<DecodedRecord> withEvents) throws SQLException {
+    private List<Event> newEvents(Connection c, List<DecodedRecord> withEvents, boolean conservative)
+            throws SQLException {
         if (withEvents.isEmpty()) {
             return List.of();
         }
-        Set<String> inserted = events.insertNew(c, withEvents);
+        Set<String> inserted = conservative ? events.insertNewConservatively(c, withEvents)
+                : events.insertNew(c, withEvents);
         List<Event> fresh = new ArrayList<>(inserted.size());
         for (DecodedRecord r : withEvents) {
             if (inserted.remove(r.event().eventId())) {

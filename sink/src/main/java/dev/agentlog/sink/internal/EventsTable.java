@@ -4,28 +4,45 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentlog.events.Event;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.ZoneOffset;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The audit table {@code events}: one row per event_id, whatever how often it is delivered. Its insert
- * decides which events of a batch are new ({@code ON CONFLICT (event_id) DO NOTHING RETURNING event_id});
- * only those are folded into the projections. Another event at a taken (stream_id, stream_seq) is not
- * silently dropped: it violates {@code events_stream_position} (23505) and is dead-lettered as poison.
+ * The audit table {@code events}: one row per event_id, however often it is delivered. Its insert
+ * decides which events of a batch are new; only those are folded into the projections. Two ways:
+ * <ul>
+ *   <li>{@link #insertNew} (the fast path): the first occurrence of each event_id in the batch, minus the
+ *       event_ids already in the table ({@code SELECT ... = ANY}), binary COPY'd. Sound because the
+ *       caller's transaction holds the partition's {@code sink_offsets} row lock first, and every event of a
+ *       stream (so every copy of an event_id) lives in that one partition: no other transaction inserts
+ *       these event_ids meanwhile. Costs PostgreSQL about 14.5 us/row here, against 20-25 for the
+ *       statement below.</li>
+ *   <li>{@link #insertNewConservatively}: {@code INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING
+ *       event_id}, correct whatever runs beside it; used to isolate a poison event.</li>
+ * </ul>
+ * Another event at a taken (stream_id, stream_seq) is never silently dropped: it violates
+ * {@code events_stream_position} (23505) and is dead-lettered as poison.
  */
 public final class EventsTable {
     private static final int PARAMETERS = 14;
+    private static final String COLUMNS = "event_id, stream_id, stream_seq, type, schema_version, agent_id,"
+            + " organization_id, occurred_at, source, actor, payload, kafka_topic, kafka_partition, kafka_offset";
     private final MultiRowStatement insert;
+    private final String table;
+    private final String selectExisting;
 
     public EventsTable(String schema, int maxRowsPerStatement) {
+        this.table = Sql.table(schema, "events");
+        this.selectExisting = "SELECT event_id FROM " + table + " WHERE event_id = ANY(?)";
         this.insert = new MultiRowStatement(
-                "INSERT INTO " + Sql.table(schema, "events") + " (event_id, stream_id, stream_seq, type, schema_version,"
-                        + " agent_id, organization_id, occurred_at, source, actor, payload, kafka_topic, kafka_partition,"
-                        + " kafka_offset) VALUES ",
+                "INSERT INTO " + table + " (" + COLUMNS + ") VALUES ",
                 "(?, ?, ?::bigint, ?, ?::integer, ?, ?, ?::timestamptz, ?, ?, ?::jsonb, ?, ?::integer, ?::bigint)",
                 " ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
                 PARAMETERS, maxRowsPerStatement);
@@ -33,6 +50,46 @@ public final class EventsTable {
 
     /** Inserts the events of these records; returns the event_ids that were not there before. */
     public Set<String> insertNew(Connection c, List<DecodedRecord> records) throws SQLException {
+        Map<String, DecodedRecord> firstOccurrences = new LinkedHashMap<>(records.size() * 2);
+        for (DecodedRecord r : records) {
+            firstOccurrences.putIfAbsent(r.event().eventId(), r);
+        }
+        try (PreparedStatement ps = c.prepareStatement(selectExisting)) {
+            ps.setArray(1, c.createArrayOf("text", firstOccurrences.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    firstOccurrences.remove(rs.getString(1));
+                }
+            }
+        }
+        if (firstOccurrences.isEmpty()) {
+            return new HashSet<>();
+        }
+        BinaryCopy copy = new BinaryCopy(firstOccurrences.size() * 640);
+        for (DecodedRecord r : firstOccurrences.values()) {
+            Event e = r.event();
+            copy.startRow(PARAMETERS)
+                    .text(e.eventId())
+                    .text(e.streamId())
+                    .int8(e.streamSeq())
+                    .text(e.type().wireName())
+                    .int4(e.schemaVersion())
+                    .text(e.agentId())
+                    .text(e.organizationId())
+                    .timestamptz(e.occurredAt().toInstant())
+                    .text(e.source())
+                    .text(e.actor())
+                    .jsonb(payload(r))
+                    .text(r.record().topic())
+                    .int4(r.record().partition())
+                    .int8(r.record().offset());
+        }
+        copy.copyInto(c, table, COLUMNS);
+        return new HashSet<>(firstOccurrences.keySet());
+    }
+
+    /** Like {@link #insertNew}, with {@code ON CONFLICT (event_id) DO NOTHING}: safe beside any other writer. */
+    public Set<String> insertNewConservatively(Connection c, List<DecodedRecord> records) throws SQLException {
         Set<String> inserted = new HashSet<>(records.size() * 2);
         insert.query(c, records, EventsTable::bind, rs -> inserted.add(rs.getString(1)));
         return inserted;

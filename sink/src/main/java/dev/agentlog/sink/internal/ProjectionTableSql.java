@@ -57,6 +57,34 @@ public final class ProjectionTableSql<K, R> {
         return table;
     }
 
+    /**
+     * Makes these the table's rows for their keys: DELETE of the keys (with {@code alsoDelete}, keys whose rows
+     * go away), then one binary COPY. The caller guarantees that no other transaction inserts these keys
+     * meanwhile (the partition's offset row lock, see {@link EventsTable}); otherwise use {@link #upsert}.
+     */
+    public void replace(Connection c, Collection<R> rows, Collection<K> alsoDelete) throws SQLException {
+        List<K> keys = new ArrayList<>(rows.size() + alsoDelete.size());
+        keys.addAll(alsoDelete);
+        for (R row : rows) {
+            keys.add(table.keyOf(row));
+        }
+        deleteKeys(c, keys);
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Column> columns = table.columns();
+        BinaryCopy copy = new BinaryCopy(rows.size() * 64 * columns.size());
+        for (R row : rows) {
+            Object[] values = table.values(row);
+            copy.startRow(values.length);
+            for (int i = 0; i < values.length; i++) {
+                copy.value(columns.get(i).type(), values[i]);
+            }
+        }
+        copy.copyInto(c, qualified, Sql.columnList(columns));
+    }
+
+    /** INSERT ... ON CONFLICT DO UPDATE of these rows, in multi-row statements: safe beside any other writer. */
     public void upsert(Connection c, Collection<R> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;

@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * Loads what a batch's fold reads and writes what it changed, table by table, inside the caller's
- * transaction: per table the cascade DELETEs, the key DELETEs, then one multi-row upsert (see
- * {@link OverlayRows} for why that order equals applying the events one by one). Tables have no foreign
+ * transaction: per table the cascade DELETEs, the key DELETEs, then the rows (see {@link OverlayRows} for
+ * why that order equals applying the events one by one). Tables have no foreign
  * keys to each other, so their order does not matter.
  */
 public final class ProjectionWriter {
@@ -40,20 +40,31 @@ public final class ProjectionWriter {
         overlay.loaded(table, sql(table).load(c, overlay.keysToLoad(table)));
     }
 
-    public void write(Connection c, BatchOverlay overlay) throws SQLException {
+    /**
+     * Writes the batch's changes.
+     *
+     * @param conservative false: rows are replaced by DELETE of their keys and a binary COPY (fast; needs the
+     *     partition's offset row lock held, see {@link EventsTable}); true: {@code INSERT ... ON CONFLICT DO
+     *     UPDATE} (safe beside any writer; used to isolate a poison event)
+     */
+    public void write(Connection c, BatchOverlay overlay, boolean conservative) throws SQLException {
         for (OverlayRows<?, ?> rows : overlay.allRows()) {
             if (!rows.isEmpty()) {
-                write(c, rows);
+                write(c, rows, conservative);
             }
         }
     }
 
-    private <K, R> void write(Connection c, OverlayRows<K, R> rows) throws SQLException {
+    private <K, R> void write(Connection c, OverlayRows<K, R> rows, boolean conservative) throws SQLException {
         ProjectionTableSql<K, R> table = sql(rows.table());
         for (Map.Entry<Ref, Set<String>> cascade : rows.cascades().entrySet()) {
             table.deleteWhere(c, cascade.getKey(), cascade.getValue());
         }
-        table.deleteKeys(c, rows.deleted());
-        table.upsert(c, rows.upserts().values());
+        if (conservative) {
+            table.deleteKeys(c, rows.deleted());
+            table.upsert(c, rows.upserts().values());
+        } else {
+            table.replace(c, rows.upserts().values(), rows.deleted());
+        }
     }
 }

@@ -1,0 +1,87 @@
+package dev.agentlog.app.cli;
+
+import dev.agentlog.processor.DeadLetterFilter;
+import dev.agentlog.processor.DeadLetters;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** What the dead-letter topic holds, and sending fixed records back in. */
+@Command(name = "dlq", mixinStandardHelpOptions = true, description = "Inspect and replay the dead-letter topic.",
+        subcommands = {DlqCommand.ListDeadLetters.class, DlqCommand.ReplayDeadLetters.class})
+public final class DlqCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Print the dead-letter records as JSON lines (original key and value, reason, rule, source position).")
+    static final class ListDeadLetters implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        KafkaOptions kafka;
+
+        @Option(names = "--reason", paramLabel = "REASON",
+                description = "Only dead letters of this reason: invalid, unknown_type, unsupported_version, conflict, gap, poison.")
+        String reason;
+
+        @Option(names = "--stream", paramLabel = "STREAM_ID", description = "Only dead letters of this stream.")
+        String stream;
+
+        @Override
+        public Integer call() {
+            String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
+            DeadLetterFilter filter = DeadLetterFilter.all();
+            if (reason != null) {
+                filter = filter.withReason(reason);
+            }
+            if (stream != null) {
+                filter = filter.withStream(stream);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            DeadLetters.list(bootstrap, kafka.topics(), filter, line -> out.println(line.toString()));
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Send fixed dead letters (JSON lines as `dlq list` prints them, with the value edited) back to <prefix>.events.in.")
+    static final class ReplayDeadLetters implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        KafkaOptions kafka;
+
+        @Option(names = "--file", paramLabel = "FILE", description = "JSON-lines file to replay; - for standard input.", required = true)
+        String file;
+
+        @Override
+        public Integer call() throws Exception {
+            String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
+            int sent;
+            try (BufferedReader in = "-".equals(file)
+                    ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+                sent = DeadLetters.replay(bootstrap, kafka.topics(), in);
+            }
+            spec.commandLine().getOut().println("replayed " + sent + " record(s) to " + kafka.topics().in());
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        }
+    }
+}
