@@ -52,15 +52,31 @@ public final class SinkCore {
     private final SinkMetrics metrics;
     private final Retrier retrier;
     private final String context;
+    private final boolean alwaysConservative;
     /** The next offset this worker expects in each partition it holds. */
     private final Map<TopicPartition, Long> expected = new HashMap<>();
 
     public SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry) {
-        this(dataSource, settings, deadLetters, registry, Thread::sleep, BatchApplier.DEFAULT_ROWS_PER_STATEMENT);
+        this(dataSource, settings, deadLetters, registry, Tuning.DEFAULT);
+    }
+
+    /**
+     * Knobs for tests and measurements.
+     *
+     * @param sleeper how backoffs wait
+     * @param rowsPerStatement rows per multi-row statement of the conservative path
+     * @param alwaysConservative use the conservative statements (ON CONFLICT) for every batch, not only to
+     *     isolate poison
+     */
+    record Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative) {
+        static final Tuning DEFAULT = new Tuning(Thread::sleep, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false);
     }
 
     SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry,
-            Retrier.Sleeper sleeper, int rowsPerStatement) {
+            Tuning tuning) {
+        Retrier.Sleeper sleeper = tuning.sleeper();
+        int rowsPerStatement = tuning.rowsPerStatement();
+        this.alwaysConservative = tuning.alwaysConservative();
         this.dataSource = dataSource;
         this.settings = settings;
         this.deadLetters = deadLetters;
@@ -130,7 +146,8 @@ public final class SinkCore {
         }
         // slices no larger than a batch: a poll may hand over more when a rebalance merged fetches
         for (int from = 0; from < batch.size() && !progress.fenced; from += settings.batchMaxEvents()) {
-            applySplittingPoison(batch.subList(from, Math.min(batch.size(), from + settings.batchMaxEvents())), progress);
+            applySplittingPoison(batch.subList(from, Math.min(batch.size(), from + settings.batchMaxEvents())),
+                    alwaysConservative, progress);
         }
         Map<TopicPartition, Long> seek = Map.of();
         if (progress.fenced) {
@@ -152,14 +169,17 @@ public final class SinkCore {
         }
     }
 
-    /** Applies the slice; on poison, halves it until the bad event is alone, dead-letters it, applies the rest. */
-    private void applySplittingPoison(List<DecodedRecord> slice, Progress progress) {
+    /**
+     * Applies the slice. On poison: halves it (each half with the conservative statements, which fail only
+     * because of their own data) until the bad event is alone, dead-letters it and applies the rest.
+     */
+    private void applySplittingPoison(List<DecodedRecord> slice, boolean conservative, Progress progress) {
         if (progress.fenced) {
             return;
         }
         BatchApplier.Outcome outcome;
         try {
-            outcome = postgresOrPoison(slice);
+            outcome = postgresOrPoison(slice, conservative);
         } catch (PoisonException poison) {
             List<Integer> withEvents = new ArrayList<>();
             for (int i = 0; i < slice.size(); i++) {
@@ -167,13 +187,15 @@ public final class SinkCore {
                     withEvents.add(i);
                 }
             }
-            if (withEvents.size() <= 1) {
+            if (withEvents.size() <= 1 && !conservative) {
+                applySplittingPoison(slice, true, progress);
+            } else if (withEvents.size() <= 1) {
                 refusePoison(slice, withEvents, poison, progress);
-                return;
+            } else {
+                int middle = withEvents.get(withEvents.size() / 2);
+                applySplittingPoison(slice.subList(0, middle), true, progress);
+                applySplittingPoison(slice.subList(middle, slice.size()), true, progress);
             }
-            int middle = withEvents.get(withEvents.size() / 2);
-            applySplittingPoison(slice.subList(0, middle), progress);
-            applySplittingPoison(slice.subList(middle, slice.size()), progress);
             return;
         }
         if (outcome instanceof BatchApplier.Applied applied) {
@@ -205,13 +227,14 @@ public final class SinkCore {
         progress.deadLettered++;
         List<DecodedRecord> rest = new ArrayList<>(slice);
         rest.set(index, DecodedRecord.refused(bad.record(), rule));
-        applySplittingPoison(rest, progress);
+        applySplittingPoison(rest, true, progress);
     }
 
-    private BatchApplier.Outcome postgresOrPoison(List<DecodedRecord> slice) throws PoisonException {
+    private BatchApplier.Outcome postgresOrPoison(List<DecodedRecord> slice, boolean conservative)
+            throws PoisonException {
         Map<TopicPartition, Long> from = new HashMap<>(expected);
         return retrier.postgres("applying " + slice.size() + " records from " + slice.get(0).record(),
-                () -> applier.apply(slice, from));
+                () -> applier.apply(slice, from, conservative));
     }
 
     private void sendDeadLetters(List<DeadLetter> letters) {

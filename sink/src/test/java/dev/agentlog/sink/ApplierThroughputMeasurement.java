@@ -39,6 +39,7 @@ class ApplierThroughputMeasurement {
     private static final int BATCH = Integer.getInteger("agentlog.measure.batch", 2000);
     private static final int ROWS_PER_STATEMENT = Integer.getInteger("agentlog.measure.rows",
             BatchApplier.DEFAULT_ROWS_PER_STATEMENT);
+    private static final boolean CONSERVATIVE = Boolean.getBoolean("agentlog.measure.conservative");
     private static final double CLOCK_TICKS_PER_SECOND = 100.0;
 
     /** Wall and CPU nanoseconds of one round. */
@@ -69,8 +70,9 @@ class ApplierThroughputMeasurement {
             double rows = 2.0 * perRound; // every event writes an events row and a messages row
             double sinkRows = rows / (median(sink, Round::wallNanos) / 1e9);
             double copyRows = rows / (median(copy, Round::wallNanos) / 1e9);
-            System.out.printf("events=%d in %d rounds, batch=%d, rowsPerStatement=%d, avg event %d bytes%n", EVENTS,
-                    ROUNDS, BATCH, ROWS_PER_STATEMENT, bytes / perRound);
+            System.out.printf("events=%d in %d rounds, batch=%d, %s, avg event %d bytes%n", EVENTS, ROUNDS, BATCH,
+                    CONSERVATIVE ? "conservative (ON CONFLICT, " + ROWS_PER_STATEMENT + " rows/statement)"
+                            : "fast path (SELECT/DELETE + binary COPY)", bytes / perRound);
             System.out.printf("sink:  %.0f events/s = %.0f rows/s (median); worker CPU %.1f us/event,"
                     + " PostgreSQL CPU %.1f us/row%n", sinkRows / 2, sinkRows, median(sink, Round::workerCpuNanos) / 1e3
                     / perRound, median(sink, Round::postgresCpuNanos) / 1e3 / rows);
@@ -96,7 +98,8 @@ class ApplierThroughputMeasurement {
 
     private static Round runSink(HikariDataSource single, String schema, List<SinkRecord> records) throws Exception {
         SinkCore core = new SinkCore(single, SinkSettings.defaults().withSchema(schema).withBatchMaxEvents(BATCH),
-                new RecordedDeadLetters(), new SimpleMeterRegistry(), Thread::sleep, ROWS_PER_STATEMENT);
+                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(Thread::sleep, ROWS_PER_STATEMENT,
+                CONSERVATIVE));
         core.assign(new TestLog().partitions());
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long pg0 = backendCpuNanos(single);

@@ -40,9 +40,8 @@ class SinkFailuresTest {
     }
 
     private SinkCore core(DataSource dataSource, SinkSettings settings) {
-        SinkCore core = new SinkCore(dataSource, settings, deadLetters, registry, backoffs::add,
-                BatchApplier.DEFAULT_ROWS_PER_STATEMENT);
-        return core;
+        return new SinkCore(dataSource, settings, deadLetters, registry,
+                new SinkCore.Tuning(backoffs::add, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false));
     }
 
     private SinkCore core() {

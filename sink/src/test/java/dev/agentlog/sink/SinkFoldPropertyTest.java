@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.fold.LogFold;
+import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.fold.ProjectionState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -18,7 +19,7 @@ import net.jqwik.api.lifecycle.BeforeTry;
 
 /**
  * Fold = apply in batches: any log of a few streams, applied through the real sink core in random
- * batch splits against a real PostgreSQL, leaves tables equal to the pure fold applied one event at a
+ * batch splits against a real PostgreSQL (with the fast statements, or the conservative ones), leaves tables equal to the pure fold applied one event at a
  * time (each event_id once), and {@code events} holding each event once.
  */
 class SinkFoldPropertyTest {
@@ -40,11 +41,13 @@ class SinkFoldPropertyTest {
 
     @Property(tries = 50)
     void tablesEqualTheOneByOneFoldWhateverTheBatchSplits(@ForAll("logs") List<RandomLogs.Step> steps,
-            @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 40) Integer> batchSizes) throws Exception {
+            @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 40) Integer> batchSizes,
+            @ForAll boolean conservative) throws Exception {
         TestLog log = RandomLogs.build(steps, 2);
         List<SinkRecord> records = log.records();
         SinkCore core = new SinkCore(TestPostgres.dataSource(), SinkSettings.defaults().withSchema(schema),
-                new RecordedDeadLetters(), new SimpleMeterRegistry());
+                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(Thread::sleep,
+                        BatchApplier.DEFAULT_ROWS_PER_STATEMENT, conservative));
         core.assign(log.partitions());
 
         int from = 0;
