@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -35,11 +37,20 @@ public final class EventProcessor implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public EventProcessor(String bootstrapServers, Topics topics, ProcessorSettings settings, MeterRegistry registry) {
+        this(bootstrapServers, topics, settings, registry, Map.of());
+    }
+
+    /**
+     * @param kafkaProperties extra Kafka client properties (e.g. {@code session.timeout.ms}, security settings)
+     *     applied before agentlog's own, which cannot be weakened (exactly_once_v2 stays on)
+     */
+    public EventProcessor(String bootstrapServers, Topics topics, ProcessorSettings settings, MeterRegistry registry,
+            Map<String, Object> kafkaProperties) {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.topics = Objects.requireNonNull(topics, "topics");
         this.streams = new KafkaStreams(ProcessorTopology.build(topics, settings, EventCodec.standard(), registry),
-                ProcessorTopology.streamsConfig(bootstrapServers, topics, settings, registry));
+                withExtra(kafkaProperties, ProcessorTopology.streamsConfig(bootstrapServers, topics, settings, registry)));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("[processor {}] stream thread failed; shutting the processor down (restart it to resume from "
                     + "the last commit)", settings.applicationId(), e);
@@ -89,5 +100,12 @@ public final class EventProcessor implements AutoCloseable {
                         settings.applicationId(), CLOSE_TIMEOUT.toSeconds());
             }
         }
+    }
+
+    private static Properties withExtra(Map<String, Object> extra, Properties own) {
+        Properties merged = new Properties();
+        merged.putAll(extra);
+        merged.putAll(own);
+        return merged;
     }
 }

@@ -61,6 +61,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch closeSignal = new CountDownLatch(1);
     private final Map<TopicPartition, Long> lags = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Gauge> lagGauges = new HashMap<>();
     private volatile SinkFatalException failure;
@@ -82,7 +83,9 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         this.context = "[sink " + settings.groupId() + "]";
         this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers, settings, kafkaProperties));
         this.deadLetters = new KafkaDeadLetterSink(bootstrapServers, topics.dlq(), kafkaProperties);
-        this.core = new SinkCore(dataSource, settings, deadLetters, registry);
+        // a backoff ends early when close() is called, so that a stop never waits for a long retry
+        this.core = new SinkCore(dataSource, settings, deadLetters, registry,
+                SinkCore.Tuning.DEFAULT.withSleeper(millis -> !closeSignal.await(millis, TimeUnit.MILLISECONDS)));
     }
 
     static Properties consumerProperties(String bootstrapServers, SinkSettings settings,
@@ -112,6 +115,9 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     @Override
     public void run() {
         if (!started.compareAndSet(false, true)) {
+            if (closing.get()) {
+                return; // closed before it ran
+            }
             throw new IllegalStateException(context + " run() was already called; one worker runs once");
         }
         try {
@@ -133,17 +139,18 @@ public final class SinkWorker implements Runnable, AutoCloseable {
                 throw e;
             }
         } catch (RuntimeException e) {
+            if (closing.get()) {
+                // close() cut a poll, a retry or a rebalance short: nothing was committed past the stored offsets
+                log.info("{} stopped while busy: {}", context, e.toString());
+                return;
+            }
             SinkFatalException fatal = fatalCause(e);
             if (fatal == null) {
                 fatal = new SinkFatalException(context + " stopped by an unexpected failure: " + e, e);
             }
-            if (closing.get() && Thread.currentThread().isInterrupted()) {
-                log.info("{} interrupted while closing", context);
-            } else {
-                failure = fatal;
-                log.error("{} stopping: {}", context, fatal.getMessage(), fatal);
-                throw fatal;
-            }
+            failure = fatal;
+            log.error("{} stopping: {}", context, fatal.getMessage(), fatal);
+            throw fatal;
         } finally {
             closeClients();
             stopped.countDown();
@@ -189,7 +196,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        if (!started.get() && started.compareAndSet(false, true)) {
+        closeSignal.countDown();
+        if (started.compareAndSet(false, true)) {
             closeClients();
             stopped.countDown();
             return;

@@ -9,7 +9,7 @@ import dev.agentlog.sink.internal.BatchApplier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.StringReader;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import com.sun.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -73,7 +73,7 @@ class ApplierThroughputMeasurement {
             System.out.printf("events=%d in %d rounds, batch=%d, %s, avg event %d bytes%n", EVENTS, ROUNDS, BATCH,
                     CONSERVATIVE ? "conservative (ON CONFLICT, " + ROWS_PER_STATEMENT + " rows/statement)"
                             : "fast path (SELECT/DELETE + binary COPY)", bytes / perRound);
-            System.out.printf("sink:  %.0f events/s = %.0f rows/s (median); worker CPU %.1f us/event,"
+            System.out.printf("sink:  %.0f events/s = %.0f rows/s (median); worker process CPU %.1f us/event,"
                     + " PostgreSQL CPU %.1f us/row%n", sinkRows / 2, sinkRows, median(sink, Round::workerCpuNanos) / 1e3
                     / perRound, median(sink, Round::postgresCpuNanos) / 1e3 / rows);
             System.out.printf("COPY:  %.0f rows/s (median); PostgreSQL CPU %.1f us/row%n", copyRows,
@@ -98,18 +98,18 @@ class ApplierThroughputMeasurement {
 
     private static Round runSink(HikariDataSource single, String schema, List<SinkRecord> records) throws Exception {
         SinkCore core = new SinkCore(single, SinkSettings.defaults().withSchema(schema).withBatchMaxEvents(BATCH),
-                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(Thread::sleep, ROWS_PER_STATEMENT,
+                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(dev.agentlog.sink.internal.Retrier.Sleeper.THREAD_SLEEP, ROWS_PER_STATEMENT,
                 CONSERVATIVE));
         core.assign(new TestLog().partitions());
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long pg0 = backendCpuNanos(single);
-        long cpu0 = threads.getCurrentThreadCpuTime();
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         for (int from = 0; from < records.size(); from += BATCH) {
             core.process(records.subList(from, Math.min(records.size(), from + BATCH)));
         }
         long wall = System.nanoTime() - t0;
-        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+        long cpu = os.getProcessCpuTime() - cpu0; // all threads: the parallel decode, GC, the pool
         return new Round(wall, cpu, backendCpuNanos(single) - pg0);
     }
 

@@ -41,7 +41,7 @@ class SinkFailuresTest {
 
     private SinkCore core(DataSource dataSource, SinkSettings settings) {
         return new SinkCore(dataSource, settings, deadLetters, registry,
-                new SinkCore.Tuning(backoffs::add, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false));
+                new SinkCore.Tuning(millis -> backoffs.add(millis), BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false));
     }
 
     private SinkCore core() {

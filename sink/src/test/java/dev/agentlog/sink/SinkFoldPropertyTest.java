@@ -46,7 +46,7 @@ class SinkFoldPropertyTest {
         TestLog log = RandomLogs.build(steps, 2);
         List<SinkRecord> records = log.records();
         SinkCore core = new SinkCore(TestPostgres.dataSource(), SinkSettings.defaults().withSchema(schema),
-                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(Thread::sleep,
+                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(dev.agentlog.sink.internal.Retrier.Sleeper.THREAD_SLEEP,
                         BatchApplier.DEFAULT_ROWS_PER_STATEMENT, conservative));
         core.assign(log.partitions());
 

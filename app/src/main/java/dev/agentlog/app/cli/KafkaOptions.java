@@ -1,6 +1,8 @@
 package dev.agentlog.app.cli;
 
 import dev.agentlog.events.Topics;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import picocli.CommandLine.Option;
 
 /** Where Kafka is and how agentlog's topics are named and created. */
@@ -21,6 +23,17 @@ public final class KafkaOptions {
             description = "Replication factor of the topics agentlog creates and of the processor's internal topics: 3 on a production cluster.")
     public short replicationFactor;
 
+    @Option(names = "--session-timeout-ms", defaultValue = "45000", paramLabel = "MS",
+            description = "How long a silent processor instance or sink worker keeps its partitions before the group gives them to others (Kafka's session.timeout.ms; the broker allows 6000 and up by default).")
+    public int sessionTimeoutMs;
+
+    /** Client properties of the processor's and the sink's consumers. */
+    public Map<String, Object> clientProperties() {
+        // Three heartbeats per session, as Kafka recommends, but at most every 3 s (its default).
+        return Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.min(3000, sessionTimeoutMs / 3));
+    }
+
     public Topics topics() {
         try {
             return new Topics(topicPrefix);
@@ -32,6 +45,9 @@ public final class KafkaOptions {
     public void validate() {
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be >= 1, was " + partitions);
+        }
+        if (sessionTimeoutMs < 1000) {
+            throw new IllegalArgumentException("--session-timeout-ms must be >= 1000, was " + sessionTimeoutMs);
         }
         if (replicationFactor < 1) {
             throw new IllegalArgumentException("--replication-factor must be >= 1, was " + replicationFactor);

@@ -40,7 +40,7 @@ public final class ProcessorCommand implements Callable<Integer> {
             if (metrics.port >= 0) {
                 running.add(new MetricsHttpServer(metrics.host, metrics.port, registry::scrape));
             }
-            running.add(new Pipeline(bootstrap, kafka.topics(), registry)).startProcessor(settings);
+            running.add(new Pipeline(bootstrap, kafka.topics(), registry, kafka.clientProperties())).startProcessor(settings);
             spec.commandLine().getOut().println("processor " + settings.applicationId() + " running against " + bootstrap);
             spec.commandLine().getOut().flush();
             running.awaitStop();

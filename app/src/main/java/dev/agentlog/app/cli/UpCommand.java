@@ -96,10 +96,11 @@ public final class UpCommand implements Callable<Integer> {
 
             PrometheusMeterRegistry registry = Metrics.prometheus();
             KafkaReadiness readiness = running.add(new KafkaReadiness(bootstrap));
-            Pipeline pipeline = running.add(new Pipeline(bootstrap, topics, registry));
+            Pipeline pipeline = running.add(new Pipeline(bootstrap, topics, registry, kafka.clientProperties()));
             pipeline.startSink(sinkSettings, pool, sinkWorkers)
                     .startProcessor(processorSettings)
-                    .startIngest(ingestSettings, registry::scrape, readiness, server -> { });
+                    .startIngest(ingestSettings, registry::scrape, readiness, server -> { })
+                    .awaitProcessorRunning(java.time.Duration.ofSeconds(120));
 
             PrintWriter out = spec.commandLine().getOut();
             out.println();

@@ -10,12 +10,14 @@ import dev.agentlog.processor.ProcessorSettings;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.SinkWorker;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +35,17 @@ public final class Pipeline implements AutoCloseable {
     private final Topics topics;
     private final MeterRegistry registry;
     private IngestHttpServer http;
+    private EventProcessor processor;
+
+    private final Map<String, Object> kafkaProperties;
 
     public Pipeline(String bootstrapServers, Topics topics, MeterRegistry registry) {
+        this(bootstrapServers, topics, registry, Map.of());
+    }
+
+    /** @param kafkaProperties extra client properties for the processor's and the sink's Kafka clients */
+    public Pipeline(String bootstrapServers, Topics topics, MeterRegistry registry, Map<String, Object> kafkaProperties) {
+        this.kafkaProperties = Map.copyOf(kafkaProperties);
         this.bootstrapServers = bootstrapServers;
         this.topics = topics;
         this.registry = registry;
@@ -43,7 +54,7 @@ public final class Pipeline implements AutoCloseable {
     /** Starts the sink workers first so that nothing waits on them; each runs on its own thread. */
     public Pipeline startSink(SinkSettings settings, DataSource dataSource, int workers) {
         for (int i = 0; i < workers; i++) {
-            SinkWorker worker = new SinkWorker(bootstrapServers, topics, settings, dataSource, registry);
+            SinkWorker worker = new SinkWorker(bootstrapServers, topics, settings, dataSource, registry, kafkaProperties);
             Thread thread = new Thread(worker, "agentlog-sink-" + i);
             thread.setUncaughtExceptionHandler((t, e) -> log.error("[sink] worker {} stopped", t.getName(), e));
             thread.start();
@@ -56,9 +67,28 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public Pipeline startProcessor(ProcessorSettings settings) {
-        EventProcessor processor = new EventProcessor(bootstrapServers, topics, settings, registry);
+        processor = new EventProcessor(bootstrapServers, topics, settings, registry, kafkaProperties);
         started.push(processor);
         processor.start();
+        return this;
+    }
+
+    /**
+     * Waits until the processor's first rebalance is over and it is processing, so that "up" means events
+     * posted now flow through at once (a first start initializes transactions and can take several seconds).
+     */
+    public Pipeline awaitProcessorRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (processor.state() != KafkaStreams.State.RUNNING) {
+            if (!processor.isRunning()) {
+                throw new IllegalStateException("the processor stopped while starting: " + processor.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the processor is not running after " + timeout.toSeconds()
+                        + " s (state " + processor.state() + "); is Kafka reachable?");
+            }
+            Thread.sleep(50); // poll interval of a bounded wait on a condition
+        }
         return this;
     }
 

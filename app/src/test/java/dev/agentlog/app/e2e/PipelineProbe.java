@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * the input topic, and the sink's events table holds every record of the log of record.
  */
 public final class PipelineProbe {
-    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration TIMEOUT = Duration.ofSeconds(180);
     private final String bootstrapServers;
     private final Topics topics;
     private final String processorApplicationId;
@@ -43,12 +43,17 @@ public final class PipelineProbe {
     }
 
     public void awaitDrained() throws Exception {
+        awaitProcessorCommitted();
+        long records = readAll(topics.events()).size();
+        Await.until(records + " rows in " + schema + ".events", TIMEOUT, () -> count("events"), n -> n == records);
+    }
+
+    /** The processor has committed (consumed and passed on, exactly once) all of the input topic as of now. */
+    public void awaitProcessorCommitted() throws Exception {
         Map<TopicPartition, Long> inEnd = endOffsets(topics.in());
         Await.until("the processor to commit " + inEnd, TIMEOUT, this::processorCommitted,
                 committed -> inEnd.entrySet().stream().allMatch(e -> e.getValue() == 0
                         || committed.getOrDefault(e.getKey(), 0L) >= e.getValue()));
-        long records = readAll(topics.events()).size();
-        Await.until(records + " rows in " + schema + ".events", TIMEOUT, () -> count("events"), n -> n == records);
     }
 
     public long count(String table) throws Exception {

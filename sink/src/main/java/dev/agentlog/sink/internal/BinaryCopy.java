@@ -1,9 +1,6 @@
 package dev.agentlog.sink.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.fold.ColumnType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,7 +23,6 @@ public final class BinaryCopy {
     private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
     private static final int FLOAT4_OID = 700;
     private static final byte JSONB_VERSION = 1;
-    private static final ObjectWriter JSON_WRITER = EventCodec.JSON.writer();
 
     private byte[] buffer;
     private int size;
@@ -68,16 +64,18 @@ public final class BinaryCopy {
         if (value == null) {
             return nul();
         }
-        byte[] bytes;
-        try {
-            bytes = JSON_WRITER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON " + value.getNodeType(), e);
+        return jsonb(JdbcValues.jsonBytes(value));
+    }
+
+    /** A jsonb value already written as JSON text in UTF-8. */
+    public BinaryCopy jsonb(byte[] json) {
+        if (json == null) {
+            return nul();
         }
-        int32(bytes.length + 1);
+        int32(json.length + 1);
         ensure(1);
         buffer[size++] = JSONB_VERSION;
-        write(bytes, 0, bytes.length);
+        write(json, 0, json.length);
         return this;
     }
 

@@ -1,7 +1,7 @@
 package dev.agentlog.sink.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentlog.events.Event;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,7 +79,7 @@ public final class EventsTable {
                     .timestamptz(e.occurredAt().toInstant())
                     .text(e.source())
                     .text(e.actor())
-                    .jsonb(payload(r))
+                    .jsonb(r.payloadJson())
                     .text(r.record().topic())
                     .int4(r.record().partition())
                     .int8(r.record().offset());
@@ -111,20 +111,10 @@ public final class EventsTable {
         ps.setObject(i + 7, e.occurredAt().withOffsetSameInstant(ZoneOffset.UTC));
         ps.setString(i + 8, e.source());
         ps.setString(i + 9, e.actor());
-        ps.setString(i + 10, JdbcValues.json(payload(r)));
+        ps.setString(i + 10, new String(r.payloadJson(), StandardCharsets.UTF_8));
         ps.setString(i + 11, r.record().topic());
         ps.setInt(i + 12, r.record().partition());
         ps.setLong(i + 13, r.record().offset());
         return i + PARAMETERS;
-    }
-
-    /** The payload as it came (already at the current version in the log of record); re-written only if upcast. */
-    private static JsonNode payload(DecodedRecord r) {
-        JsonNode version = r.tree().get("schema_version");
-        JsonNode payload = r.tree().get("payload");
-        if (payload != null && version != null && version.asInt() == r.event().schemaVersion()) {
-            return payload;
-        }
-        return r.event().payload().toJson();
     }
 }

@@ -96,6 +96,14 @@ public final class JdbcValues {
         }
     }
 
+    public static byte[] jsonBytes(JsonNode node) {
+        try {
+            return JSON_WRITER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON " + node.getNodeType(), e);
+        }
+    }
+
     private static JsonNode parse(String text) throws SQLException {
         if (text == null) {
             return null;

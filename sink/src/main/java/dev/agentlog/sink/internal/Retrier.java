@@ -17,10 +17,16 @@ import org.slf4j.LoggerFactory;
 public final class Retrier {
     private static final Logger log = LoggerFactory.getLogger(Retrier.class);
 
-    /** Waits; tests pass one that records instead of sleeping. */
+    /** Waits between attempts; tests pass one that records instead of sleeping. */
     @FunctionalInterface
     public interface Sleeper {
-        void sleep(long millis) throws InterruptedException;
+        /** Waits; returns false when the wait was cut short because the sink is stopping. */
+        boolean sleep(long millis) throws InterruptedException;
+
+        Sleeper THREAD_SLEEP = millis -> {
+            Thread.sleep(millis);
+            return true;
+        };
     }
 
     /** One attempt of the work. */
@@ -93,7 +99,10 @@ public final class Retrier {
                 jittered);
         metrics.retried();
         try {
-            sleeper.sleep(jittered);
+            if (!sleeper.sleep(jittered)) {
+                throw new SinkFatalException(context + " stopping while waiting to retry " + what
+                        + "; no event was skipped", cause);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SinkFatalException(context + " interrupted while waiting to retry " + what
