@@ -81,8 +81,8 @@ public final class SqlFailures {
         }
         if (state.equals("3F000") || state.equals("42P01")) {
             return "schema '" + schema + "' or one of its tables is missing (SQLSTATE " + state + ": "
-                    + failure.getMessage() + "). Run the migrations (agentlog up and agentlog sink migrate on start)"
-                    + " or check --schema.";
+                    + failure.getMessage() + "). Create the tables (the sink's schema migrations, SchemaMigrator; `agentlog"
+                    + " up` runs them on start) or check --schema.";
         }
         if (state.equals("3D000")) {
             return "the database does not exist (SQLSTATE 3D000: " + failure.getMessage()

@@ -107,6 +107,29 @@ class SinkFailuresTest {
         assertThat(Query.rows("SELECT next_offset FROM " + schema + ".sink_offsets")).containsExactly("3");
     }
 
+    @Test
+    void shouldStillApplyAnEventWhoseRowAnotherTransactionInsertsMeanwhile() throws Exception {
+        SinkCore core = core();
+        log.add("agent-2", MESSAGE_CREATED, "{\"message_id\":\"message-shared\",\"role\":\"assistant\"}");
+        try (Connection otherStream = TestPostgres.dataSource().getConnection()) {
+            otherStream.setAutoCommit(false);
+            // another partition's worker inserts the same message_id (a key reused by two agents) ...
+            execute(otherStream, "INSERT INTO " + schema + ".messages (message_id, agent_id, role)"
+                    + " VALUES ('message-shared', 'agent-1', 'user')");
+            CompletableFuture<BatchResult> inFlight = CompletableFuture.supplyAsync(() -> core.process(log.drain()));
+            awaitBlockedOnLock();
+            // ... and commits while this batch's COPY waits on the same key: 23505, retried with ON CONFLICT
+            otherStream.commit();
+
+            BatchResult result = inFlight.get(30, TimeUnit.SECONDS);
+
+            assertThat(result.applied()).isEqualTo(1);
+            assertThat(result.deadLettered()).isZero();
+        }
+        assertThat(Query.rows("SELECT agent_id, role FROM " + schema + ".messages")).containsExactly("agent-2|assistant");
+        assertThat(deadLetters.letters).isEmpty();
+    }
+
     private static void execute(Connection c, String sql) throws Exception {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.execute();

@@ -48,7 +48,7 @@ public final class SinkCommand implements Callable<Integer> {
             if (metrics.port >= 0) {
                 running.add(new MetricsHttpServer(metrics.host, metrics.port, registry::scrape));
             }
-            running.add(new Pipeline(bootstrap, kafka.topics(), registry, kafka.clientProperties())).startSink(settings, pool, sinkWorkers);
+            running.add(new Pipeline(bootstrap, kafka.topics(), registry, kafka.clientProperties())).startSink(settings, pool, sinkWorkers, sink.groupInstanceId);
             spec.commandLine().getOut().println("sink " + settings.groupId() + " running: " + bootstrap + " -> "
                     + dev.agentlog.app.Secrets.maskJdbcUrl(url));
             spec.commandLine().getOut().flush();

@@ -29,6 +29,10 @@ public final class SinkOptions {
             description = "Longest back-off between attempts.")
     public long retryBackoffMaxMs;
 
+    @Option(names = "--group-instance-id", paramLabel = "ID",
+            description = "Static group membership for this process's sink workers (worker i is <ID>-<i>): a restarted worker takes its partitions back at once, without a rebalance. Unique per process; unset for dynamic membership.")
+    public String groupInstanceId;
+
     public SinkSettings settings(String schema) {
         return new SinkSettings(groupId, schema, batchMaxEvents, batchMaxWaitMs, retryMaxAttempts, retryBackoffMs,
                 retryBackoffMaxMs);

@@ -97,7 +97,7 @@ public final class UpCommand implements Callable<Integer> {
             PrometheusMeterRegistry registry = Metrics.prometheus();
             KafkaReadiness readiness = running.add(new KafkaReadiness(bootstrap));
             Pipeline pipeline = running.add(new Pipeline(bootstrap, topics, registry, kafka.clientProperties()));
-            pipeline.startSink(sinkSettings, pool, sinkWorkers)
+            pipeline.startSink(sinkSettings, pool, sinkWorkers, sink.groupInstanceId)
                     .startProcessor(processorSettings)
                     .startIngest(ingestSettings, registry::scrape, readiness, server -> { })
                     .awaitProcessorRunning(java.time.Duration.ofSeconds(120));

@@ -53,8 +53,20 @@ public final class Pipeline implements AutoCloseable {
 
     /** Starts the sink workers first so that nothing waits on them; each runs on its own thread. */
     public Pipeline startSink(SinkSettings settings, DataSource dataSource, int workers) {
+        return startSink(settings, dataSource, workers, null);
+    }
+
+    /**
+     * @param groupInstanceId static group membership: worker i is {@code <id>-<i>}, so a restarted worker takes
+     *     its partitions back at once instead of waiting for the session timeout and a rebalance; null for none
+     */
+    public Pipeline startSink(SinkSettings settings, DataSource dataSource, int workers, String groupInstanceId) {
         for (int i = 0; i < workers; i++) {
-            SinkWorker worker = new SinkWorker(bootstrapServers, topics, settings, dataSource, registry, kafkaProperties);
+            Map<String, Object> properties = new java.util.HashMap<>(kafkaProperties);
+            if (groupInstanceId != null) {
+                properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId + "-" + i);
+            }
+            SinkWorker worker = new SinkWorker(bootstrapServers, topics, settings, dataSource, registry, properties);
             Thread thread = new Thread(worker, "agentlog-sink-" + i);
             thread.setUncaughtExceptionHandler((t, e) -> log.error("[sink] worker {} stopped", t.getName(), e));
             thread.start();

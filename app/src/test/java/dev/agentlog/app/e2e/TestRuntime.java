@@ -29,6 +29,7 @@ public final class TestRuntime {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             postgres.close();
             broker.close();
+            deleteQuietly(dataDir);
         }, "test-runtime-stop"));
     }
 
@@ -41,6 +42,14 @@ public final class TestRuntime {
             }
         }
         return instance;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // Best effort: a temp directory left behind is not a test failure.
+        }
     }
 
     public String bootstrapServers() {

@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * The projection tables of contract section 5 (the audit table {@code events} and {@code sink_offsets}
  * are the sink's own, not projections). Column lists here must match {@code db/agentlog/V*.sql};
- * {@code SchemaMigrationTest} checks that they do.
+ * {@code SchemaMigratorTest} checks that they do.
  */
 public final class Tables {
     private Tables() {}

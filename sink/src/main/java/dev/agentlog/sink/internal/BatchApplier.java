@@ -22,7 +22,10 @@ import org.apache.kafka.common.TopicPartition;
  * {@code SinkCore}. Thread-safe when each call uses its own connection (it does).
  */
 public final class BatchApplier {
-    /** Rows per multi-row statement; measured here: 128..512 are equally fast, 1 is 5x slower. */
+    /**
+     * Rows per multi-row statement of the conservative path; measured here, PostgreSQL CPU per row: 64 and 256
+     * about the same, 1000 about 15% more.
+     */
     public static final int DEFAULT_ROWS_PER_STATEMENT = 256;
 
     private final DataSource dataSource;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentlog.sink.fold.ColumnType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -153,7 +154,7 @@ public final class BinaryCopy {
                     "COPY " + table + " (" + columns + ") FROM STDIN (FORMAT binary)",
                     new ByteArrayInputStream(buffer, 0, size));
         } catch (IOException e) {
-            throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), "08006", e);
+            throw new UncheckedIOException("cannot happen: the rows are read from memory", e);
         }
     }
 

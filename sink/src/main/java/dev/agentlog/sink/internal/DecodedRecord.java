@@ -5,21 +5,21 @@ import dev.agentlog.events.Event;
 import dev.agentlog.sink.SinkRecord;
 
 /**
- * A record after decoding, parsed once: its event and JSON tree, or why it is refused (then it only
- * advances its partition's offset).
+ * A record after decoding, parsed once: its event and its payload's JSON text, or why it is refused
+ * (then it only advances its partition's offset).
  *
- * @param tree the parsed value (null when refused)
  * @param payloadJson the payload as JSON text in UTF-8, written while decoding (the source of
  *     {@code events.payload}; null when refused)
  * @param refusal null for an event to apply; else the rule it broke (already dead-lettered)
  */
-public record DecodedRecord(SinkRecord record, Event event, JsonNode tree, byte[] payloadJson, String refusal) {
+public record DecodedRecord(SinkRecord record, Event event, byte[] payloadJson, String refusal) {
+    /** @param tree the parsed record value the event was read from */
     public static DecodedRecord of(SinkRecord record, Event event, JsonNode tree) {
-        return new DecodedRecord(record, event, tree, JdbcValues.jsonBytes(payloadOf(event, tree)), null);
+        return new DecodedRecord(record, event, JdbcValues.jsonBytes(payloadOf(event, tree)), null);
     }
 
     public static DecodedRecord refused(SinkRecord record, String rule) {
-        return new DecodedRecord(record, null, null, null, rule);
+        return new DecodedRecord(record, null, null, rule);
     }
 
     /** The payload as it came (the log of record is at the current version already); re-written only if upcast. */

@@ -27,6 +27,8 @@ import java.util.Set;
  *   <li>{@link #insertNewConservatively}: {@code INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING
  *       event_id}, correct whatever runs beside it; used to isolate a poison event.</li>
  * </ul>
+ * An event_id reused on a stream of another partition makes the COPY fail (23505); the batch is then
+ * retried with the conservative statements (see {@code SinkCore}), so it is still applied once.
  * Another event at a taken (stream_id, stream_seq) is never silently dropped: it violates
  * {@code events_stream_position} (23505) and is dead-lettered as poison.
  */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.fold.ColumnType;
 import java.sql.Array;
-import org.postgresql.PGConnection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +13,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.postgresql.PGConnection;
 
 /** Binds and reads column values by {@link ColumnType}: a switch per column, no reflection. */
 public final class JdbcValues {

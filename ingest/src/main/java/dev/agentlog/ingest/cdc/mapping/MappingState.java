@@ -14,7 +14,7 @@ import java.util.Map;
 public final class MappingState {
     static final int MAX_AGENTS = 10_000;
     static final int MAX_MESSAGES = 200_000;
-    static final int MAX_PASSAGES = 10_000;
+    static final int MAX_PASSAGES = 2_000;
     static final int MAX_TAG_ROWS = 100_000;
 
     final Map<String, Row> agents = new BoundedMap<>(MAX_AGENTS);
