@@ -17,7 +17,7 @@ public final class TestRuntime {
     private static TestRuntime instance;
 
     public final EmbeddedKafkaBroker broker;
-    public final LocalPostgres postgres;
+    public volatile LocalPostgres postgres;
     public final Path dataDir;
 
     private TestRuntime() throws IOException {
@@ -50,6 +50,13 @@ public final class TestRuntime {
         } catch (IOException | RuntimeException e) {
             // Best effort: a temp directory left behind is not a test failure.
         }
+    }
+
+    /** Stops PostgreSQL (fast shutdown: sessions are cut) and starts it again on the same port and data. */
+    public synchronized void restartPostgres() {
+        int port = postgres.port();
+        postgres.close();
+        postgres = LocalPostgres.start(dataDir.resolve("postgres"), port, null);
     }
 
     public String bootstrapServers() {

@@ -47,6 +47,8 @@ public final class Rebuild {
     private static final long LIVE_OFFSETS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Longest the swap holds the live sink's offsets while it applies the last records. */
     private static final long MAX_LOCK_HOLD_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** SQLSTATE of lock_timeout (and of a swap that gave its lock up). */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private final DataSource dataSource;
     private final RebuildSettings settings;
@@ -59,6 +61,7 @@ public final class Rebuild {
     private SinkCore core;
     private CountingDeadLetters deadLetters;
     private long started;
+    private Phase phase = Phase.PREPARING;
     private long recordsRead;
     private long eventsApplied;
     private long duplicates;
@@ -213,8 +216,8 @@ public final class Rebuild {
                     return swapOnce(c, live, shadow, old);
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
-                    if (!(e instanceof SQLException sql) || !"55P03".equals(SqlFailures.sqlState(sql))
-                            && !(e.getCause() instanceof LockHeldTooLong)) {
+                    boolean lockTrouble = e instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(SqlFailures.sqlState(sql));
+                    if (!lockTrouble) {
                         throw e;
                     }
                     if (attempt >= settings.swapAttempts()) {
@@ -239,7 +242,7 @@ public final class Rebuild {
         while (!source.caughtUp(target)) {
             if (System.nanoTime() - lockedAt > MAX_LOCK_HOLD_NANOS) {
                 throw new SQLException("held the live offsets for " + TimeUnit.NANOSECONDS.toSeconds(MAX_LOCK_HOLD_NANOS)
-                        + " s without reaching them", "55P03", new LockHeldTooLong());
+                        + " s without reaching them in the log", LOCK_NOT_AVAILABLE);
             }
             apply(source.next(target, settings.batchMaxEvents()));
         }
@@ -297,18 +300,12 @@ public final class Rebuild {
         recordsRead += batch.size();
         eventsApplied += result.applied();
         duplicates += result.duplicates();
-        report(Phase.REPLAYING);
+        report(phase);
     }
 
-    private void report(Phase phase) {
+    private void report(Phase now) {
+        phase = now;
         listener.progress(new RebuildProgress(phase, recordsRead, Math.max(estimate, recordsRead), eventsApplied,
                 System.nanoTime() - started));
-    }
-
-    /** Marks a swap given up because the last records did not arrive while the live sink waited. */
-    private static final class LockHeldTooLong extends Exception {
-        LockHeldTooLong() {
-            super(null, null, false, false);
-        }
     }
 }

@@ -59,15 +59,19 @@ public final class PublishingChangeConsumer implements DebeziumEngine.ChangeCons
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         List<Change> changes = new ArrayList<>(records.size());
         List<Event> events = new ArrayList<>(records.size());
+        List<String> tables = new ArrayList<>(records.size());
         for (RecordChangeEvent<SourceRecord> record : records) {
             Change change = converter.convert(record.record());
             if (change != null) {
                 changes.add(change);
-                events.addAll(mapping.map(change));
+                for (Event event : mapping.map(change)) {
+                    events.add(event);
+                    tables.add(change.table());
+                }
             }
         }
         if (!events.isEmpty()) {
-            publish(events, changes);
+            publish(events, tables);
         }
         try {
             hook.acknowledged(events);
@@ -85,7 +89,7 @@ public final class PublishingChangeConsumer implements DebeziumEngine.ChangeCons
         log.debug("{} {} changes, {} events acknowledged", logPrefix, changes.size(), events.size());
     }
 
-    private void publish(List<Event> events, List<Change> changes) throws InterruptedException {
+    private void publish(List<Event> events, List<String> tables) throws InterruptedException {
         long backoffMs = FIRST_BACKOFF_MS;
         for (int attempt = 1; ; attempt++) {
             List<CompletableFuture<RecordMetadata>> futures = publisher.publishAll(events);
@@ -98,7 +102,7 @@ public final class PublishingChangeConsumer implements DebeziumEngine.ChangeCons
                     Event event = events.get(i);
                     if (failure instanceof EventTooLargeException tooLarge) {
                         if (attempt == 1) {
-                            metrics.tooLarge(tableOf(event, changes));
+                            metrics.tooLarge(tables.get(i));
                             log.error("{} event {} ({} of stream {}) is {} bytes, over --max-event-bytes {}: skipped, "
                                     + "the source row is not in the log; raise --max-event-bytes to keep such rows",
                                     logPrefix, event.eventId(), event.type(), event.streamId(), tooLarge.sizeBytes(),
@@ -124,12 +128,5 @@ public final class PublishingChangeConsumer implements DebeziumEngine.ChangeCons
             Thread.sleep(backoffMs);
             backoffMs *= 2;
         }
-    }
-
-    /** The source table an event came from, for the metric's tag. */
-    private static String tableOf(Event event, List<Change> changes) {
-        return event.type() == dev.agentlog.events.EventType.ROW_CHANGED
-                ? ((dev.agentlog.events.RowChanged) event.payload()).table()
-                : changes.isEmpty() ? "unknown" : changes.get(0).table();
     }
 }
