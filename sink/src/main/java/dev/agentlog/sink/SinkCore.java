@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class SinkCore {
     private static final Logger log = LoggerFactory.getLogger(SinkCore.class);
     /** Below this many records a batch is decoded on the calling thread (forking costs more than it saves). */
-    private static final int PARALLEL_DECODE_MIN = 1000000000;
+    private static final int PARALLEL_DECODE_MIN = 256;
 
     private final DataSource dataSource;
     private final SinkSettings settings;

@@ -39,9 +39,10 @@
  * cascades only delete). A key inserted by two streams at once (a message_id reused by two agents) makes the
  * COPY fail with 23505; the batch is then retried with the conservative statements and still applied.
  * Measured here (2 cores shared with other work, 100k Letta-like message.created, one connection each, see
- * {@code ApplierThroughputMeasurement}): PostgreSQL spends about 1.1x the CPU per row that COPY of the same
- * rows costs; the worker about 9-13 us of CPU per event; wall-clock medians 47-70% of COPY's rows/s, depending
- * on the load of the host. The same batch with {@code INSERT ... ON CONFLICT} statements (pgjdbc's
+ * {@code ApplierThroughputMeasurement}): PostgreSQL spends 1.0-1.15x the CPU per row that COPY of the same
+ * rows costs; the sink's threads 11-13 us of CPU per event (15-17 us with the JVM's JIT and GC); wall-clock
+ * medians 47-83% of COPY's rows/s (mostly 60-70%), depending on the load of the host. Decoding, half the sink's
+ * CPU, runs on several threads for batches of 256 records or more, while PostgreSQL waits anyway. The same batch with {@code INSERT ... ON CONFLICT} statements (pgjdbc's
  * reWriteBatchedInserts shape, or unnest arrays) cost PostgreSQL twice the CPU of COPY: about 32%.
  * Those statements are kept as the conservative path used to isolate a poison event (they fail only because
  * of their own data).

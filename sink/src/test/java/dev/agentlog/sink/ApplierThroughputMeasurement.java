@@ -10,6 +10,7 @@ import dev.agentlog.sink.internal.BatchApplier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.StringReader;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +18,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -43,7 +46,7 @@ class ApplierThroughputMeasurement {
     private static final double CLOCK_TICKS_PER_SECOND = 100.0;
 
     /** Wall and CPU nanoseconds of one round. */
-    record Round(long wallNanos, long workerCpuNanos, long postgresCpuNanos) {}
+    record Round(long wallNanos, long workerCpuNanos, long jvmCpuNanos, long postgresCpuNanos) {}
 
     @Test
     void measureSinkAgainstCopy() throws Exception {
@@ -58,7 +61,9 @@ class ApplierThroughputMeasurement {
         config.setJdbcUrl(TestPostgres.jdbcUrl());
         config.setMaximumPoolSize(1); // one backend: its CPU is the database's work
         try (HikariDataSource single = new HikariDataSource(config)) {
-            runSink(single, TestPostgres.freshSchema("warm"), messageEvents(20_000)); // JIT and plan caches
+            for (int warm = 0; warm < 3; warm++) { // JIT and plan caches
+                runSink(single, TestPostgres.freshSchema("warm"), messageEvents(20_000));
+            }
             List<Round> sink = new ArrayList<>();
             List<Round> copy = new ArrayList<>();
             for (List<SinkRecord> records : rounds) {
@@ -73,9 +78,10 @@ class ApplierThroughputMeasurement {
             System.out.printf("events=%d in %d rounds, batch=%d, %s, avg event %d bytes%n", EVENTS, ROUNDS, BATCH,
                     CONSERVATIVE ? "conservative (ON CONFLICT, " + ROWS_PER_STATEMENT + " rows/statement)"
                             : "fast path (SELECT/DELETE + binary COPY)", bytes / perRound);
-            System.out.printf("sink:  %.0f events/s = %.0f rows/s (median); worker process CPU %.1f us/event,"
-                    + " PostgreSQL CPU %.1f us/row%n", sinkRows / 2, sinkRows, median(sink, Round::workerCpuNanos) / 1e3
-                    / perRound, median(sink, Round::postgresCpuNanos) / 1e3 / rows);
+            System.out.printf("sink:  %.0f events/s = %.0f rows/s (median); CPU per event: sink threads %.1f us"
+                    + " (whole test JVM with JIT and GC %.1f us); PostgreSQL CPU %.1f us/row%n", sinkRows / 2, sinkRows,
+                    median(sink, Round::workerCpuNanos) / 1e3 / perRound, median(sink, Round::jvmCpuNanos) / 1e3 / perRound,
+                    median(sink, Round::postgresCpuNanos) / 1e3 / rows);
             System.out.printf("COPY:  %.0f rows/s (median); PostgreSQL CPU %.1f us/row%n", copyRows,
                     median(copy, Round::postgresCpuNanos) / 1e3 / rows);
             System.out.printf("sink / COPY = %.0f%% (wall, median), per round: %s%n", 100 * sinkRows / copyRows,
@@ -103,14 +109,31 @@ class ApplierThroughputMeasurement {
         core.assign(new TestLog().partitions());
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long pg0 = backendCpuNanos(single);
-        long cpu0 = os.getProcessCpuTime();
+        long jvm0 = os.getProcessCpuTime();
+        Map<Long, Long> threads0 = sinkThreadsCpu();
         long t0 = System.nanoTime();
         for (int from = 0; from < records.size(); from += BATCH) {
             core.process(records.subList(from, Math.min(records.size(), from + BATCH)));
         }
         long wall = System.nanoTime() - t0;
-        long cpu = os.getProcessCpuTime() - cpu0; // all threads: the parallel decode, GC, the pool
-        return new Round(wall, cpu, backendCpuNanos(single) - pg0);
+        long jvm = os.getProcessCpuTime() - jvm0; // every thread, JIT compiler and GC included
+        long worker = 0;
+        for (Map.Entry<Long, Long> thread : sinkThreadsCpu().entrySet()) {
+            worker += thread.getValue() - threads0.getOrDefault(thread.getKey(), 0L);
+        }
+        return new Round(wall, worker, jvm, backendCpuNanos(single) - pg0);
+    }
+
+    /** CPU time of the threads that run the sink: this one and the common pool's (the parallel decode). */
+    private static Map<Long, Long> sinkThreadsCpu() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread == Thread.currentThread() || thread.getName().startsWith("ForkJoinPool.commonPool")) {
+                cpu.put(thread.getId(), mx.getThreadCpuTime(thread.getId()));
+            }
+        }
+        return cpu;
     }
 
     /** COPY of the rows the sink wrote (read back from its schema; not timed) into a fresh schema. */
@@ -131,7 +154,7 @@ class ApplierThroughputMeasurement {
                     new StringReader(messages));
             c.commit();
             long wall = System.nanoTime() - t0;
-            return new Round(wall, 0, backendCpuNanos(c) - pg0);
+            return new Round(wall, 0, 0, backendCpuNanos(c) - pg0);
         }
     }
 

@@ -33,6 +33,14 @@ public record StoredEvent(String eventId, String streamId, Long streamSeq, Strin
     public static final String COLUMNS = "event_id, stream_id, stream_seq, type, schema_version, agent_id,"
             + " organization_id, occurred_at, source, actor, payload::text, kafka_topic, kafka_partition, kafka_offset";
 
+    /** {@link #COLUMNS} with each column prefixed by a table alias ({@code e.event_id, ...}). */
+    public static String columns(String alias) {
+        return alias + ".event_id, " + alias + ".stream_id, " + alias + ".stream_seq, " + alias + ".type, " + alias
+                + ".schema_version, " + alias + ".agent_id, " + alias + ".organization_id, " + alias + ".occurred_at, "
+                + alias + ".source, " + alias + ".actor, " + alias + ".payload::text, " + alias + ".kafka_topic, " + alias
+                + ".kafka_partition, " + alias + ".kafka_offset";
+    }
+
     public static StoredEvent read(ResultSet rs) throws SQLException {
         long seq = rs.getLong(3);
         Long streamSeq = rs.wasNull() ? null : seq;
