@@ -1,6 +1,7 @@
 package dev.agentlog.app;
 
 import dev.agentlog.app.cli.BrokerCommand;
+import dev.agentlog.app.cli.CdcCommand;
 import dev.agentlog.app.cli.DlqCommand;
 import dev.agentlog.app.cli.EnvironmentDefaults;
 import dev.agentlog.app.cli.ExitCodes;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         description = "An event log for AI-agent state: events in over HTTP, a Kafka log of record, PostgreSQL projections effectively once.%n"
                 + "Every option can also be set in the environment: --pg-url is AGENTLOG_PG_URL.",
         subcommands = {UpCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class,
-                SinkCommand.class, DlqCommand.class, SettingsTableCommand.class})
+                SinkCommand.class, CdcCommand.class, DlqCommand.class, SettingsTableCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

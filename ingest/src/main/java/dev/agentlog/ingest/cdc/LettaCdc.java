@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class LettaCdc implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LettaCdc.class);
     private static final long STOP_TIMEOUT_SECONDS = 30;
+    private static final java.util.regex.Pattern PASSWORD_VALUE =
+            java.util.regex.Pattern.compile("(?i)(password[\\w.]*=)[^,}&;\\s)]*");
 
     /**
      * Called after a batch's events are acknowledged by Kafka and before its source position is marked processed.
@@ -71,6 +73,7 @@ public final class LettaCdc implements AutoCloseable {
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private LagMonitor lag;
     private SourceConnection lookupConnection;
+    private CdcMetrics metrics;
 
     public LettaCdc(CdcSettings settings, EventPublisher publisher, MeterRegistry registry) {
         this(settings, publisher, registry, BatchHook.NONE);
@@ -96,23 +99,31 @@ public final class LettaCdc implements AutoCloseable {
         }
         SourceDatabase source = new SourceDatabase(settings);
         source.checkReady();
+        source.checkOffsetStore();
         source.warnAtStart();
         log.info("{} starting: {} -> {}", logPrefix, settings, publisher.topic());
 
-        CdcMetrics metrics = new CdcMetrics(registry, settings.slotName(), logPrefix);
+        metrics = new CdcMetrics(registry, settings.slotName(), logPrefix);
         lookupConnection = new SourceConnection(source::connect);
         MappingContext context = new MappingContext(new ChangeEvents(settings.database()), new MappingState(),
                 new JdbcPassageLookup(lookupConnection, settings.schema(), logPrefix), metrics);
-        RecordConverter converter = new RecordConverter(new ReplicaIdentities(source::replicaIdentities));
-        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(DebeziumProperties.of(settings))
-                .notifying(new PublishingChangeConsumer(converter, new LettaMapping(context), publisher, metrics, hook,
-                        logPrefix))
-                .using((success, message, error) -> stopped(success, message, error))
-                .build();
+        try {
+            RecordConverter converter = new RecordConverter(new ReplicaIdentities(source::replicaIdentities));
+            engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                    .using(DebeziumProperties.of(settings))
+                    .notifying(new PublishingChangeConsumer(converter, new LettaMapping(context), publisher, metrics,
+                            hook, logPrefix))
+                    .using((success, message, error) -> stopped(success, message, error))
+                    .build();
+        } catch (RuntimeException e) {
+            lookupConnection.close();
+            metrics.close();
+            throw e;
+        }
+        lag = new LagMonitor(new SourceConnection(source::connect), settings.slotName(), metrics, logPrefix);
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "agentlog-cdc-" + settings.slotName()));
         executor.execute(engine);
-        lag = new LagMonitor(new SourceConnection(source::connect), settings.slotName(), metrics, logPrefix).start();
+        lag.start();
         return this;
     }
 
@@ -149,11 +160,17 @@ public final class LettaCdc implements AutoCloseable {
                     && cause.getCause() != cause) {
                 cause = cause.getCause();
             }
+            // Debezium's messages can hold its whole configuration, passwords included
             String reason = cause instanceof CdcSourceException ? cause.getMessage()
-                    : logPrefix + " stopped: " + message + (error == null ? "" : " (" + error + ")");
-            log.error("{}", reason, error);
-            completion.completeExceptionally(cause instanceof CdcSourceException c ? c : new CdcSourceException(reason, error));
+                    : logPrefix + " stopped: " + masked(message + (error == null ? "" : " (" + error.getMessage() + ")"));
+            log.error("{}", reason);
+            completion.completeExceptionally(cause instanceof CdcSourceException c ? c : new CdcSourceException(reason));
         }
+    }
+
+    /** {@code password=...} values (Debezium prints configuration maps in its errors) replaced by {@code ****}. */
+    static String masked(String text) {
+        return text == null ? null : PASSWORD_VALUE.matcher(text).replaceAll("$1****");
     }
 
     /** Stops capture in order: the engine stores the position of what was acknowledged, then everything is closed. */
@@ -165,7 +182,9 @@ public final class LettaCdc implements AutoCloseable {
         try {
             engine.close();
         } catch (IOException e) {
-            log.warn("{} error while stopping the engine", logPrefix, e);
+            log.warn("{} error while stopping the engine: {}", logPrefix, masked(e.getMessage()));
+        } catch (IllegalStateException e) {
+            log.debug("{} the engine had stopped already", logPrefix);
         }
         executor.shutdown();
         try {
@@ -178,6 +197,7 @@ public final class LettaCdc implements AutoCloseable {
         }
         lag.close();
         lookupConnection.close();
+        metrics.close();
         completion.complete(null); // when the engine never reported (stopped before it ran)
         engine = null;
     }

@@ -22,6 +22,12 @@ public record PgLocation(String host, int port, String database, String urlUser,
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException(option + " is required (jdbc:postgresql://host:port/database)");
         }
+        String authority = url.startsWith("jdbc:postgresql://") ? url.substring("jdbc:postgresql://".length()).split("[/?]", 2)[0] : "";
+        if (authority.contains("@")) {
+            // pgjdbc reads no user:password@ part (and would log it as a bad port): say so before it sees the URL
+            throw new IllegalArgumentException(option + " must not hold user:password@ (pgjdbc does not read it): "
+                    + "use ?user=...&password=... or the -user and -password options, was '" + redact(url) + "'");
+        }
         Properties parsed = url.startsWith("jdbc:postgresql://") ? Driver.parseURL(url, new Properties()) : null;
         if (parsed == null) {
             throw new IllegalArgumentException(option + " must look like jdbc:postgresql://host:port/database, was '"

@@ -59,6 +59,22 @@ public final class SourceDatabase {
         }
     }
 
+    /**
+     * Connects to where the source position is kept, so that a wrong --offset-pg-url fails here with a clear message
+     * rather than inside the engine.
+     */
+    public void checkOffsetStore() {
+        try (Connection c = connect(settings.effectiveOffsetPgUrl(), settings.effectiveOffsetUser(),
+                settings.effectiveOffsetPassword())) {
+            c.isValid(CONNECT_TIMEOUT_SECONDS);
+        } catch (SQLException e) {
+            throw new CdcSourceException("cannot connect to the store of the source position "
+                    + PgLocation.parse(settings.effectiveOffsetPgUrl(), "--offset-pg-url") + " as "
+                    + settings.effectiveOffsetUser() + ": " + e.getMessage() + " (SQLSTATE " + e.getSQLState()
+                    + "; check --offset-pg-url, --offset-pg-user, --offset-pg-password)", e);
+        }
+    }
+
     /** The captured tables of the schema and their replica identity ({@code d}efault, {@code f}ull, {@code n}othing, {@code i}ndex). */
     public Map<String, Character> replicaIdentities() {
         try (Connection c = connect()) {

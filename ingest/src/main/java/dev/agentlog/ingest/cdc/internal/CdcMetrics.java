@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code agentlog.cdc.too.large} {table}: events larger than --max-event-bytes, skipped</li>
  * </ul>
  */
-public final class CdcMetrics implements MappingIssues {
+public final class CdcMetrics implements MappingIssues, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CdcMetrics.class);
     static final long NO_LAG = Long.MIN_VALUE;
 
@@ -29,12 +29,13 @@ public final class CdcMetrics implements MappingIssues {
     private final String logPrefix;
     private final AtomicLong lagBytes = new AtomicLong(NO_LAG);
     private final AtomicLong unresolvedSeen = new AtomicLong();
+    private final Gauge lagGauge;
 
     public CdcMetrics(MeterRegistry registry, String slotName, String logPrefix) {
         this.registry = registry;
         this.logPrefix = logPrefix;
-        Gauge.builder("agentlog.cdc.lag.bytes", lagBytes, v -> v.get() == NO_LAG ? Double.NaN : v.get())
-                .tag("slot", slotName).baseUnit("bytes")
+        lagGauge = Gauge.builder("agentlog.cdc.lag.bytes", lagBytes, v -> v.get() == NO_LAG ? Double.NaN : v.get())
+                .tag("slot", slotName).baseUnit("bytes").strongReference(true)
                 .description("WAL the replication slot holds: source position minus confirmed position")
                 .register(registry);
     }
@@ -72,5 +73,11 @@ public final class CdcMetrics implements MappingIssues {
         Counter.builder("agentlog.cdc.mapping.failures").tag("table", change.table()).register(registry).increment();
         log.warn("{} {} of {} {} at LSN {} could not be mapped to a typed event, sent as row.changed: {}", logPrefix,
                 change.op(), change.table(), change.keyText(), change.position().lsnText(), error.getMessage(), error);
+    }
+
+    /** Removes the lag gauge, so that a capture started again on the same registry measures into its own. */
+    @Override
+    public void close() {
+        registry.remove(lagGauge);
     }
 }

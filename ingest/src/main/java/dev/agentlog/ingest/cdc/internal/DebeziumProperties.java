@@ -13,6 +13,8 @@ public final class DebeziumProperties {
     static final String JDBC_OFFSET_STORE = "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore";
     /** What Debezium puts in place of a value the source did not send (unchanged TOASTed columns). */
     public static final String UNAVAILABLE_PLACEHOLDER = "__debezium_unavailable_value";
+    /** Stands in for "no password" where the offset store insists on one. */
+    static final String NO_PASSWORD = "-";
     /** URL parameters handed on to the connector's connections (TLS). */
     private static final Set<String> SSL_PARAMETERS = Set.of("sslmode", "sslrootcert", "sslcert", "sslkey",
             "sslpassword", "sslfactory");
@@ -61,7 +63,10 @@ public final class DebeziumProperties {
         p.setProperty("offset.storage", JDBC_OFFSET_STORE);
         p.setProperty("offset.storage.jdbc.connection.url", settings.effectiveOffsetPgUrl());
         putIfPresent(p, "offset.storage.jdbc.connection.user", settings.effectiveOffsetUser());
-        putIfPresent(p, "offset.storage.jdbc.connection.password", settings.effectiveOffsetPassword());
+        // The store refuses to start without a password; a server that trusts the user ignores this one.
+        String offsetPassword = settings.effectiveOffsetPassword();
+        p.setProperty("offset.storage.jdbc.connection.password",
+                offsetPassword == null || offsetPassword.isBlank() ? NO_PASSWORD : offsetPassword);
         p.setProperty("offset.storage.jdbc.table.name", settings.effectiveOffsetTable());
         // How often the acknowledged position is stored (and then confirmed to the slot); 0 = every batch.
         p.setProperty("offset.flush.interval.ms", Long.toString(settings.offsetFlushIntervalMs()));

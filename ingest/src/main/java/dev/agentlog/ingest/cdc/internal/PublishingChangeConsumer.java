@@ -44,8 +44,19 @@ public final class PublishingChangeConsumer implements DebeziumEngine.ChangeCons
     private final LettaCdc.BatchHook hook;
     private final String logPrefix;
 
+    private final int maxAttempts;
+    private final long firstBackoffMs;
+
     public PublishingChangeConsumer(RecordConverter converter, LettaMapping mapping, EventPublisher publisher,
             CdcMetrics metrics, LettaCdc.BatchHook hook, String logPrefix) {
+        this(converter, mapping, publisher, metrics, hook, logPrefix, MAX_ATTEMPTS, FIRST_BACKOFF_MS);
+    }
+
+    /** With a shorter retry schedule (tests). */
+    PublishingChangeConsumer(RecordConverter converter, LettaMapping mapping, EventPublisher publisher,
+            CdcMetrics metrics, LettaCdc.BatchHook hook, String logPrefix, int maxAttempts, long firstBackoffMs) {
+        this.maxAttempts = maxAttempts;
+        this.firstBackoffMs = firstBackoffMs;
         this.converter = converter;
         this.mapping = mapping;
         this.publisher = publisher;
@@ -90,7 +101,7 @@ public final class PublishingChangeConsumer implements DebeziumEngine.ChangeCons
     }
 
     private void publish(List<Event> events, List<String> tables) throws InterruptedException {
-        long backoffMs = FIRST_BACKOFF_MS;
+        long backoffMs = firstBackoffMs;
         for (int attempt = 1; ; attempt++) {
             List<CompletableFuture<RecordMetadata>> futures = publisher.publishAll(events);
             PublishException retriable = null;
@@ -119,12 +130,12 @@ public final class PublishingChangeConsumer implements DebeziumEngine.ChangeCons
             if (retriable == null) {
                 return;
             }
-            if (attempt == MAX_ATTEMPTS) {
+            if (attempt == maxAttempts) {
                 throw new CdcSourceException(logPrefix + " Kafka did not acknowledge a batch of " + events.size()
-                        + " events after " + MAX_ATTEMPTS + " attempts: " + retriable.getMessage(), retriable);
+                        + " events after " + maxAttempts + " attempts: " + retriable.getMessage(), retriable);
             }
             log.warn("{} Kafka did not acknowledge a batch of {} events (attempt {} of {}), publishing it again in {} ms: {}",
-                    logPrefix, events.size(), attempt, MAX_ATTEMPTS, backoffMs, retriable.getMessage());
+                    logPrefix, events.size(), attempt, maxAttempts, backoffMs, retriable.getMessage());
             Thread.sleep(backoffMs);
             backoffMs *= 2;
         }

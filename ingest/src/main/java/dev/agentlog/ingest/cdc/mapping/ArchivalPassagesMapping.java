@@ -52,8 +52,11 @@ final class ArchivalPassagesMapping implements TableMapping {
         float[] embedding = row.has("embedding") ? Columns.floats(row.json("embedding"))
                 : state == null ? null : state.embedding;
         boolean embeddingMissing = row.unavailable().contains("embedding") && embedding == null;
-        if (embeddingMissing || row.unavailable().stream().anyMatch(column -> !column.equals("embedding"))) {
-            Optional<PassageLookup.StoredPassage> stored = context.passageLookup().find(passageId);
+        // An update of a passage not seen since start: its tag rows are known only to the source.
+        boolean tagsUnknown = state == null && change.op() == Op.UPDATE;
+        Optional<PassageLookup.StoredPassage> stored = Optional.empty();
+        if (tagsUnknown || embeddingMissing || row.unavailable().stream().anyMatch(column -> !column.equals("embedding"))) {
+            stored = context.passageLookup().find(passageId);
             if (stored.isPresent()) {
                 row = row.over(stored.get().row());
                 embedding = embedding != null ? embedding : Columns.floats(row.json("embedding"));
@@ -62,6 +65,12 @@ final class ArchivalPassagesMapping implements TableMapping {
         if (state == null) {
             state = new PassageState();
             passages.put(passageId, state);
+            if (tagsUnknown && stored.isPresent()) {
+                for (Map.Entry<String, String> tag : stored.get().tagsById().entrySet()) {
+                    state.tagsById.put(tag.getKey(), tag.getValue());
+                    context.state().passageOfTagRow.put(tag.getKey(), passageId);
+                }
+            }
         }
         state.archiveId = row.text("archive_id");
         state.row = withoutEmbedding(row);

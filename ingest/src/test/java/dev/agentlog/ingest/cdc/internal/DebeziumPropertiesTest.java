@@ -1,0 +1,31 @@
+package dev.agentlog.ingest.cdc.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentlog.ingest.cdc.CdcSettings;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class DebeziumPropertiesTest {
+    @Test
+    void shouldReadTheSourceWithPgoutputItsOwnSlotAndStoreThePositionInPostgres() {
+        CdcSettings settings = CdcSettings.defaults("jdbc:postgresql://db.example:6543/letta?sslmode=require&user=cdc&password=pw")
+                .withSchema("letta").withSlot("agentlog_a", "agentlog_a_pub").withExcludeTables(List.of("jobs"));
+
+        Properties p = DebeziumProperties.of(settings);
+
+        assertThat(p).containsEntry("plugin.name", "pgoutput")
+                .containsEntry("database.hostname", "db.example").containsEntry("database.port", "6543")
+                .containsEntry("database.dbname", "letta").containsEntry("database.user", "cdc")
+                .containsEntry("database.password", "pw").containsEntry("database.sslmode", "require")
+                .containsEntry("slot.name", "agentlog_a").containsEntry("publication.name", "agentlog_a_pub")
+                .containsEntry("schema.include.list", "letta")
+                .containsEntry("table.exclude.list", "letta\\.agentlog_cdc_offsets_agentlog_a,letta\\.jobs")
+                .containsEntry("snapshot.mode", "initial").containsEntry("poll.interval.ms", "50")
+                .containsEntry("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore")
+                .containsEntry("offset.storage.jdbc.connection.url", settings.sourcePgUrl())
+                .containsEntry("offset.storage.jdbc.table.name", "agentlog_cdc_offsets_agentlog_a")
+                .containsEntry("slot.drop.on.stop", "false");
+    }
+}
