@@ -3,6 +3,12 @@ package dev.agentlog.app;
 import dev.agentlog.app.cli.BrokerCommand;
 import dev.agentlog.app.cli.CdcCommand;
 import dev.agentlog.app.cli.DlqCommand;
+import dev.agentlog.app.cli.ExportCommand;
+import dev.agentlog.app.cli.HistoryCommand;
+import dev.agentlog.app.cli.ImportCommand;
+import dev.agentlog.app.cli.RebuildCommand;
+import dev.agentlog.app.cli.StateCommand;
+import dev.agentlog.app.cli.VerifyCommand;
 import dev.agentlog.app.cli.EnvironmentDefaults;
 import dev.agentlog.app.cli.ExitCodes;
 import dev.agentlog.app.cli.IngestCommand;
@@ -20,7 +26,8 @@ import picocli.CommandLine.Command;
         description = "An event log for AI-agent state: events in over HTTP, a Kafka log of record, PostgreSQL projections effectively once.%n"
                 + "Every option can also be set in the environment: --pg-url is AGENTLOG_PG_URL.",
         subcommands = {UpCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class,
-                SinkCommand.class, CdcCommand.class, DlqCommand.class, SettingsTableCommand.class})
+                SinkCommand.class, CdcCommand.class, DlqCommand.class, RebuildCommand.class, VerifyCommand.class,
+                StateCommand.class, HistoryCommand.class, ExportCommand.class, ImportCommand.class, SettingsTableCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -8,6 +8,7 @@ import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.Pipeline;
+import dev.agentlog.app.wiring.QueryRoutes;
 import dev.agentlog.app.wiring.TopicAdmin;
 import dev.agentlog.events.Topics;
 import dev.agentlog.ingest.ApiKeys;
@@ -99,7 +100,8 @@ public final class UpCommand implements Callable<Integer> {
             Pipeline pipeline = running.add(new Pipeline(bootstrap, topics, registry, kafka.clientProperties()));
             pipeline.startSink(sinkSettings, pool, sinkWorkers, sink.groupInstanceId)
                     .startProcessor(processorSettings)
-                    .startIngest(ingestSettings, registry::scrape, readiness, server -> { })
+                    .startIngest(ingestSettings, registry::scrape, readiness,
+                            server -> QueryRoutes.register(server, pool, postgres.schema))
                     .awaitProcessorRunning(java.time.Duration.ofSeconds(120));
 
             PrintWriter out = spec.commandLine().getOut();

@@ -1,0 +1,79 @@
+package dev.agentlog.app.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.agentlog.app.wiring.Database;
+import dev.agentlog.sink.query.AgentExport;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** An agent's events, with its blocks' and archives', as JSON lines. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write an agent's events (its own, and those of every block and archive attached to it) as JSON"
+                + " lines in log order, up to --at. `agentlog import` sends them into another deployment, or forks"
+                + " the agent with --as.")
+public final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    PostgresOptions postgres;
+
+    @Parameters(index = "0", paramLabel = "AGENT_ID", description = "The agent to export.")
+    String agentId;
+
+    @Option(names = "--at", paramLabel = "TIME",
+            description = "RFC 3339 instant with offset: only the events that occurred at or before it.")
+    String at;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+    Path outFile;
+
+    @Override
+    public Integer call() throws Exception {
+        postgres.validate();
+        String url = Required.option(postgres.url, "--pg-url");
+        Instant instant = at == null ? null : StateCommand.instant(at, "--at");
+        long written;
+        try (HikariDataSource pool = Database.pool(url, postgres.user, postgres.password, 1, "agentlog-export")) {
+            AgentExport export = new AgentExport(pool, postgres.schema);
+            if (outFile == null) {
+                PrintWriter out = spec.commandLine().getOut();
+                written = export.write(agentId, instant, e -> out.println(new String(e.toJsonBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8)));
+                out.flush();
+            } else {
+                try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(outFile))) {
+                    written = export.write(agentId, instant, e -> {
+                        file.write(e.toJsonBytes());
+                        file.write('\n');
+                    });
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("exporting " + agentId + " from " + postgres.schema + " failed: "
+                    + e.getMessage(), e);
+        }
+        if (written == 0) {
+            spec.commandLine().getErr().println("agentlog export: no events of agent " + agentId + " in schema "
+                    + postgres.schema + (at == null ? "" : " at or before " + at) + " (check the id and --pg-schema)");
+            spec.commandLine().getErr().flush();
+            return ExitCodes.FAILURE;
+        }
+        if (outFile != null) {
+            spec.commandLine().getErr().println("exported " + written + " events of " + agentId + " to " + outFile);
+            spec.commandLine().getErr().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

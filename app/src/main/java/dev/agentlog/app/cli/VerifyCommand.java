@@ -1,0 +1,95 @@
+package dev.agentlog.app.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.agentlog.app.wiring.Database;
+import dev.agentlog.sink.SinkSettings;
+import dev.agentlog.sink.replay.KafkaLogSource;
+import dev.agentlog.sink.replay.Verifier;
+import dev.agentlog.sink.replay.VerifyReport;
+import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Folds the log and compares the result with the tables. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Prove the projection tables: fold the log of record up to the sink's offsets (read in the same"
+                + " snapshot as the tables, so the live sink may keep writing) and compare with the tables, table by"
+                + " table, with a checksum per table and the first differing rows named.",
+                "With --from-table the projections are checked against the schema's own audit trail (events), which is"
+                + " then not checked itself.",
+                "Exit code 0 when every table equals the fold of the log, 3 when one differs."})
+public final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    KafkaOptions kafka;
+    @Mixin
+    PostgresOptions postgres;
+
+    @Option(names = "--group-id", defaultValue = SinkSettings.DEFAULT_GROUP_ID, paramLabel = "GROUP",
+            description = "Consumer group of the sink whose offsets say how far the tables are.")
+    String groupId;
+
+    @Option(names = "--from-table", description = "Read the log from the schema's events table instead of the Kafka"
+            + " topic (when the topic's retention was shorter than forever).")
+    boolean fromTable;
+
+    @Option(names = "--max-differences", defaultValue = "20", paramLabel = "N",
+            description = "How many differing rows to name at most.")
+    int maxDifferences;
+
+    @Override
+    public Integer call() throws Exception {
+        postgres.validate();
+        kafka.validate();
+        String url = Required.option(postgres.url, "--pg-url");
+        String topic = kafka.topics().events();
+        VerifyReport report;
+        try (HikariDataSource pool = Database.pool(url, postgres.user, postgres.password, 2, "agentlog-verify")) {
+            Verifier verifier = new Verifier(pool, postgres.schema, groupId, maxDifferences);
+            if (fromTable) {
+                report = verifier.againstTable(topic);
+            } else {
+                try (KafkaLogSource source = new KafkaLogSource(
+                        Required.option(kafka.bootstrapServers, "--bootstrap-servers"), topic, Map.of())) {
+                    report = verifier.againstLog(source);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("verify of " + postgres.schema + " failed in PostgreSQL: " + e.getMessage(), e);
+        }
+        print(spec.commandLine().getOut(), report);
+        return report.equal() ? ExitCodes.OK : ExitCodes.DIFFERENT;
+    }
+
+    static void print(PrintWriter out, VerifyReport report) {
+        Map<Integer, Long> offsets = new TreeMap<>();
+        report.offsets().forEach((tp, offset) -> offsets.put(tp.partition(), offset));
+        out.printf("verify %s against %s up to offsets %s: %d records, %d events folded%s%n", report.schema(),
+                report.source(), offsets, report.recordsRead(), report.eventsFolded(),
+                report.recordsNotDecodable() > 0 ? ", " + report.recordsNotDecodable() + " not decodable (dead-lettered)"
+                        : "");
+        out.printf("%-16s %10s %10s  %-32s  %-32s  %s%n", "table", "log rows", "table rows", "log checksum",
+                "table checksum", "");
+        for (VerifyReport.TableCheck t : report.tables()) {
+            out.printf("%-16s %10d %10d  %-32s  %-32s  %s%n", t.table(), t.logRows(), t.tableRows(), t.logChecksum(),
+                    t.tableChecksum(), t.equal() ? "equal" : "DIFFERENT (" + t.differingRows() + " rows)");
+        }
+        if (report.equal()) {
+            out.println("EQUAL: every table equals the fold of the log");
+        } else {
+            long tables = report.tables().stream().filter(t -> !t.equal()).count();
+            out.println("DIFFERENT: " + tables + " table(s) differ from the fold of the log; first differences:");
+            report.differences().forEach(d -> out.println("  " + d));
+            out.println("Rebuild the tables from the log with `agentlog rebuild`.");
+        }
+        out.flush();
+    }
+}
