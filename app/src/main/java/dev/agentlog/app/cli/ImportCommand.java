@@ -11,15 +11,16 @@ import dev.agentlog.sink.query.ForkRewriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,16 +29,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Sends an exported agent back in through ingest, as itself or as a new agent. */
+/**
+ * Sends an exported agent back in through ingest, as itself or as a new agent. Reads the file twice: first
+ * to check every event (nothing is sent when one is bad), then to send; so a file of any size is imported in
+ * constant memory (standard input is held in memory).
+ */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Send the events of an `agentlog export` file to <prefix>.events.in, the way ingest does (acks=all),"
-                + " without stream_seq (the processor gives each event the next position of its stream) and with source"
-                + " 'import'.",
+        description = {"Send the events of an `agentlog export` file to <prefix>.events.in, the way ingest does"
+                + " (acks=all), without stream_seq (the processor gives each event the next position of its stream)"
+                + " and with source 'import'.",
                 "With --as, the agent is forked: it and its blocks, archives, messages and passages get new ids derived"
                 + " from the new agent id, and every event a new event_id; importing the same file as the same agent"
                 + " again changes nothing."})
 public final class ImportCommand implements Callable<Integer> {
     private static final int CHUNK = 1_000;
+    private static final int MAX_PROBLEMS = 10;
 
     @Spec
     CommandSpec spec;
@@ -52,75 +58,110 @@ public final class ImportCommand implements Callable<Integer> {
             description = "Import as a new agent with this id (a fork), with new ids for everything the agent owns.")
     String asAgent;
 
+    private String stdin;
+
+    /** Receives each event of the file with its line number. */
+    @FunctionalInterface
+    private interface LineHandler {
+        void accept(int line, ObjectNode event) throws Exception;
+    }
+
     @Override
     public Integer call() throws Exception {
         kafka.validate();
         String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
-        List<ObjectNode> exported = read();
-        if (exported.isEmpty()) {
-            throw new IllegalArgumentException(file + " holds no events");
-        }
-        ForkRewriter rewriter = asAgent == null ? ForkRewriter.keepingIds()
-                : ForkRewriter.asNewAgent(ForkRewriter.agentOf(exported), asAgent);
         EventCodec codec = EventCodec.standard();
-        List<Event> events = new ArrayList<>(exported.size());
         List<String> problems = new ArrayList<>();
-        for (int i = 0; i < exported.size(); i++) {
+        String[] agent = {null};
+        int[] count = {0};
+        forEachEvent((line, event) -> {
+            count[0]++;
             try {
-                events.add(codec.fromJson(rewriter.rewrite(exported.get(i))));
+                codec.fromJson(event);
+                agent[0] = ForkRewriter.sameAgent(agent[0], event);
             } catch (InvalidEventException | IllegalArgumentException e) {
-                if (problems.size() < 10) {
-                    problems.add("line " + (i + 1) + ": " + e.getMessage());
+                if (problems.size() < MAX_PROBLEMS) {
+                    problems.add("line " + line + ": " + e.getMessage());
                 }
             }
-        }
+        });
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(file + " has events that cannot be sent, nothing was sent: "
                     + String.join("; ", problems));
         }
-        try (EventPublisher publisher = new EventPublisher(bootstrap, kafka.topics(), PublisherSettings.DEFAULT, Map.of())) {
-            for (int from = 0; from < events.size(); from += CHUNK) {
-                List<CompletableFuture<RecordMetadata>> acks = publisher.publishAll(
-                        events.subList(from, Math.min(events.size(), from + CHUNK)));
-                try {
-                    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-                } catch (CompletionException e) {
-                    throw new IllegalStateException("Kafka did not acknowledge every event of " + file + " (" + e.getCause()
-                            .getMessage() + "); " + from + " were acknowledged before. Run the same import again: the"
-                            + " pipeline keeps each event once", e);
-                }
-            }
+        if (count[0] == 0) {
+            throw new IllegalArgumentException(file + " holds no events");
         }
-        spec.commandLine().getOut().println("imported " + events.size() + " events" + (asAgent == null ? ""
+        if (asAgent != null && agent[0] == null) {
+            throw new IllegalArgumentException(file + " holds no agent events (agent.created, message.created, ...): is"
+                    + " it an `agentlog export` file?");
+        }
+        ForkRewriter rewriter = asAgent == null ? ForkRewriter.keepingIds() : ForkRewriter.asNewAgent(agent[0], asAgent);
+        int[] sent = {0};
+        try (EventPublisher publisher = new EventPublisher(bootstrap, kafka.topics(), PublisherSettings.DEFAULT, Map.of())) {
+            List<Event> chunk = new ArrayList<>(CHUNK);
+            forEachEvent((line, event) -> {
+                chunk.add(codec.fromJson(rewriter.rewrite(event)));
+                if (chunk.size() == CHUNK) {
+                    sent[0] += send(publisher, chunk, sent[0]);
+                }
+            });
+            sent[0] += send(publisher, chunk, sent[0]);
+        }
+        spec.commandLine().getOut().println("imported " + sent[0] + " events" + (asAgent == null ? ""
                 : " as agent " + asAgent) + " into " + kafka.topics().in());
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
 
-    private List<ObjectNode> read() throws IOException {
-        List<ObjectNode> events = new ArrayList<>();
-        try (BufferedReader in = "-".equals(file)
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = in.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
+    /** Sends the chunk and waits for Kafka's acks; empties it; returns how many were sent. */
+    private int send(EventPublisher publisher, List<Event> chunk, int before) {
+        if (chunk.isEmpty()) {
+            return 0;
+        }
+        List<CompletableFuture<RecordMetadata>> acks = publisher.publishAll(chunk);
+        try {
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("Kafka did not acknowledge every event of " + file + " ("
+                    + e.getCause().getMessage() + "); " + before + " were acknowledged before. Run the same import again:"
+                    + " the pipeline keeps each event once", e);
+        }
+        int size = chunk.size();
+        chunk.clear();
+        return size;
+    }
+
+    private void forEachEvent(LineHandler handler) throws Exception {
+        try (BufferedReader in = open()) {
+            String text;
+            int line = 0;
+            while ((text = in.readLine()) != null) {
+                line++;
+                if (text.isBlank()) {
                     continue;
                 }
                 JsonNode node;
                 try {
-                    node = EventCodec.JSON.readTree(line);
+                    node = EventCodec.JSON.readTree(text);
                 } catch (IOException e) {
-                    throw new IllegalArgumentException(file + " line " + number + " is not JSON: " + e.getMessage());
+                    throw new IllegalArgumentException(file + " line " + line + " is not JSON: " + e.getMessage());
                 }
                 if (!(node instanceof ObjectNode object)) {
-                    throw new IllegalArgumentException(file + " line " + number + " is not a JSON object");
+                    throw new IllegalArgumentException(file + " line " + line + " is not a JSON object");
                 }
-                events.add(object);
+                handler.accept(line, object);
             }
         }
-        return events;
+    }
+
+    private BufferedReader open() throws IOException {
+        if (!"-".equals(file)) {
+            return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+        }
+        if (stdin == null) {
+            stdin = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        return new BufferedReader(new StringReader(stdin));
     }
 }

@@ -57,8 +57,9 @@ public final class RebuildCommand implements Callable<Integer> {
     int batchMaxEvents;
 
     @Option(names = "--workers", defaultValue = "" + RebuildSettings.DEFAULT_WORKERS, paramLabel = "N",
-            description = "Lanes replaying in parallel, each with its share of the partitions, kept to one window of"
-                    + " log time; 1 replays strictly in log order.")
+            description = "Lanes replaying in parallel, each with its share of the partitions, at most 1 s of log time"
+                    + " apart (records of two lanes closer than that may be applied in either order); 1 replays in one"
+                    + " merged log order, the one verify folds in.")
     int workers;
 
     @Option(names = "--from-table", description = "Read the log from the schema's events table instead of the Kafka"
@@ -95,7 +96,7 @@ public final class RebuildCommand implements Callable<Integer> {
         String url = Required.option(postgres.url, "--pg-url");
         PrintWriter out = spec.commandLine().getOut();
         // a connection per lane, one for the swap's lock, one for reading the live offsets and the table source
-        try (HikariDataSource pool = Database.pool(url, postgres.user, postgres.password, Math.max(4, workers + 3),
+        try (HikariDataSource pool = Database.pool(url, postgres.user, postgres.password, Math.max(postgres.poolSize, workers + 3),
                 "agentlog-rebuild")) {
             if (listOld) {
                 List<String> schemas = OldSchemas.list(pool, postgres.schema);

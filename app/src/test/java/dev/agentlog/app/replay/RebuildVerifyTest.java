@@ -195,7 +195,7 @@ class RebuildVerifyTest {
             Await.until("load events in the live tables", Duration.ofSeconds(60), () -> fixture.probe.count("events"),
                     n -> n > eventsBefore + 50);
 
-            CliRun rebuild = rebuild();
+            CliRun rebuild = rebuild("--workers", "2");
 
             assertThat(rebuild.exitCode()).as(rebuild.err() + rebuild.out()).isZero();
             lastRebuildOutput = rebuild.out();
@@ -231,6 +231,33 @@ class RebuildVerifyTest {
         assertThat(fixture.probe.count("events")).isGreaterThan(belowSwap);
         CliRun verify = verify();
         assertThat(verify.exitCode()).as(verify.out()).isZero();
+    }
+
+    @Test
+    @Order(4)
+    void shouldKeepTheShadowWhenTheSwapCannotLockAndFinishWithResume() throws Exception {
+        List<String> before = snapshot(SCHEMA);
+        CliRun failed;
+        try (var blocker = fixture.pool.getConnection(); var s = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            // a long transaction that writes offsets, like a live sink's batch that does not end
+            s.execute("LOCK TABLE rb.sink_offsets IN ROW EXCLUSIVE MODE");
+            failed = rebuild("--lock-timeout-ms", "200", "--swap-attempts", "2");
+            blocker.rollback();
+        }
+
+        assertThat(failed.exitCode()).as(failed.out()).isEqualTo(1);
+        assertThat(failed.err()).contains("could not lock rb.sink_offsets in 2 attempts", "--resume");
+        assertThat(snapshot(SCHEMA)).isEqualTo(before);
+        assertThat(Cli.run(fixture.args("rebuild", List.of("--list-old"), false)).out()).contains("rb_rebuild");
+
+        CliRun resumed = rebuild("--resume", "--drop-old");
+
+        assertThat(resumed.exitCode()).as(resumed.err() + resumed.out()).isZero();
+        assertThat(resumed.out()).contains("rebuilt rb: 0 records");
+        assertThat(snapshot(SCHEMA)).isEqualTo(before);
+        assertThat(verify().exitCode()).isZero();
+        assertThat(Cli.run(fixture.args("rebuild", List.of("--list-old"), false)).out()).doesNotContain("rb_rebuild");
     }
 
     static String lastRebuildOutput;

@@ -57,21 +57,32 @@ public final class ForkRewriter {
     public static String agentOf(List<ObjectNode> events) {
         String agent = null;
         for (ObjectNode event : events) {
-            EventType type = EventType.fromWireName(event.path("type").asText()).orElse(null);
-            if (type != null && type.streamKind() == StreamKind.AGENT) {
-                String stream = event.path("stream_id").asText();
-                if (agent != null && !agent.equals(stream)) {
-                    throw new IllegalArgumentException("the file holds events of two agents, " + agent + " and " + stream
-                            + ": export one agent per file");
-                }
-                agent = stream;
-            }
+            agent = sameAgent(agent, event);
         }
         if (agent == null) {
             throw new IllegalArgumentException("the file holds no agent events (agent.created, message.created, ...):"
                     + " is it an `agentlog export` file?");
         }
         return agent;
+    }
+
+    /**
+     * The agent found so far, checked against one more event: its stream when it is an agent-stream event.
+     *
+     * @param agent the agent found so far, or null
+     * @throws IllegalArgumentException when the event belongs to another agent
+     */
+    public static String sameAgent(String agent, ObjectNode event) {
+        EventType type = EventType.fromWireName(event.path("type").asText()).orElse(null);
+        if (type == null || type.streamKind() != StreamKind.AGENT) {
+            return agent;
+        }
+        String stream = event.path("stream_id").asText();
+        if (agent != null && !agent.equals(stream)) {
+            throw new IllegalArgumentException("the file holds events of two agents, " + agent + " and " + stream
+                    + ": export one agent per file");
+        }
+        return stream;
     }
 
     public boolean forks() {

@@ -52,9 +52,8 @@ public interface LogSource extends AutoCloseable {
     List<SinkRecord> next(Map<TopicPartition, Long> limits, int max, long until);
 
     /**
-     * The order key of the record {@link #next} would return next (the record timestamp in ms for Kafka, the
-     * sink's transaction time in us for the table: compare keys of one source only); empty when there is none
-     * below the limits now.
+     * The order key of the record {@link #next} would return next, in milliseconds (Kafka: the record timestamp;
+     * the table: the sink's transaction time); empty when there is none below the limits now.
      */
     OptionalLong nextOrderKey(Map<TopicPartition, Long> limits);
 

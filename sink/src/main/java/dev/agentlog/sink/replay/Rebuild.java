@@ -6,14 +6,16 @@ import dev.agentlog.sink.SinkCore;
 import dev.agentlog.sink.SinkRecord;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.SqlFailures;
+import dev.agentlog.sink.internal.Sql;
 import dev.agentlog.sink.replay.RebuildProgress.Phase;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -46,7 +48,15 @@ import org.slf4j.LoggerFactory;
  *   <li>The old schema is kept until {@code agentlog rebuild --drop <schema>} (or dropped now with --drop-old).</li>
  * </ol>
  * Without a live schema (a first build, or after it was dropped) the log is replayed to its current end and the
- * shadow renamed to live. Threading: {@link #run()} runs on the caller's thread; the source is the caller's to close.
+ * shadow renamed to live.
+ *
+ * <p>Speed: the replay runs in {@link RebuildSettings#workers()} lanes (each a share of the partitions, its own
+ * source and {@link SinkCore}), kept to one window of log time (see {@link #round}); the secondary indexes that
+ * enforce nothing are built once at the end ({@link DeferredIndexes}); the shadow tables are analyzed as they grow.
+ *
+ * <p>Threading: {@link #run()} runs on the caller's thread and, with several lanes, on one thread per lane (a
+ * lane's source and writer are used by one thread at a time); the caller's source is the caller's to close, the
+ * lanes' own sources are closed by {@link #run()}. One run per instance.
  */
 public final class Rebuild {
     private static final Logger log = LoggerFactory.getLogger(Rebuild.class);
@@ -58,8 +68,13 @@ public final class Rebuild {
     private static final long FIRST_ANALYZE_AT = 5_000;
     /** Rows ANALYZE samples per table during the replay (PostgreSQL's default is 100, i.e. 30,000 rows). */
     private static final int REPLAY_STATISTICS_TARGET = 10;
-    private static final java.util.Comparator<TopicPartition> BY_PARTITION =
-            java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+    private static final Comparator<TopicPartition> BY_PARTITION =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+    /**
+     * Widest window of log time the lanes may spread over (order keys are milliseconds): two records of different
+     * lanes less than this apart may be applied in either order, as they may by a live sink.
+     */
+    public static final long MAX_WINDOW_MS = 1_000;
     /** SQLSTATE of lock_timeout (and of a swap that gave its lock up). */
     private static final String LOCK_NOT_AVAILABLE = "55P03";
 
@@ -73,8 +88,8 @@ public final class Rebuild {
 
     private final List<Lane> lanes = new ArrayList<>();
     private ExecutorService workers;
-    /** The lanes' window of log time, in the source's order-key unit; adapts (see {@link #round}). */
-    private long window = 1_000;
+    /** The lanes' window of log time in ms; adapts (see {@link #round}). */
+    private long window = 100;
     private CountingDeadLetters deadLetters;
     private long started;
     private Phase phase = Phase.PREPARING;
@@ -174,7 +189,7 @@ public final class Rebuild {
     private boolean dropOld(String old) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (var s = c.createStatement()) {
+            try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL lock_timeout = " + settings.lockTimeoutMs());
             }
             SchemaSwap.drop(c, old);
@@ -253,14 +268,17 @@ public final class Rebuild {
      */
     private Map<TopicPartition, Long> swap(String live, String shadow, String old, Map<TopicPartition, Long> limits)
             throws SQLException {
+        // rows only a non-sink writer can add; counted before the lock, which should be held as briefly as can be
+        long withoutPosition = source instanceof TableLogSource table ? table.rowsWithoutPosition() : 0;
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
-                    return swapOnce(c, live, shadow, old);
+                    return swapOnce(c, live, shadow, old, withoutPosition);
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
-                    boolean lockTrouble = e instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(SqlFailures.sqlState(sql));
+                    boolean lockTrouble = e instanceof SQLException sql
+                            && LOCK_NOT_AVAILABLE.equals(SqlFailures.sqlState(sql));
                     if (!lockTrouble) {
                         throw e;
                     }
@@ -278,8 +296,8 @@ public final class Rebuild {
         }
     }
 
-    private Map<TopicPartition, Long> swapOnce(Connection c, String live, String shadow, String old)
-            throws SQLException {
+    private Map<TopicPartition, Long> swapOnce(Connection c, String live, String shadow, String old,
+            long skipped) throws SQLException {
         long lockedAt = System.nanoTime();
         SchemaSwap.lockOffsets(c, live, settings.lockTimeoutMs());
         Map<TopicPartition, Long> target = SchemaSwap.offsets(c, live, settings.groupId(), source.topic());
@@ -293,7 +311,6 @@ public final class Rebuild {
         SchemaSwap.setOffsets(c, shadow, settings.groupId(), target);
         long liveEvents = SchemaSwap.count(c, live, "events");
         long shadowEvents = SchemaSwap.count(c, shadow, "events");
-        long skipped = source instanceof TableLogSource table ? table.rowsWithoutPosition() : 0;
         if (shadowEvents + skipped != liveEvents) {
             throw new IllegalStateException(context + " not swapped: at offsets " + target + " the live schema " + live
                     + " holds " + liveEvents + " events but the rebuilt " + shadow + " holds " + shadowEvents
@@ -355,14 +372,14 @@ public final class Rebuild {
      */
     private void analyze(String schema, int statisticsTarget) {
         long t0 = System.nanoTime();
-        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             if (statisticsTarget > 0) {
                 s.execute("SET LOCAL default_statistics_target = " + statisticsTarget);
             }
             StringBuilder tables = new StringBuilder();
             for (String table : ANALYZED_TABLES) {
-                tables.append(tables.length() == 0 ? "" : ", ").append(dev.agentlog.sink.internal.Sql.table(schema, table));
+                tables.append(tables.length() == 0 ? "" : ", ").append(Sql.table(schema, table));
             }
             s.execute("ANALYZE " + tables);
             c.commit();
@@ -428,7 +445,8 @@ public final class Rebuild {
      * Every lane applies one batch. With several lanes, all keep to one window of log time, [the earliest next
      * record, + window]: a lane never runs ahead of the others by more than that, so the order across partitions
      * (which the cascades that cross streams depend on) stays that of the log up to one window. The window
-     * halves when a lane fills its batch and doubles when the lanes take little.
+     * halves when a lane fills its batch and doubles, up to {@value #MAX_WINDOW_MS} ms, when the lanes take little;
+     * a stretch of log time without records costs nothing (the next window starts at the next record).
      */
     private void round(Map<TopicPartition, Long> limits) {
         if (lanes.size() == 1) {
@@ -458,7 +476,7 @@ public final class Rebuild {
         if (earliest == Long.MAX_VALUE) {
             return; // caught up: the caller checks
         }
-        long until = earliest > Long.MAX_VALUE - window ? Long.MAX_VALUE : earliest + window;
+        long until = earliest + window;
         List<Future<LaneResult>> running = new ArrayList<>(lanes.size());
         for (Lane lane : lanes) {
             Map<TopicPartition, Long> laneLimits = lane.limits(limits);
@@ -479,8 +497,8 @@ public final class Rebuild {
         applyNanos += System.nanoTime() - t1;
         if (full) {
             window = Math.max(1, window / 2);
-        } else if (taken < lanes.size() * settings.batchMaxEvents() / 4 && window < Long.MAX_VALUE / 4) {
-            window *= 2;
+        } else if (taken < lanes.size() * settings.batchMaxEvents() / 4) {
+            window = Math.min(MAX_WINDOW_MS, window * 2);
         }
     }
 

@@ -25,8 +25,8 @@ import java.util.List;
  * @param dropOld drop the old live schema right after the swap ({@code --drop-old}); otherwise it is kept
  *     until {@code agentlog rebuild --drop <schema>}
  * @param workers lanes replaying in parallel ({@code --workers}, default {@value #DEFAULT_WORKERS}), each with its
- *     share of the partitions and its own connection, kept to one window of log time so that the order across
- *     partitions stays that of the log; 1 replays strictly in log order
+ *     share of the partitions and its own connection, never more than {@value Rebuild#MAX_WINDOW_MS} ms of log time
+ *     apart; 1 replays strictly in one merged log order (the order {@code verify} folds in)
  */
 public record RebuildSettings(String liveSchema, String groupId, int batchMaxEvents, long lockTimeoutMs,
         int swapAttempts, boolean resume, boolean dropOld, int workers) {
@@ -35,8 +35,12 @@ public record RebuildSettings(String liveSchema, String groupId, int batchMaxEve
     public static final int DEFAULT_BATCH_MAX_EVENTS = 10_000;
     public static final long DEFAULT_LOCK_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_SWAP_ATTEMPTS = 5;
-    /** Two lanes: one applies in Java while the other waits for PostgreSQL (measured on 2 cores: docs/replay.md). */
-    public static final int DEFAULT_WORKERS = 2;
+    /**
+     * One lane: strictly one merged log order. More lanes let one apply in Java while another waits for PostgreSQL,
+     * which pays only with idle cores (docs/replay.md), at the price of a window of log time in which two lanes'
+     * records may interleave differently.
+     */
+    public static final int DEFAULT_WORKERS = 1;
     public static final int MAX_WORKERS = 64;
     /** Appended to the live schema's name for the shadow schema the log is replayed into. */
     public static final String SHADOW_SUFFIX = "_rebuild";

@@ -7,9 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * retention was shorter than forever ({@code --from-table}). Each row becomes the record it was read from
  * (topic, partition, offset from its {@code kafka_*} columns; value = the event as JSON,
  * {@link StoredEvent#toJsonBytes()}). Order: {@link #inLogOrder}; order key: {@code recorded_at} in
- * microseconds. The table holds each event_id once: re-deliveries and dead-lettered records are not there,
+ * milliseconds. The table holds each event_id once: re-deliveries and dead-lettered records are not there,
  * which a replay does not need.
  *
  * <p>Reads with a server-side cursor on a connection of its own (autocommit off): each call of {@link #next}
@@ -207,7 +205,7 @@ public final class TableLogSource implements LogSource {
         }
         pending = StoredEvent.read(cursor);
         OffsetDateTime recorded = cursor.getObject(15, OffsetDateTime.class);
-        pendingKey = ChronoUnit.MICROS.between(Instant.EPOCH, recorded.toInstant());
+        pendingKey = recorded.toInstant().toEpochMilli();
         return true;
     }
 
