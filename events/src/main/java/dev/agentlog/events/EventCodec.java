@@ -1,9 +1,12 @@
 package dev.agentlog.events;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -30,6 +34,9 @@ public final class EventCodec {
 
     static final Set<String> ENVELOPE_FIELDS = Set.of("event_id", "type", "schema_version", "stream_id", "stream_seq",
             "agent_id", "organization_id", "occurred_at", "source", "actor", "payload");
+
+    /** Reads one value from a parser positioned on it (the mapper's own reader would insist on the end of input). */
+    private static final ObjectReader VALUE_READER = JSON.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Upcasters upcasters;
 
@@ -58,6 +65,69 @@ public final class EventCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A parsed record value, and where its {@code payload} value's JSON text lies in the bytes it was parsed
+     * from, so that a reader storing the payload as it came (the sink's {@code events.payload}) need not write
+     * the tree back to text.
+     *
+     * @param payloadStart the payload's first byte, -1 when the value has no top-level payload field
+     * @param payloadEnd one past its last byte
+     */
+    public record Located(JsonNode tree, byte[] source, int payloadStart, int payloadEnd) {
+        /** The payload's JSON text in UTF-8, as it came; null when there is none. */
+        public byte[] payloadBytes() {
+            return payloadStart < 0 ? null : Arrays.copyOfRange(source, payloadStart, payloadEnd);
+        }
+    }
+
+    /** Like {@link #parse}, also locating the payload's text; the same tree, the same errors. */
+    public static Located parseLocatingPayload(byte[] bytes) throws InvalidEventException {
+        try (JsonParser p = JSON.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return new Located(parse(bytes), bytes, -1, -1);
+            }
+            ObjectNode object = JSON.getNodeFactory().objectNode();
+            int payloadStart = -1;
+            int payloadEnd = -1;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                long start = p.currentTokenLocation().getByteOffset();
+                JsonNode value = scalarOrTree(p);
+                if (name.equals("payload")) {
+                    payloadStart = (int) start;
+                    payloadEnd = (int) p.currentLocation().getByteOffset();
+                }
+                object.set(name, value);
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return new Located(parse(bytes), bytes, -1, -1); // let the plain parser say what is wrong
+            }
+            return new Located(object, bytes, payloadStart, payloadEnd);
+        } catch (JsonProcessingException e) {
+            return new Located(parse(bytes), bytes, -1, -1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The value at the parser's token: envelope fields are scalars, built here without a reader's context each. */
+    private static JsonNode scalarOrTree(JsonParser p) throws IOException {
+        JsonNodeFactory nodes = JSON.getNodeFactory();
+        return switch (p.currentToken()) {
+            case VALUE_STRING -> nodes.textNode(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> nodes.numberNode(p.getIntValue());
+                case LONG -> nodes.numberNode(p.getLongValue());
+                default -> VALUE_READER.readTree(p);
+            };
+            case VALUE_TRUE -> nodes.booleanNode(true);
+            case VALUE_FALSE -> nodes.booleanNode(false);
+            case VALUE_NULL -> nodes.nullNode();
+            default -> VALUE_READER.readTree(p);
+        };
     }
 
     public Event fromJson(JsonNode node) throws InvalidEventException {

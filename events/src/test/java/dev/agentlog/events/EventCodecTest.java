@@ -98,4 +98,42 @@ class EventCodecTest {
     private static byte[] bytes(JsonNode node) {
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void shouldLocateThePayloadTextAndParseTheSameTree() throws Exception {
+        String payload = "{ \"message_id\": \"m-1\", \"content\": [{\"type\": \"text\", \"text\": \"h\u00e9 \\\" }\"}],"
+                + " \"n\": 1.50 }";
+        byte[] value = ("  {\"event_id\": \"e-1\", \"schema_version\": 2, \"stream_seq\": 12345678901, \"actor\": null,"
+                + " \"big\": 123456789012345678901234567890, \"f\": 1.50, \"t\": true, \"o\": {\"a\": [1, false]},"
+                + " \"payload\" : " + payload + ", \"type\": \"message.created\"} ")
+                .getBytes(StandardCharsets.UTF_8);
+
+        EventCodec.Located located = EventCodec.parseLocatingPayload(value);
+
+        assertThat(located.tree()).isEqualTo(EventCodec.parse(value));
+        assertThat(new String(located.payloadBytes(), StandardCharsets.UTF_8)).isEqualTo(payload);
+    }
+
+    @Test
+    void shouldRefuseWhatParseRefusesWhenLocatingThePayload() {
+        for (String bad : new String[] {"", "{\"a\": 1} {}", "{\"a\": ", "[1]", "{\"payload\": {}} x"}) {
+            byte[] bytes = bad.getBytes(StandardCharsets.UTF_8);
+            String expected = messageOf(() -> EventCodec.parse(bytes));
+            String actual = messageOf(() -> EventCodec.parseLocatingPayload(bytes).tree());
+            assertThat(actual).as(bad).isEqualTo(expected);
+        }
+    }
+
+    private static String messageOf(ThrowingSupplier parse) {
+        try {
+            JsonNode tree = parse.get();
+            return "parsed " + tree;
+        } catch (InvalidEventException e) {
+            return e.getMessage();
+        }
+    }
+
+    private interface ThrowingSupplier {
+        JsonNode get() throws InvalidEventException;
+    }
 }

@@ -1,6 +1,5 @@
 package dev.agentlog.sink;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
@@ -172,9 +171,9 @@ public final class SinkCore {
             return DecodedRecord.refused(record, "$: a record of the log of record has no value");
         }
         try {
-            JsonNode tree = EventCodec.parse(record.value());
-            Event event = codec.fromJson(tree);
-            return DecodedRecord.of(record, event, tree);
+            EventCodec.Located value = EventCodec.parseLocatingPayload(record.value());
+            Event event = codec.fromJson(value.tree());
+            return DecodedRecord.of(record, event, value);
         } catch (InvalidEventException e) {
             return DecodedRecord.refused(record, e.getMessage());
         }

@@ -3,8 +3,10 @@ package dev.agentlog.sink.fold;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,6 +28,12 @@ public final class OverlayRows<K, R> implements Rows<K, R> {
     /** Key -> final row, or null for deleted. */
     private final Map<K, R> changed = new LinkedHashMap<>();
     private final Map<Ref, Set<String>> cascades = new EnumMap<>(Ref.class);
+    /**
+     * Ref column -> value -> keys of {@link #changed} whose row (not null) has that value: lets
+     * {@link #removeWhere} find the rows of an agent without scanning every row of the batch (a batch of
+     * context.updated events would otherwise scan the whole table's changes once per event).
+     */
+    private final Map<Ref, Map<String, Set<K>>> changedByRef = new EnumMap<>(Ref.class);
 
     OverlayRows(TableDef<K, R> table) {
         this.table = table;
@@ -51,12 +59,34 @@ public final class OverlayRows<K, R> implements Rows<K, R> {
 
     @Override
     public void put(R row) {
-        changed.put(table.keyOf(row), row);
+        K key = table.keyOf(row);
+        unindex(key, changed.put(key, row));
+        for (Ref ref : table.refs()) {
+            String value = table.ref(row, ref);
+            if (value != null) {
+                changedByRef.computeIfAbsent(ref, r -> new HashMap<>())
+                        .computeIfAbsent(value, v -> new HashSet<>()).add(key);
+            }
+        }
     }
 
     @Override
     public void remove(K key) {
-        changed.put(key, null);
+        unindex(key, changed.put(key, null));
+    }
+
+    private void unindex(K key, R previous) {
+        if (previous == null) {
+            return;
+        }
+        for (Ref ref : table.refs()) {
+            String value = table.ref(previous, ref);
+            Map<String, Set<K>> byValue = value == null ? null : changedByRef.get(ref);
+            Set<K> keys = byValue == null ? null : byValue.get(value);
+            if (keys != null) {
+                keys.remove(key);
+            }
+        }
     }
 
     @Override
@@ -65,10 +95,11 @@ public final class OverlayRows<K, R> implements Rows<K, R> {
             throw new IllegalArgumentException(table + " has no " + ref.column() + " reference");
         }
         cascades.computeIfAbsent(ref, r -> new LinkedHashSet<>()).add(value);
-        for (Map.Entry<K, R> entry : changed.entrySet()) {
-            R row = entry.getValue();
-            if (row != null && value.equals(table.ref(row, ref))) {
-                entry.setValue(null);
+        Map<String, Set<K>> byValue = changedByRef.get(ref);
+        Set<K> keys = byValue == null ? null : byValue.remove(value);
+        if (keys != null) {
+            for (K key : List.copyOf(keys)) {
+                remove(key);
             }
         }
     }

@@ -134,6 +134,25 @@ public final class ProjectionTableSql<K, R> {
         }
     }
 
+    /** The rows whose {@code ref} column is one of {@code values}, by key. */
+    public Map<K, R> loadWhere(Connection c, Ref ref, Collection<String> values) throws SQLException {
+        Map<K, R> found = new HashMap<>();
+        if (values.isEmpty()) {
+            return found;
+        }
+        String sql = selectColumns + " WHERE " + Sql.quote(table.refColumn(ref).name()) + " = ANY(?)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("text", values.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    R row = readRow(rs);
+                    found.put(table.keyOf(row), row);
+                }
+            }
+        }
+        return found;
+    }
+
     /** The rows of these keys that exist (one key column tables only). */
     public Map<K, R> load(Connection c, Collection<K> keys) throws SQLException {
         if (table.keyColumns().size() != 1) {

@@ -7,7 +7,11 @@ import dev.agentlog.sink.fold.TableDef;
 import dev.agentlog.sink.fold.Tables;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -57,6 +61,10 @@ public final class ProjectionWriter {
 
     private <K, R> void write(Connection c, OverlayRows<K, R> rows, boolean conservative) throws SQLException {
         ProjectionTableSql<K, R> table = sql(rows.table());
+        if (!conservative && rows.table().equals(Tables.AGENT_CONTEXT) && !rows.cascades().isEmpty()) {
+            writeDifference(c, table, rows);
+            return;
+        }
         for (Map.Entry<Ref, Set<String>> cascade : rows.cascades().entrySet()) {
             table.deleteWhere(c, cascade.getKey(), cascade.getValue());
         }
@@ -66,5 +74,37 @@ public final class ProjectionWriter {
         } else {
             table.replace(c, rows.upserts().values(), rows.deleted());
         }
+    }
+
+    /**
+     * Writes only the rows that differ from the table: each {@code context.updated} replaces the agent's whole
+     * window (a cascade DELETE of its rows, then every position again), while from one window to the next
+     * Letta mostly appends. Rewriting whole windows was most of the sink's row writes (and dead tuples);
+     * here the rows the cascades would delete are read first, and only the positions that changed are
+     * deleted and copied. The same table results: rows the batch did not put are deleted, rows it put equal
+     * to the stored ones stay. Only for agent_context, whose cascade value is the agent stream's own id: its
+     * rows are written by that stream's partition alone, whose offset row lock this transaction holds, so
+     * the rows read cannot change before the write.
+     */
+    private static <K, R> void writeDifference(Connection c, ProjectionTableSql<K, R> table, OverlayRows<K, R> rows)
+            throws SQLException {
+        Map<K, R> stored = new HashMap<>();
+        for (Map.Entry<Ref, Set<String>> cascade : rows.cascades().entrySet()) {
+            stored.putAll(table.loadWhere(c, cascade.getKey(), cascade.getValue()));
+        }
+        Map<K, R> upserts = rows.upserts();
+        Set<K> deleted = new LinkedHashSet<>(rows.deleted());
+        stored.keySet().forEach(key -> {
+            if (!upserts.containsKey(key)) {
+                deleted.add(key); // removed by a cascade, or by key
+            }
+        });
+        List<R> changed = new ArrayList<>(upserts.size());
+        upserts.forEach((key, row) -> {
+            if (!row.equals(stored.get(key))) {
+                changed.add(row);
+            }
+        });
+        table.replace(c, changed, deleted);
     }
 }
