@@ -82,6 +82,7 @@ public final class OffsetStore {
      */
     public TopicPartition advance(Connection c, Map<TopicPartition, long[]> moves) throws SQLException {
         List<TopicPartition> sorted = moves.keySet().stream().sorted(ORDER).toList();
+        // one round trip for all partitions (the driver pipelines the batch; the server runs it in this order)
         try (PreparedStatement ps = c.prepareStatement(advance)) {
             for (TopicPartition tp : sorted) {
                 long[] move = moves.get(tp);
@@ -90,8 +91,12 @@ public final class OffsetStore {
                 ps.setString(3, tp.topic());
                 ps.setInt(4, tp.partition());
                 ps.setLong(5, move[0]);
-                if (ps.executeUpdate() != 1) {
-                    return tp;
+                ps.addBatch();
+            }
+            int[] updated = ps.executeBatch();
+            for (int i = 0; i < updated.length; i++) {
+                if (updated[i] != 1) {
+                    return sorted.get(i);
                 }
             }
         }

@@ -1,0 +1,205 @@
+package dev.agentlog.bench.workload;
+
+import dev.agentlog.events.EventType;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * A deterministic, streaming Letta-like log of record (the shape of app's crash-test {@code LettaWorkload}, without
+ * holding the log in memory): agents with their own and a shared memory block and an archive; turns of three
+ * messages of about 300 characters (user, assistant, tool) followed by the whole in-context window
+ * ({@code context.updated}); now and then a block edit with a system-message rewrite, a shared-block edit, an
+ * archival passage, a summary that shortens the window, a message deletion. Every event carries its stream
+ * position and the current schema version of its type, as the processor writes them.
+ *
+ * <p>Messages are never deleted with their agent here (one extra agent without messages is created and deleted):
+ * the peer of {@code compare} receives message rows only, and a cascade it cannot see would make the tables differ.
+ *
+ * <p>Not thread-safe; one pass per instance.
+ */
+public final class LettaLikeWorkload implements Iterator<GeneratedEvent> {
+    /** Characters of a user, assistant or tool message's text. */
+    public static final int MESSAGE_TEXT_CHARS = 300;
+    private static final Instant START = Instant.parse("2026-11-24T00:00:00Z");
+    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX")
+            .withZone(java.time.ZoneOffset.UTC);
+    private static final String SHARED_BLOCK = "block-bench-shared";
+    private static final String RETIRED_AGENT = "agent-bench-retired";
+
+    private final Random random;
+    private final long total;
+    private final int agents;
+    private final Map<String, Long> seqs = new HashMap<>();
+    private final Deque<GeneratedEvent> pending = new ArrayDeque<>();
+    private final List<List<String>> contexts = new ArrayList<>();
+    private final int[] blockVersions;
+    private int sharedVersion = 1;
+    private long emitted;
+    private long turn;
+    private boolean setUp;
+    private boolean closed;
+
+    /**
+     * @param total exactly this many events are generated
+     * @param agents agents the turns are spread over
+     */
+    public LettaLikeWorkload(long seed, long total, int agents) {
+        if (total < 7L * agents + 20) {
+            throw new IllegalArgumentException("--events must be at least " + (7L * agents + 20) + " for " + agents
+                    + " agents (their set-up alone takes 7 events each), was " + total);
+        }
+        this.random = new Random(seed);
+        this.total = total;
+        this.agents = agents;
+        this.blockVersions = new int[agents];
+    }
+
+    @Override
+    public boolean hasNext() {
+        return emitted < total;
+    }
+
+    @Override
+    public GeneratedEvent next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("all " + total + " events generated");
+        }
+        if (!setUp) {
+            setUp();
+            setUp = true;
+        }
+        while (pending.isEmpty()) {
+            if (total - emitted <= 2 && !closed) {
+                closed = true;
+                add(RETIRED_AGENT, EventType.AGENT_DELETED, "{}");
+                if (total - emitted == 2) {
+                    add(archive(2), EventType.PASSAGE_DELETED, "{\"passage_id\":\"passage-2-none\"}");
+                }
+            } else {
+                turn();
+            }
+        }
+        emitted++;
+        return pending.poll();
+    }
+
+    private void setUp() {
+        add(SHARED_BLOCK, EventType.BLOCK_CREATED, "{\"label\":\"org\",\"value\":\"shared v1\",\"limit\":5000}");
+        add(RETIRED_AGENT, EventType.AGENT_CREATED, "{\"name\":\"retired\",\"agent_type\":\"memgpt_v2_agent\",\"system\":\"sys\"}");
+        for (int a = 0; a < agents; a++) {
+            String agent = agent(a);
+            add(agent, EventType.AGENT_CREATED, "{\"name\":\"agent " + a
+                    + "\",\"agent_type\":\"memgpt_v2_agent\",\"system\":\"You are agent " + a + ".\"}");
+            add(block(a), EventType.BLOCK_CREATED, "{\"label\":\"human\",\"value\":\"v1 of " + a + "\",\"limit\":5000}");
+            blockVersions[a] = 1;
+            add(agent, EventType.BLOCK_ATTACHED, "{\"block_id\":\"" + block(a) + "\",\"label\":\"human\"}");
+            add(agent, EventType.BLOCK_ATTACHED, "{\"block_id\":\"" + SHARED_BLOCK + "\",\"label\":\"org\"}");
+            add(archive(a), EventType.ARCHIVE_CREATED, "{\"name\":\"archive " + a + "\"}");
+            add(agent, EventType.ARCHIVE_ATTACHED, "{\"archive_id\":\"" + archive(a) + "\"}");
+            String system = "message-" + a + "-system";
+            add(agent, EventType.MESSAGE_CREATED, "{\"message_id\":\"" + system
+                    + "\",\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\"You are agent " + a + ".\"}]}");
+            contexts.add(new ArrayList<>(List.of(system)));
+        }
+    }
+
+    private void turn() {
+        int a = random.nextInt(agents);
+        String agent = agent(a);
+        List<String> context = contexts.get(a);
+        if (random.nextInt(4) == 0) {
+            int version = ++blockVersions[a];
+            add(block(a), EventType.BLOCK_UPDATED, "{\"value\":\"v" + version + " of " + a + " " + text(40)
+                    + "\",\"version\":" + version + "}");
+            add(agent, EventType.MESSAGE_UPDATED, "{\"message_id\":\"" + context.get(0)
+                    + "\",\"content\":[{\"type\":\"text\",\"text\":\"You are agent " + a + ". Memory v" + version + "\"}]}");
+        }
+        if (random.nextInt(10) == 0) {
+            sharedVersion++;
+            add(SHARED_BLOCK, EventType.BLOCK_UPDATED, "{\"value\":\"shared v" + sharedVersion + "\",\"version\":"
+                    + sharedVersion + "}");
+        }
+        if (random.nextInt(6) == 0) {
+            add(archive(a), EventType.PASSAGE_INSERTED, "{\"passage_id\":\"passage-" + a + "-" + turn + "\",\"text\":\""
+                    + text(120) + "\",\"tags\":[\"t" + random.nextInt(3) + "\"],\"embedding\":[0.1,0.2,0.3]}");
+        }
+        String step = "step-" + a + "-" + turn;
+        for (String role : new String[] {"user", "assistant", "tool"}) {
+            String id = "message-" + a + "-" + turn + "-" + role;
+            add(agent, EventType.MESSAGE_CREATED, "{\"message_id\":\"" + id + "\",\"role\":\"" + role
+                    + "\",\"content\":[{\"type\":\"text\",\"text\":\"" + text(MESSAGE_TEXT_CHARS) + "\"}],\"step_id\":\""
+                    + step + "\"}");
+            context.add(id);
+        }
+        if (context.size() > 12) {
+            String summary = "message-" + a + "-" + turn + "-summary";
+            add(agent, EventType.MESSAGE_CREATED, "{\"message_id\":\"" + summary
+                    + "\",\"role\":\"summary\",\"content\":[{\"type\":\"text\",\"text\":\"summary of turns to " + turn + "\"}]}");
+            List<String> kept = new ArrayList<>(List.of(context.get(0), summary));
+            kept.addAll(context.subList(context.size() - 3, context.size()));
+            context.clear();
+            context.addAll(kept);
+        }
+        add(agent, EventType.CONTEXT_UPDATED, "{\"message_ids\":" + ids(context) + "}");
+        if (random.nextInt(50) == 0) {
+            String last = context.get(context.size() - 1);
+            add(agent, EventType.MESSAGE_DELETED, "{\"message_id\":\"" + last + "\"}");
+        }
+        turn++;
+    }
+
+    private void add(String stream, EventType type, String payload) {
+        long seq = seqs.merge(stream, 1L, Long::sum);
+        long index = emitted + pending.size();
+        String agentField = stream.startsWith("agent-") ? "" : ",\"agent_id\":\"" + agent(0) + "\"";
+        Instant at = START.plus(index * 997, ChronoUnit.MICROS);
+        String json = "{\"event_id\":\"" + new UUID(random.nextLong(), random.nextLong()) + "\",\"type\":\""
+                + type.wireName() + "\",\"schema_version\":" + type.currentVersion() + ",\"stream_id\":\"" + stream
+                + "\",\"stream_seq\":" + seq + agentField + ",\"occurred_at\":\"" + MICROS.format(at)
+                + "\",\"source\":\"bench\",\"payload\":" + payload + "}";
+        pending.add(new GeneratedEvent(stream, type, json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String text(int length) {
+        StringBuilder b = new StringBuilder(length + 1);
+        while (b.length() < length) {
+            b.append((char) ('a' + random.nextInt(26)));
+            if (random.nextInt(6) == 0) {
+                b.append(' ');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String ids(List<String> ids) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < ids.size(); i++) {
+            b.append(i == 0 ? "\"" : ",\"").append(ids.get(i)).append('"');
+        }
+        return b.append(']').toString();
+    }
+
+    static String agent(int a) {
+        return "agent-bench-" + a;
+    }
+
+    static String block(int a) {
+        return "block-bench-" + a;
+    }
+
+    static String archive(int a) {
+        return "archive-bench-" + a;
+    }
+}

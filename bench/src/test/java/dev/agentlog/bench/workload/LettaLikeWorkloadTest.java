@@ -1,0 +1,83 @@
+package dev.agentlog.bench.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentlog.events.Event;
+import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.EventType;
+import dev.agentlog.events.MessageCreated;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LettaLikeWorkloadTest {
+    private static List<GeneratedEvent> generate(long seed, int events, int agents) {
+        List<GeneratedEvent> out = new ArrayList<>();
+        new LettaLikeWorkload(seed, events, agents).forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void shouldGenerateExactlyTheRequestedNumberOfEvents() {
+        assertThat(generate(1, 5_000, 50)).hasSize(5_000);
+        assertThat(generate(1, 5_001, 50)).hasSize(5_001);
+    }
+
+    @Test
+    void shouldGenerateTheSameBytesForTheSameSeed() {
+        List<GeneratedEvent> a = generate(7, 3_000, 20);
+        List<GeneratedEvent> b = generate(7, 3_000, 20);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(a.get(i).json()).isEqualTo(b.get(i).json());
+        }
+        assertThat(generate(8, 3_000, 20).get(100).json()).isNotEqualTo(a.get(100).json());
+    }
+
+    @Test
+    void shouldGenerateValidEventsOfRecordWithContiguousStreamPositions() throws Exception {
+        EventCodec codec = EventCodec.standard();
+        Map<String, Long> lastSeq = new HashMap<>();
+        for (GeneratedEvent generated : generate(3, 10_000, 100)) {
+            Event event = codec.decode(generated.json());
+            assertThat(event.type()).isEqualTo(generated.type());
+            assertThat(event.streamId()).isEqualTo(generated.streamId());
+            assertThat(event.schemaVersion()).isEqualTo(event.type().currentVersion());
+            long expected = lastSeq.getOrDefault(event.streamId(), 0L) + 1;
+            assertThat(event.streamSeq()).isEqualTo(expected);
+            lastSeq.put(event.streamId(), expected);
+        }
+    }
+
+    @Test
+    void shouldBeDominatedByMessagesOfAboutThreeHundredCharacters() throws Exception {
+        EventCodec codec = EventCodec.standard();
+        Map<EventType, Integer> byType = new EnumMap<>(EventType.class);
+        int longMessages = 0;
+        List<GeneratedEvent> events = generate(5, 20_000, 100);
+        for (GeneratedEvent generated : events) {
+            byType.merge(generated.type(), 1, Integer::sum);
+            if (generated.type() == EventType.MESSAGE_CREATED) {
+                MessageCreated m = (MessageCreated) codec.decode(generated.json()).payload();
+                String text = m.content().get(0).get("text").asText();
+                if (text.length() >= LettaLikeWorkload.MESSAGE_TEXT_CHARS) {
+                    longMessages++;
+                }
+            }
+        }
+        assertThat(byType.get(EventType.MESSAGE_CREATED)).isGreaterThan(events.size() / 2);
+        assertThat(longMessages).isGreaterThan(events.size() / 2);
+        assertThat(byType).containsKeys(EventType.BLOCK_UPDATED, EventType.CONTEXT_UPDATED, EventType.PASSAGE_INSERTED,
+                EventType.MESSAGE_UPDATED, EventType.MESSAGE_DELETED);
+    }
+
+    @Test
+    void shouldRefuseTooFewEventsForTheAgentsSetUp() {
+        assertThatThrownBy(() -> new LettaLikeWorkload(1, 100, 50))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--events must be at least 370");
+    }
+}
