@@ -57,14 +57,14 @@ final class CompareCommand implements Callable<Integer> {
             description = "Seconds of each latency run, the first 3 of them warm-up (default: ${DEFAULT-VALUE}; 0 skips).")
     int latencySeconds;
 
-    @Option(names = "--latency-commit-interval-ms", defaultValue = "" + ProcessorSettings.DEFAULT_COMMIT_INTERVAL_MS,
-            paramLabel = "MS", description = "The processor's --commit-interval-ms in the latency runs (default:"
-                    + " ${DEFAULT-VALUE}, agentlog's default).")
+    @Option(names = "--latency-commit-interval-ms", defaultValue = "20", paramLabel = "MS",
+            description = "The processor's --commit-interval-ms in the latency runs (default: ${DEFAULT-VALUE}, set for"
+                    + " latency; agentlog's default is " + ProcessorSettings.DEFAULT_COMMIT_INTERVAL_MS + ").")
     long latencyCommitIntervalMs;
 
-    @Option(names = "--latency-batch-max-wait-ms", defaultValue = "" + SinkSettings.DEFAULT_BATCH_MAX_WAIT_MS,
-            paramLabel = "MS", description = "The sink's --batch-max-wait-ms in the latency runs (default: ${DEFAULT-VALUE},"
-                    + " agentlog's default).")
+    @Option(names = "--latency-batch-max-wait-ms", defaultValue = "10", paramLabel = "MS",
+            description = "The sink's --batch-max-wait-ms in the latency runs (default: ${DEFAULT-VALUE}, set for latency;"
+                    + " agentlog's default is " + SinkSettings.DEFAULT_BATCH_MAX_WAIT_MS + ").")
     int latencyBatchMaxWaitMs;
 
     @Option(names = "--cdc-rate", defaultValue = "50", paramLabel = "N",
@@ -111,7 +111,7 @@ final class CompareCommand implements Callable<Integer> {
             String rebuildNote = "skipped (--no-rebuild)";
             if (rebuild) {
                 rebuilt = RebuildRun.run(env, SinkCommand.SINK_SCHEMA, SinkCommand.FIRST_SINK_GROUP, log.events(),
-                        rebuildWorkers);
+                        rebuildWorkers, options.jvmOptionList());
                 rebuildNote = sameAsSink(env, sink);
                 env.vacuum(SinkCommand.SINK_SCHEMA);
             }

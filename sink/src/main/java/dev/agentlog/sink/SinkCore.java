@@ -8,6 +8,7 @@ import dev.agentlog.sink.internal.DecodedRecord;
 import dev.agentlog.sink.internal.PoisonException;
 import dev.agentlog.sink.internal.Retrier;
 import dev.agentlog.sink.internal.SinkMetrics;
+import dev.agentlog.sink.internal.WrittenKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -69,13 +70,27 @@ public final class SinkCore {
      * @param alwaysConservative use the conservative statements (ON CONFLICT) for every batch, not only to
      *     isolate poison
      */
-    record Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative) {
+    record Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, WrittenKeys written) {
         static final Tuning DEFAULT = new Tuning(Retrier.Sleeper.THREAD_SLEEP, BatchApplier.DEFAULT_ROWS_PER_STATEMENT,
-                false);
+                false, WrittenKeys.ANY);
+
+        Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative) {
+            this(sleeper, rowsPerStatement, alwaysConservative, WrittenKeys.ANY);
+        }
 
         Tuning withSleeper(Retrier.Sleeper newSleeper) {
-            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative);
+            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, written);
         }
+    }
+
+    /**
+     * A core for tables that started empty and that only this process writes (a rebuild's shadow schema): lookups of
+     * keys {@code written} says were never written are skipped.
+     */
+    public static SinkCore forTablesStartingEmpty(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters,
+            MeterRegistry registry, WrittenKeys written) {
+        return new SinkCore(dataSource, settings, deadLetters, registry,
+                new Tuning(Retrier.Sleeper.THREAD_SLEEP, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false, written));
     }
 
     SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry,
@@ -88,7 +103,8 @@ public final class SinkCore {
         this.deadLetters = deadLetters;
         this.metrics = new SinkMetrics(registry);
         this.context = "[sink " + settings.groupId() + "]";
-        this.applier = new BatchApplier(dataSource, settings.schema(), settings.groupId(), metrics, rowsPerStatement);
+        this.applier = new BatchApplier(dataSource, settings.schema(), settings.groupId(), metrics, rowsPerStatement,
+                tuning.written());
         this.retrier = new Retrier(context, settings.schema(), settings.retryMaxAttempts(), settings.retryBackoffMs(),
                 settings.retryBackoffMaxMs(), sleeper, metrics);
     }

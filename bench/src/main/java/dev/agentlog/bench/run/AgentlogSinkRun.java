@@ -85,7 +85,7 @@ public final class AgentlogSinkRun {
                 written, rows, window.seconds(), (double) window.doneAtFirst / log.events(), window.childCpuNanos(),
                 window.workerThreadCpuNanos(), window.postgresCpuNanos(), window.benchCpuNanos(), end.peakHeapBytes(), peakRss, s.heap(),
                 Tables.messagesDigest(env.pool(), s.schema()), s.profile() ? recording : null, window.first.at(),
-                window.last.at(), window.machineBusy(), window.gcCount(), window.gcMillis());
+                window.last.at(), window.machineBusy(), window.gcCount(), window.gcMillis(), window.steadyPart());
         progress.done(String.format(Locale.ROOT, "%,.0f events/s, %,.0f rows/s, %.1f us CPU/event, heap peak %d MB",
                 result.eventsPerSecond(), result.rowsPerSecond(), result.cpuMicrosPerEvent(),
                 result.peakHeapBytes() >> 20));

@@ -62,7 +62,8 @@ public final class CopyCeilingRun {
                 : (double) (machine1[0] - machine0[0]) / (machine1[1] - machine0[1]);
         ThroughputResult result = new ThroughputResult("COPY (ceiling)",
                 "binary COPY, one connection, table after table", 0, rows.getOrDefault("messages", 0L), total, rows, seconds, 0, -1, -1, pg,
-                -1, -1, -1, "", Tables.messagesDigest(env.pool(), toSchema), null, started, ended, busy, -1, -1);
+                -1, -1, -1, "", Tables.messagesDigest(env.pool(), toSchema), null, started, ended, busy, -1, -1,
+                ThroughputResult.Steady.NONE);
         progress.done(String.format(Locale.ROOT, "%,d rows in %.1f s: %,.0f rows/s", total, seconds, result.rowsPerSecond()));
         for (String table : tables) {
             Files.deleteIfExists(dump.resolve(table + ".bin"));

@@ -125,7 +125,7 @@ public final class PeerRun {
                 window.seconds(), (double) window.doneAtFirst / log.messageRows(), window.childCpuNanos(),
                 window.workerThreadCpuNanos(), window.postgresCpuNanos(), window.benchCpuNanos(), end.peakHeapBytes(), peakRss, s.heap(),
                 Tables.messagesDigest(env.pool(), s.schema()), s.profile() ? recording : null, window.first.at(), window.last.at(),
-                window.machineBusy(), window.gcCount(), window.gcMillis());
+                window.machineBusy(), window.gcCount(), window.gcMillis(), window.steadyPart());
         progress.done(String.format(Locale.ROOT, "%,.0f message rows/s, %.1f us CPU/row, heap peak %d MB",
                 result.messageRowsPerSecond(), result.cpuMicrosPerMessageRow(), result.peakHeapBytes() >> 20));
         return result;

@@ -29,12 +29,40 @@ import java.util.Map;
  * @param machineBusy how busy the whole machine was over the window (all processes), 0..1
  * @param gcCount garbage collections of its JVM over the window (-1: n/a)
  * @param gcMillis time its JVM's collectors report over the window (-1: n/a)
+ * @param steady the same CPU over the steady part of the window (from a third of the work on)
  */
 public record ThroughputResult(String name, String settings, long events, long messageChanges, long rowsWritten,
         Map<String, Long> rowsPerTable, double seconds, double fractionBeforeWindow, long processCpuNanos,
         long workerThreadCpuNanos, long postgresCpuNanos, long brokerCpuNanos, long peakHeapBytes, long peakRssBytes, String heapLimit,
         String messagesDigest, Path profile, Instant from, Instant to, double machineBusy, long gcCount,
-        long gcMillis) {
+        long gcMillis, Steady steady) {
+
+    /**
+     * CPU over the steady part of a window: from a third of the work to the end, when the JVM's just-in-time
+     * compiler has done most of its work (a long-running worker pays that once).
+     *
+     * @param share the part of the work done in it, 0..1
+     */
+    public record Steady(double share, long processCpuNanos, long workerThreadCpuNanos) {
+        public static final Steady NONE = new Steady(Double.NaN, -1, -1);
+    }
+
+    /** JVM CPU per event in the steady part, in microseconds; NaN when not measured. */
+    public double steadyCpuMicrosPerEvent() {
+        return steady.processCpuNanos() < 0 || events == 0 ? Double.NaN
+                : steady.processCpuNanos() / 1e3 / (events * steady.share());
+    }
+
+    public double steadyWorkerThreadCpuMicrosPerEvent() {
+        return steady.workerThreadCpuNanos() < 0 || events == 0 ? Double.NaN
+                : steady.workerThreadCpuNanos() / 1e3 / (events * steady.share());
+    }
+
+    /** JVM CPU per message-row change in the steady part: all of it charged to the message rows. */
+    public double steadyCpuMicrosPerMessageRow() {
+        return steady.processCpuNanos() < 0 || messageChanges == 0 ? Double.NaN
+                : steady.processCpuNanos() / 1e3 / (messageChanges * steady.share());
+    }
 
     private double measuredShare() {
         return 1.0 - fractionBeforeWindow;

@@ -30,13 +30,20 @@ final class Window {
         }
     }
 
+    /** Where the steady part of the window starts: a third of the work done (the JIT's work is mostly behind). */
+    static final double STEADY_FROM = 1.0 / 3;
+
     Mark first;
+    Mark steady;
     Mark last;
     long doneAtFirst;
+    long doneAtSteady;
+    long total;
 
     static Window observe(Observation observation, long total, ChildJvm child, BenchEnvironment env, Progress progress,
             Duration timeout) throws Exception {
         Window w = new Window();
+        w.total = total;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long done = observation.done();
@@ -44,8 +51,16 @@ final class Window {
                 w.first = mark(child, env);
                 w.doneAtFirst = done;
             }
+            if (w.first != null && w.steady == null && done >= total * STEADY_FROM) {
+                w.steady = mark(child, env);
+                w.doneAtSteady = done;
+            }
             if (w.first != null && done >= total && observation.complete(done)) {
                 w.last = mark(child, env);
+                if (w.steady == null) {
+                    w.steady = w.first;
+                    w.doneAtSteady = w.doneAtFirst;
+                }
                 return w;
             }
             String failure = observation.failure();
@@ -95,6 +110,15 @@ final class Window {
     long workerThreadCpuNanos() {
         return last.childStats() == null ? -1
                 : last.childStats().workerThreadCpuNanos() - first.childStats().workerThreadCpuNanos();
+    }
+
+    /** The steady part: its share of the work, its JVM CPU, its worker threads' CPU (-1: n/a). */
+    ThroughputResult.Steady steadyPart() {
+        double share = total <= 0 ? Double.NaN : (double) (total - doneAtSteady) / total;
+        long cpu = last.childCpuNanos() < 0 ? -1 : last.childCpuNanos() - steady.childCpuNanos();
+        long workers = last.childStats() == null ? -1
+                : last.childStats().workerThreadCpuNanos() - steady.childStats().workerThreadCpuNanos();
+        return new ThroughputResult.Steady(share, cpu, workers);
     }
 
     /** CPU of the bench's own JVM: the embedded Kafka broker, mostly. */

@@ -25,7 +25,8 @@ class MarkdownReportTest {
             long cpuNanos, String digest) {
         return new ThroughputResult(name, "settings of " + name, events, messageRows, rows, Map.of("messages", messageRows),
                 seconds, 0.01, cpuNanos, cpuNanos / 2, 10_000_000_000L, 1_000_000_000L, 150L << 20, 300L << 20, "256m",
-                digest, null, AT, AT.plusSeconds((long) seconds), 0.95, 100, 500);
+                digest, null, AT, AT.plusSeconds((long) seconds), 0.95, 100, 500,
+                new ThroughputResult.Steady(2.0 / 3, cpuNanos * 2 / 3, cpuNanos / 3));
     }
 
     private static BenchReport report(List<ThroughputResult> peers, List<LatencyResult> latency) {
@@ -36,7 +37,7 @@ class MarkdownReportTest {
         return new BenchReport("java -jar bench/target/agentlog-bench.jar compare", "compare", AT, Duration.ofMinutes(9),
                 new Machine(2, "AMD EPYC", 24L << 30, "Linux", "OpenJDK 17"), "0.5, 0.5, 0.5", "1.0, 0.8, 0.6",
                 Map.of("Kafka", "4.3.1"), Map.of("synchronous_commit", "on"), 1000, 42, 12, log, copy, List.of(sink), peers,
-                latency, "Each load runs 15 s.", latency == null ? null : new RebuildFigures(1_000_000, 1_000_000, 25, 0.5, 1),
+                latency, "Each load runs 15 s.", latency == null ? null : new RebuildFigures(1_000_000, 1_000_000, 25, 0.5, 1, 20, 30, 27),
                 "The rebuilt tables hold what the sink wrote.", null, "Not measured in this run: the CDC path", null, null);
     }
 

@@ -33,6 +33,7 @@ public final class BatchApplier {
     private final EventsTable events;
     private final ProjectionWriter projections;
     private final SinkMetrics metrics;
+    private final WrittenKeys written;
 
     /** What one attempt did. */
     public sealed interface Outcome permits Applied, Fenced {}
@@ -53,11 +54,18 @@ public final class BatchApplier {
 
     public BatchApplier(DataSource dataSource, String schema, String group, SinkMetrics metrics,
             int rowsPerStatement) {
+        this(dataSource, schema, group, metrics, rowsPerStatement, WrittenKeys.ANY);
+    }
+
+    /** @param written which keys the tables may hold (see {@link WrittenKeys}); {@link WrittenKeys#ANY} for a live sink */
+    public BatchApplier(DataSource dataSource, String schema, String group, SinkMetrics metrics,
+            int rowsPerStatement, WrittenKeys written) {
         this.dataSource = dataSource;
         this.offsets = new OffsetStore(schema, group);
         this.events = new EventsTable(schema, rowsPerStatement);
-        this.projections = new ProjectionWriter(schema, rowsPerStatement);
+        this.projections = new ProjectionWriter(schema, rowsPerStatement, written);
         this.metrics = metrics;
+        this.written = written;
     }
 
     public OffsetStore offsets() {
@@ -137,8 +145,8 @@ public final class BatchApplier {
         if (withEvents.isEmpty()) {
             return List.of();
         }
-        Set<String> inserted = conservative ? events.insertNewConservatively(c, withEvents)
-                : events.insertNew(c, withEvents);
+        Set<String> inserted = conservative ? events.insertNewConservatively(c, withEvents, written)
+                : events.insertNew(c, withEvents, written);
         List<Event> fresh = new ArrayList<>(inserted.size());
         for (DecodedRecord r : withEvents) {
             if (inserted.remove(r.event().eventId())) {

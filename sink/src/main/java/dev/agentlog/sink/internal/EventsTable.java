@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ import java.util.Set;
  */
 public final class EventsTable {
     private static final int PARAMETERS = 14;
+    /** The table's name in {@link WrittenKeys}. */
+    static final String TABLE = "events";
     private static final String COLUMNS = "event_id, stream_id, stream_seq, type, schema_version, agent_id,"
             + " organization_id, occurred_at, source, actor, payload, kafka_topic, kafka_partition, kafka_offset";
     private final MultiRowStatement insert;
@@ -50,17 +53,27 @@ public final class EventsTable {
                 PARAMETERS, maxRowsPerStatement);
     }
 
-    /** Inserts the events of these records; returns the event_ids that were not there before. */
-    public Set<String> insertNew(Connection c, List<DecodedRecord> records) throws SQLException {
+    /**
+     * Inserts the events of these records; returns the event_ids that were not there before.
+     *
+     * @param written which event_ids the table may hold: only those are looked up
+     */
+    public Set<String> insertNew(Connection c, List<DecodedRecord> records, WrittenKeys written) throws SQLException {
         Map<String, DecodedRecord> firstOccurrences = new LinkedHashMap<>(records.size() * 2);
+        List<String> maybeThere = new ArrayList<>();
         for (DecodedRecord r : records) {
-            firstOccurrences.putIfAbsent(r.event().eventId(), r);
+            String id = r.event().eventId();
+            if (firstOccurrences.putIfAbsent(id, r) == null && written.mayExist(TABLE, id)) {
+                maybeThere.add(id);
+            }
         }
-        try (PreparedStatement ps = c.prepareStatement(selectExisting)) {
-            ps.setArray(1, c.createArrayOf("text", firstOccurrences.keySet().toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    firstOccurrences.remove(rs.getString(1));
+        if (!maybeThere.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(selectExisting)) {
+                ps.setArray(1, c.createArrayOf("text", maybeThere.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        firstOccurrences.remove(rs.getString(1));
+                    }
                 }
             }
         }
@@ -87,13 +100,16 @@ public final class EventsTable {
                     .int8(r.record().offset());
         }
         copy.copyInto(c, table, COLUMNS);
+        firstOccurrences.keySet().forEach(id -> written.written(TABLE, id));
         return new HashSet<>(firstOccurrences.keySet());
     }
 
     /** Like {@link #insertNew}, with {@code ON CONFLICT (event_id) DO NOTHING}: safe beside any other writer. */
-    public Set<String> insertNewConservatively(Connection c, List<DecodedRecord> records) throws SQLException {
+    public Set<String> insertNewConservatively(Connection c, List<DecodedRecord> records, WrittenKeys written)
+            throws SQLException {
         Set<String> inserted = new HashSet<>(records.size() * 2);
         insert.query(c, records, EventsTable::bind, rs -> inserted.add(rs.getString(1)));
+        inserted.forEach(id -> written.written(TABLE, id));
         return inserted;
     }
 

@@ -25,9 +25,16 @@ public final class ProjectionTableSql<K, R> {
     private final MultiRowStatement upsert;
     private final String deleteByKey;
     private final String selectColumns;
+    private final WrittenKeys written;
 
     public ProjectionTableSql(String schema, TableDef<K, R> table, int maxRowsPerStatement) {
+        this(schema, table, maxRowsPerStatement, WrittenKeys.ANY);
+    }
+
+    /** @param written which keys the table may hold: lookups and deletes of other keys are skipped */
+    public ProjectionTableSql(String schema, TableDef<K, R> table, int maxRowsPerStatement, WrittenKeys written) {
         this.table = table;
+        this.written = written;
         this.qualified = Sql.table(schema, table.name());
         List<Column> columns = table.columns();
         List<Column> keys = table.keyColumns();
@@ -64,9 +71,16 @@ public final class ProjectionTableSql<K, R> {
      */
     public void replace(Connection c, Collection<R> rows, Collection<K> alsoDelete) throws SQLException {
         List<K> keys = new ArrayList<>(rows.size() + alsoDelete.size());
-        keys.addAll(alsoDelete);
+        for (K key : alsoDelete) {
+            if (written.mayExist(table.name(), key)) {
+                keys.add(key);
+            }
+        }
         for (R row : rows) {
-            keys.add(table.keyOf(row));
+            K key = table.keyOf(row);
+            if (written.mayExist(table.name(), key)) {
+                keys.add(key);
+            }
         }
         deleteKeys(c, keys);
         if (rows.isEmpty()) {
@@ -82,6 +96,21 @@ public final class ProjectionTableSql<K, R> {
             }
         }
         copy.copyInto(c, qualified, Sql.columnList(columns));
+        rows.forEach(this::markWritten);
+    }
+
+    private void markWritten(R row) {
+        written.written(table.name(), table.keyOf(row));
+        for (Ref ref : table.refs()) {
+            String value = table.ref(row, ref);
+            if (value != null) {
+                written.written(refName(ref), value);
+            }
+        }
+    }
+
+    private String refName(Ref ref) {
+        return table.name() + "." + ref.column();
     }
 
     /** INSERT ... ON CONFLICT DO UPDATE of these rows, in multi-row statements: safe beside any other writer. */
@@ -97,6 +126,7 @@ public final class ProjectionTableSql<K, R> {
             }
             return first + values.length;
         });
+        rows.forEach(this::markWritten);
     }
 
     public void deleteKeys(Connection c, Collection<K> keys) throws SQLException {
@@ -135,8 +165,14 @@ public final class ProjectionTableSql<K, R> {
     }
 
     /** The rows whose {@code ref} column is one of {@code values}, by key. */
-    public Map<K, R> loadWhere(Connection c, Ref ref, Collection<String> values) throws SQLException {
+    public Map<K, R> loadWhere(Connection c, Ref ref, Collection<String> refValues) throws SQLException {
         Map<K, R> found = new HashMap<>();
+        List<String> values = new ArrayList<>(refValues.size());
+        for (String value : refValues) {
+            if (written.mayExist(refName(ref), value)) {
+                values.add(value);
+            }
+        }
         if (values.isEmpty()) {
             return found;
         }
@@ -154,11 +190,17 @@ public final class ProjectionTableSql<K, R> {
     }
 
     /** The rows of these keys that exist (one key column tables only). */
-    public Map<K, R> load(Connection c, Collection<K> keys) throws SQLException {
+    public Map<K, R> load(Connection c, Collection<K> wanted) throws SQLException {
         if (table.keyColumns().size() != 1) {
             throw new UnsupportedOperationException("load by key of " + table + " (composite key)");
         }
         Map<K, R> found = new HashMap<>();
+        List<K> keys = new ArrayList<>(wanted.size());
+        for (K key : wanted) {
+            if (written.mayExist(table.name(), key)) {
+                keys.add(key);
+            }
+        }
         if (keys.isEmpty()) {
             return found;
         }

@@ -25,7 +25,12 @@ public final class ProjectionWriter {
     private final Map<TableDef<?, ?>, ProjectionTableSql<?, ?>> sql = new LinkedHashMap<>();
 
     public ProjectionWriter(String schema, int maxRowsPerStatement) {
-        Tables.ALL.forEach(table -> sql.put(table, new ProjectionTableSql<>(schema, table, maxRowsPerStatement)));
+        this(schema, maxRowsPerStatement, WrittenKeys.ANY);
+    }
+
+    /** @param written which keys the tables may hold (see {@link WrittenKeys}) */
+    public ProjectionWriter(String schema, int maxRowsPerStatement, WrittenKeys written) {
+        Tables.ALL.forEach(table -> sql.put(table, new ProjectionTableSql<>(schema, table, maxRowsPerStatement, written)));
     }
 
     @SuppressWarnings("unchecked")

@@ -7,6 +7,7 @@ import dev.agentlog.sink.SinkRecord;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.SqlFailures;
 import dev.agentlog.sink.internal.Sql;
+import dev.agentlog.sink.internal.WrittenKeys;
 import dev.agentlog.sink.replay.RebuildProgress.Phase;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -97,6 +98,9 @@ public final class Rebuild {
     private long eventsApplied;
     private long duplicates;
     private long estimate;
+    /** Which keys the shadow may hold: all when resuming, else only those this rebuild wrote (see openLanes). */
+    private WrittenKeys written = WrittenKeys.ANY;
+    private boolean resumed;
     /** Where the replay's time goes: waiting for records, applying them. */
     private long readNanos;
     private long applyNanos;
@@ -154,6 +158,11 @@ public final class Rebuild {
         Set<TopicPartition> partitions = new TreeSet<>(BY_PARTITION);
         partitions.addAll(source.partitions());
         partitions.addAll(limits.keySet());
+        if (!resumed) {
+            // the shadow starts empty and only this rebuild writes it: about two rows per record at most
+            long records = limits.values().stream().mapToLong(Long::longValue).sum();
+            written = WrittenKeys.startingEmpty(3 * Math.max(records, 1_000_000L));
+        }
         Map<TopicPartition, Long> start = openLanes(shadow, partitions);
         estimate = source.estimate(start, limits);
         log.info("{} replaying {} from {} into {} in {} lane(s) ({} records to go{}), group {}", context, source.topic(),
@@ -219,6 +228,7 @@ public final class Rebuild {
             }
             if (SchemaSwap.exists(c, shadow)) {
                 if (settings.resume()) {
+                    resumed = true;
                     log.info("{} resuming in the shadow schema {} left by an earlier rebuild", context, shadow);
                 } else {
                     log.info("{} dropping the shadow schema {} left by an earlier rebuild (--resume keeps it)", context,
@@ -411,10 +421,11 @@ public final class Rebuild {
         Map<TopicPartition, Long> start = new HashMap<>();
         for (Set<TopicPartition> share : shares) {
             LogSource laneSource = count == 1 ? source : source.subset(share);
-            SinkCore core = new SinkCore(dataSource, new SinkSettings(settings.groupId(), shadow,
+            // one filter for all lanes: a key (a reused message_id, say) may be written by two lanes' streams
+            SinkCore core = SinkCore.forTablesStartingEmpty(dataSource, new SinkSettings(settings.groupId(), shadow,
                     settings.batchMaxEvents(), SinkSettings.DEFAULT_BATCH_MAX_WAIT_MS,
                     SinkSettings.DEFAULT_RETRY_MAX_ATTEMPTS, SinkSettings.DEFAULT_RETRY_BACKOFF_MS,
-                    SinkSettings.DEFAULT_RETRY_BACKOFF_MAX_MS), deadLetters, registry);
+                    SinkSettings.DEFAULT_RETRY_BACKOFF_MAX_MS), deadLetters, registry, written);
             Lane lane = new Lane(share, laneSource, core, laneSource != source);
             lanes.add(lane);
             Map<TopicPartition, Long> stored = core.assign(share);
