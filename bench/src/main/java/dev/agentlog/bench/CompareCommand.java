@@ -16,6 +16,7 @@ import dev.agentlog.bench.run.RebuildRun;
 import dev.agentlog.bench.run.ThroughputResult;
 import dev.agentlog.processor.ProcessorSettings;
 import dev.agentlog.sink.SinkSettings;
+import dev.agentlog.sink.replay.RebuildSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,6 +81,11 @@ final class CompareCommand implements Callable<Integer> {
                     + " lanes keep both cores busy, one decoding and folding while PostgreSQL writes the other's batch).")
     int rebuildWorkers;
 
+    @Option(names = "--rebuild-batch-max-events", defaultValue = "" + RebuildSettings.DEFAULT_BATCH_MAX_EVENTS,
+            paramLabel = "N", description = "`agentlog rebuild --rebuild-batch-max-events` of the rebuild run (default:"
+                    + " ${DEFAULT-VALUE}, the command's own default).")
+    int rebuildBatchMaxEvents;
+
     @Option(names = "--rebuild", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Measure `agentlog rebuild` of the log (default: on).")
     boolean rebuild;
@@ -111,7 +117,7 @@ final class CompareCommand implements Callable<Integer> {
             String rebuildNote = "skipped (--no-rebuild)";
             if (rebuild) {
                 rebuilt = RebuildRun.run(env, SinkCommand.SINK_SCHEMA, SinkCommand.FIRST_SINK_GROUP, log.events(),
-                        rebuildWorkers, options.jvmOptionList());
+                        rebuildWorkers, rebuildBatchMaxEvents, options.jvmOptionList());
                 rebuildNote = sameAsSink(env, sink);
                 env.vacuum(SinkCommand.SINK_SCHEMA);
             }

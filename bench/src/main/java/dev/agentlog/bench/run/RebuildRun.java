@@ -33,7 +33,7 @@ public final class RebuildRun {
      * @param jvmOptions the rebuild JVM's options (the contenders')
      */
     public static RebuildFigures run(BenchEnvironment env, String liveSchema, String groupId, long events, int workers,
-            List<String> jvmOptions) throws Exception {
+            int batchMaxEvents, List<String> jvmOptions) throws Exception {
         env.checkpoint();
         Path log = env.workDir("rebuild").resolve("rebuild.log");
         List<String> command = new ArrayList<>();
@@ -42,7 +42,8 @@ public final class RebuildRun {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "rebuild",
                 "--bootstrap-servers", env.bootstrapServers(), "--pg-url", env.postgres().jdbcUrl(),
                 "--pg-user", env.postgres().user(), "--pg-schema", liveSchema, "--group-id", groupId,
-                "--workers", Integer.toString(workers), "--pg-pool-size", Integer.toString(workers + 2)));
+                "--workers", Integer.toString(workers), "--rebuild-batch-max-events", Integer.toString(batchMaxEvents),
+                "--pg-pool-size", Integer.toString(workers + 2)));
         Progress progress = new Progress("agentlog rebuild, " + workers + " worker" + (workers == 1 ? "" : "s"), events,
                 "records");
         long pg0 = env.postgresCpuNanos();
@@ -51,7 +52,8 @@ public final class RebuildRun {
         AtomicLong read = new AtomicLong();
         AtomicReference<String> result = new AtomicReference<>();
         AtomicReference<String> swap = new AtomicReference<>();
-        Thread output = new Thread(() -> readOutput(process, read, result, swap), "bench-rebuild-output");
+        Path out = log.resolveSibling("rebuild.out");
+        Thread output = new Thread(() -> readOutput(process, read, result, swap, out, started), "bench-rebuild-output");
         output.setDaemon(true);
         output.start();
         long cpu = 0;
@@ -82,11 +84,14 @@ public final class RebuildRun {
         return figures;
     }
 
+    /** Reads the command's output, keeping it (each line with the seconds since start) in {@code out}. */
     private static void readOutput(Process process, AtomicLong read, AtomicReference<String> result,
-            AtomicReference<String> swap) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            AtomicReference<String> swap, Path out, long started) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             java.io.PrintWriter kept = new java.io.PrintWriter(Files.newBufferedWriter(out))) {
             String line;
             while ((line = in.readLine()) != null) {
+                kept.printf(Locale.ROOT, "%7.2f %s%n", (System.nanoTime() - started) / 1e9, line);
                 Matcher progress = PROGRESS.matcher(line);
                 if (progress.find()) {
                     read.set(Long.parseLong(progress.group(1)));

@@ -10,6 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
 
 /**
  * The secondary indexes a replay does not read: those of {@code events} and {@code block_versions} that
@@ -56,27 +61,63 @@ final class DeferredIndexes {
         return found.size();
     }
 
-    /** Builds the remembered indexes and forgets them; returns how many were built. */
-    static int restore(Connection c, String schema) throws SQLException {
-        if (!SchemaSwap.hasTable(c, schema, TABLE)) {
-            return 0;
-        }
-        List<String[]> indexes = new ArrayList<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT name, definition FROM " + Sql.table(schema, TABLE) + " ORDER BY name")) {
-            while (rs.next()) {
-                indexes.add(new String[] {rs.getString(1), rs.getString(2)});
+    /**
+     * Builds the remembered indexes, {@code parallel} at a time (each on a connection of its own: the build of one
+     * index is one backend's work, and the rebuild waits for all of them), and forgets them; returns how many were
+     * built.
+     */
+    static int restore(DataSource dataSource, String schema, int parallel) throws SQLException {
+        List<String> definitions = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            if (!SchemaSwap.hasTable(c, schema, TABLE)) {
+                return 0;
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT definition FROM " + Sql.table(schema, TABLE) + " ORDER BY name")) {
+                while (rs.next()) {
+                    definitions.add(rs.getString(1));
+                }
             }
         }
-        try (Statement s = c.createStatement()) {
-            // sorts in memory rather than in temporary files; this session only
-            s.execute("SET maintenance_work_mem = '256MB'");
-            for (String[] index : indexes) {
-                s.execute(index[1]);
+        ExecutorService builders = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, definitions.size())),
+                r -> {
+                    Thread t = new Thread(r, "agentlog-rebuild-index");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<Future<Void>> builds = new ArrayList<>();
+            for (String definition : definitions) {
+                builds.add(builders.submit(() -> {
+                    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                        c.setAutoCommit(true);
+                        // sorts in memory rather than in temporary files; this session only
+                        s.execute("SET maintenance_work_mem = '256MB'");
+                        s.execute(definition);
+                        s.execute("RESET maintenance_work_mem");
+                    }
+                    return null;
+                }));
             }
+            for (Future<Void> build : builds) {
+                build.get();
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new IllegalStateException("building a deferred index failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the deferred indexes", e);
+        } finally {
+            builders.shutdownNow();
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true);
             s.execute("DROP TABLE " + Sql.table(schema, TABLE));
-            s.execute("RESET maintenance_work_mem");
         }
-        return indexes.size();
+        return definitions.size();
     }
 }

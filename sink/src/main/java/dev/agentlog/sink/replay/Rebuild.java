@@ -362,10 +362,8 @@ public final class Rebuild {
     /** The deferred indexes built, full statistics taken: the tables as the live sink and readers will use them. */
     private void finishTables(String shadow) throws SQLException {
         long t0 = System.nanoTime();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            DeferredIndexes.restore(c, shadow);
-        }
+        // two builds at a time: one per core of a small machine, and within a pool of workers + 2 connections
+        DeferredIndexes.restore(dataSource, shadow, 2);
         analyze(shadow, 0);
         log.info("{} indexes built and statistics taken in {} ms", context,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
