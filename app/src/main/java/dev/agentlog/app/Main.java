@@ -1,5 +1,6 @@
 package dev.agentlog.app;
 
+import dev.agentlog.app.cli.BenchCommand;
 import dev.agentlog.app.cli.BrokerCommand;
 import dev.agentlog.app.cli.CdcCommand;
 import dev.agentlog.app.cli.DlqCommand;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Command;
                 + "Every option can also be set in the environment: --pg-url is AGENTLOG_PG_URL.",
         subcommands = {UpCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class,
                 SinkCommand.class, CdcCommand.class, DlqCommand.class, RebuildCommand.class, VerifyCommand.class,
-                StateCommand.class, HistoryCommand.class, ExportCommand.class, ImportCommand.class, SettingsTableCommand.class})
+                StateCommand.class, HistoryCommand.class, ExportCommand.class, ImportCommand.class, BenchCommand.class,
+                SettingsTableCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -33,6 +33,14 @@ class CliTest {
     }
 
     @Test
+    void shouldSayHowToBuildTheBenchmarkProgramWhenItIsMissing() {
+        Run run = run(Map.of(), "bench", "--bench-jar", "/nonexistent/agentlog-bench.jar", "sink");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--bench-jar", "/nonexistent/agentlog-bench.jar", "-pl bench -am package");
+    }
+
+    @Test
     void shouldStopStartUpNamingABadSetting() {
         Run run = run(Map.of(), "sink", "--bootstrap-servers", "127.0.0.1:1", "--pg-url", "jdbc:postgresql://x/y",
                 "--batch-max-events", "0");
