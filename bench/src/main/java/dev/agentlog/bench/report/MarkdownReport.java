@@ -400,14 +400,17 @@ public final class MarkdownReport {
                 + dec(l.toLogP99Millis()) + " ms, log to row p99 " + dec(l.toRowP99Millis()) + " ms (at "
                 + fmt(lowest.offeredPerSecond()) + " events/s: p50 " + dec(lowest.p50Millis()) + " ms, of which "
                 + dec(lowest.toLogP50Millis()) + " ms to the log and " + dec(lowest.toRowP50Millis()) + " ms to the row)."
-                + " The floor comes from settings, not from load: the processor publishes an event only when its"
-                + " exactly-once transaction commits, every `--commit-interval-ms` (100 ms by default: 50 ms on average,"
-                + " plus the commit), and the sink's fetch waits up to `--batch-max-wait-ms` (50 ms) for a fuller batch"
-                + " before its transaction. Where a stage's p99 is far above those, that stage could not keep up with the"
-                + " load on this machine during the run (the progress lines show the backlog). What would close it: a"
-                + " shorter commit interval for the processor (each commit costs a transaction round trip), a shorter sink"
-                + " wait when the log is quiet, and on a 2-core machine running the broker, PostgreSQL, the processor and"
-                + " the sink at once, fewer CPU microseconds per event in each.");
+                + " Two stages set the floor: the processor publishes an event only when its exactly-once transaction"
+                + " commits, every `--commit-interval-ms` (20 ms in these runs, 100 by default), and the sink's fetch waits"
+                + " up to `--batch-max-wait-ms` (10 ms here, 50 by default) for a fuller batch. At 1,000 events/s the"
+                + " pipeline keeps up and the median is a few of those intervals; at 5,000 a stage whose p99 is far above"
+                + " them fell behind for a while: this one process hosts the broker, ingest, the processor, the sink and"
+                + " the bench's own senders on 2 cores beside PostgreSQL, and its JIT was still compiling (a quarter of a"
+                + " core in JFR during the 5,000 events/s phase, after 40 s of warm-up). Each exactly-once commit writes"
+                + " transaction markers to every partition it touched: the output and four changelogs, 12 partitions each,"
+                + " 50 times a second. What would close it: fewer changelog partitions per transaction (one state store"
+                + " for event ids, positions and expiry instead of four), the processor and the sink in processes of their"
+                + " own on other cores, and fewer CPU microseconds per event in each stage.");
         line();
     }
 
