@@ -5,9 +5,11 @@ import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
 import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.internal.DecodedRecord;
+import dev.agentlog.sink.internal.EventsUniqueness;
 import dev.agentlog.sink.internal.PoisonException;
 import dev.agentlog.sink.internal.Retrier;
 import dev.agentlog.sink.internal.SinkMetrics;
+import dev.agentlog.sink.internal.UniqueIndexNeeded;
 import dev.agentlog.sink.internal.WrittenKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -70,27 +72,32 @@ public final class SinkCore {
      * @param alwaysConservative use the conservative statements (ON CONFLICT) for every batch, not only to
      *     isolate poison
      */
-    record Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, WrittenKeys written) {
+    record Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, WrittenKeys written,
+            EventsUniqueness uniqueness, boolean durableCommits) {
         static final Tuning DEFAULT = new Tuning(Retrier.Sleeper.THREAD_SLEEP, BatchApplier.DEFAULT_ROWS_PER_STATEMENT,
-                false, WrittenKeys.ANY);
+                false, WrittenKeys.ANY, EventsUniqueness.BY_INDEXES, true);
 
         Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative) {
-            this(sleeper, rowsPerStatement, alwaysConservative, WrittenKeys.ANY);
+            this(sleeper, rowsPerStatement, alwaysConservative, WrittenKeys.ANY, EventsUniqueness.BY_INDEXES, true);
         }
 
         Tuning withSleeper(Retrier.Sleeper newSleeper) {
-            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, written);
+            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, written, uniqueness, durableCommits);
         }
     }
 
     /**
      * A core for tables that started empty and that only this process writes (a rebuild's shadow schema): lookups of
-     * keys {@code written} says were never written are skipped.
+     * keys {@code written} says were never written are skipped, the unique keys of {@code events} are kept as
+     * {@code uniqueness} says (a batch that needs the deferred indexes throws {@link UniqueIndexNeeded} before
+     * anything of it is committed), and commits do not wait for the WAL flush (the tables can be written again from
+     * the log after a crash; whatever commits later with the default waits for all of it).
      */
     public static SinkCore forTablesStartingEmpty(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters,
-            MeterRegistry registry, WrittenKeys written) {
+            MeterRegistry registry, WrittenKeys written, EventsUniqueness uniqueness) {
         return new SinkCore(dataSource, settings, deadLetters, registry,
-                new Tuning(Retrier.Sleeper.THREAD_SLEEP, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false, written));
+                new Tuning(Retrier.Sleeper.THREAD_SLEEP, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false, written,
+                        uniqueness, false));
     }
 
     SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry,
@@ -104,7 +111,7 @@ public final class SinkCore {
         this.metrics = new SinkMetrics(registry);
         this.context = "[sink " + settings.groupId() + "]";
         this.applier = new BatchApplier(dataSource, settings.schema(), settings.groupId(), metrics, rowsPerStatement,
-                tuning.written());
+                tuning.written(), tuning.uniqueness(), tuning.durableCommits());
         this.retrier = new Retrier(context, settings.schema(), settings.retryMaxAttempts(), settings.retryBackoffMs(),
                 settings.retryBackoffMaxMs(), sleeper, metrics);
     }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.fold.LogFold;
 import dev.agentlog.sink.internal.BatchApplier;
+import dev.agentlog.sink.internal.EventsUniqueness;
+import dev.agentlog.sink.internal.InMemoryEventKeys;
+import dev.agentlog.sink.internal.Retrier;
+import dev.agentlog.sink.internal.UniqueIndexNeeded;
 import dev.agentlog.sink.internal.WrittenKeys;
 import dev.agentlog.sink.fold.ProjectionState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,7 +25,8 @@ import net.jqwik.api.lifecycle.BeforeTry;
 /**
  * Fold = apply in batches: any log of a few streams, applied through the real sink core in random
  * batch splits against a real PostgreSQL (with the fast statements, or the conservative ones; looking up every key, or
- * only those written before, as a rebuild does), leaves tables equal to the pure fold applied one event at a
+ * only those written before, as a rebuild does, with the unique keys of events in memory until a batch needs their
+ * indexes, or not), leaves tables equal to the pure fold applied one event at a
  * time (each event_id once), and {@code events} holding each event once.
  */
 class SinkFoldPropertyTest {
@@ -39,27 +44,58 @@ class SinkFoldPropertyTest {
     void emptyTables() {
         TestPostgres.execute("TRUNCATE " + String.join(", ",
                 java.util.Arrays.stream(TABLES.split(", ")).map(t -> schema + "." + t).toList()));
+        addUniqueKeysOfEventsIfMissing();
+    }
+
+    /** As a rebuild defers them (DeferredIndexes): the primary key and the stream position of events. */
+    private static void dropUniqueKeysOfEvents() {
+        TestPostgres.execute("ALTER TABLE " + schema + ".events DROP CONSTRAINT events_pkey,"
+                + " DROP CONSTRAINT events_stream_position");
+    }
+
+    /** Builds them back; fails (23505) if the in-memory keys let an event_id or a position in twice. */
+    private static void addUniqueKeysOfEventsIfMissing() {
+        TestPostgres.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'events_pkey'"
+                + " AND connamespace = '" + schema + "'::regnamespace) THEN ALTER TABLE " + schema + ".events"
+                + " ADD CONSTRAINT events_pkey PRIMARY KEY (event_id), ADD CONSTRAINT events_stream_position"
+                + " UNIQUE (stream_id, stream_seq); END IF; END $$");
     }
 
     @Property(tries = 60)
     void tablesEqualTheOneByOneFoldWhateverTheBatchSplits(@ForAll("logs") List<RandomLogs.Step> steps,
             @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 40) Integer> batchSizes,
-            @ForAll boolean conservative, @ForAll boolean startingEmpty) throws Exception {
+            @ForAll boolean conservative, @ForAll boolean startingEmpty, @ForAll boolean deferUniqueKeys)
+            throws Exception {
         TestLog log = RandomLogs.build(steps, 2);
         List<SinkRecord> records = log.records();
+        // a rebuild's core: lookups only of keys it wrote itself (the tables were just emptied), and maybe the
+        // unique keys of events in memory until a batch needs their indexes
+        boolean deferred = startingEmpty && deferUniqueKeys;
+        EventsUniqueness uniqueness = deferred ? InMemoryEventKeys.forRecords(records.size(), 1 << 20)
+                : EventsUniqueness.BY_INDEXES;
+        if (deferred) {
+            dropUniqueKeysOfEvents();
+        }
         SinkCore core = new SinkCore(TestPostgres.dataSource(), SinkSettings.defaults().withSchema(schema),
-                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(dev.agentlog.sink.internal.Retrier.Sleeper.THREAD_SLEEP,
+                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(Retrier.Sleeper.THREAD_SLEEP,
                         BatchApplier.DEFAULT_ROWS_PER_STATEMENT, conservative,
-                        // a rebuild's core: lookups only of keys it wrote itself (the tables were just emptied)
-                        startingEmpty ? WrittenKeys.startingEmpty(1000) : WrittenKeys.ANY));
+                        startingEmpty ? WrittenKeys.startingEmpty(1000) : WrittenKeys.ANY, uniqueness, !startingEmpty));
         core.assign(log.partitions());
 
         int from = 0;
         for (int batch = 0; from < records.size(); batch++) {
             int to = Math.min(records.size(), from + batchSizes.get(batch % batchSizes.size()));
-            core.process(records.subList(from, to));
+            try {
+                core.process(records.subList(from, to));
+            } catch (UniqueIndexNeeded needed) {
+                // what the rebuild does: build them, then the same batch again
+                addUniqueKeysOfEventsIfMissing();
+                ((InMemoryEventKeys) uniqueness).indexesBuilt();
+                core.process(records.subList(from, to));
+            }
             from = to;
         }
+        addUniqueKeysOfEventsIfMissing();
 
         LogFold fold = new LogFold();
         for (SinkRecord record : records) {

@@ -95,8 +95,8 @@ public final class RebuildCommand implements Callable<Integer> {
         postgres.validate();
         String url = Required.option(postgres.url, "--pg-url");
         PrintWriter out = spec.commandLine().getOut();
-        // a connection per lane, one for the swap's lock, one for reading the live offsets and the table source
-        try (HikariDataSource pool = Database.pool(url, postgres.user, postgres.password, Math.max(postgres.poolSize, workers + 3),
+        // per lane a connection and one for its table source; the swap's lock, the live offsets, the background ANALYZE
+        try (HikariDataSource pool = Database.pool(url, postgres.user, postgres.password, Math.max(postgres.poolSize, 2 * workers + 3),
                 "agentlog-rebuild")) {
             if (listOld) {
                 List<String> schemas = OldSchemas.list(pool, postgres.schema);

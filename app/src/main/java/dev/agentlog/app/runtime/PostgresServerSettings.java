@@ -1,5 +1,6 @@
 package dev.agentlog.app.runtime;
 
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,7 +33,27 @@ final class PostgresServerSettings {
         settings.put("timezone", "UTC");
         // PostgreSQL's own default; zonky raises it to 300, which only costs memory here.
         settings.put("max_connections", "100");
+        // The default 128MB is sized for any machine, not for this workload: with it, the random inserts of the events
+        // and messages keys evict and write back index pages all the time (a 1M-event rebuild measured 41-44 s at
+        // 128MB, 36 s at 1GB, docs/benchmarks.md). PostgreSQL's own advice is a quarter of the memory.
+        settings.put("shared_buffers", sharedBuffersMb(physicalMemoryBytes()) + "MB");
+        // Bulk writes (a rebuild, a sink catching up) otherwise checkpoint every 1GB of WAL, and each checkpoint makes
+        // the next change of every page write the whole page to the WAL again.
+        settings.put("max_wal_size", "4GB");
         return settings;
+    }
+
+    /** A quarter of the machine's memory, at least PostgreSQL's default of 128MB, at most 1GB (a local server). */
+    static long sharedBuffersMb(long physicalMemoryBytes) {
+        long quarterMb = physicalMemoryBytes / 4 / (1024 * 1024);
+        return Math.max(128, Math.min(1024, quarterMb));
+    }
+
+    private static long physicalMemoryBytes() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0; // unknown: the minimum
     }
 
     /** The settings as postgres command-line options: {@code -c name=value ...}. */

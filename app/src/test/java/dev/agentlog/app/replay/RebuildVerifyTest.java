@@ -7,7 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.agentlog.app.e2e.Await;
 import dev.agentlog.app.e2e.CliRun;
 import dev.agentlog.app.e2e.Rows;
+import dev.agentlog.app.e2e.TestRuntime;
 import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -258,6 +269,55 @@ class RebuildVerifyTest {
         assertThat(snapshot(SCHEMA)).isEqualTo(before);
         assertThat(verify().exitCode()).isZero();
         assertThat(Cli.run(fixture.args("rebuild", List.of("--list-old"), false)).out()).doesNotContain("rb_rebuild");
+    }
+
+    @Test
+    @Order(5)
+    void shouldKeepAnEventDeliveredTwiceInTheLogOnceWhenTheRebuildKeepsTheUniqueKeysInMemory() throws Exception {
+        // the log of record holding a record twice (say, a re-send after the processor's dedupe retention): the live
+        // sink keeps it once; the rebuild, whose unique keys of events are in memory, must stop at the second copy,
+        // build the indexes and find it there
+        ConsumerRecord<byte[], byte[]> first = firstRecordOfTheLog();
+        long second;
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestRuntime.get().bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            second = producer.send(new ProducerRecord<>(fixture.topics.events(), first.partition(), first.key(),
+                    first.value())).get().offset();
+        }
+        Await.until("the live sink past the second copy", Duration.ofSeconds(60),
+                () -> Long.parseLong(Rows.of(fixture.pool, "select coalesce(max(next_offset), 0) from rb.sink_offsets"
+                        + " where consumer_group = '" + ReplayFixture.GROUP + "' and partition = " + first.partition())
+                        .get(0)), next -> next > second);
+        List<String> before = snapshot(SCHEMA);
+
+        CliRun rebuild = rebuild("--workers", "2", "--drop-old");
+
+        assertThat(rebuild.exitCode()).as(rebuild.err() + rebuild.out()).isZero();
+        assertThat(rebuild.out()).contains("(1 duplicates, 0 not applied)");
+        assertThat(snapshot(SCHEMA)).isEqualTo(before);
+        assertThat(verify().exitCode()).isZero();
+    }
+
+    static ConsumerRecord<byte[], byte[]> firstRecordOfTheLog() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestRuntime.get().bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(fixture.topics.events(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    return record;
+                }
+            }
+        }
+        throw new AssertionError("no record in partition 0 of " + fixture.topics.events());
     }
 
     static String lastRebuildOutput;

@@ -132,6 +132,9 @@ class LocalPostgresTest {
         assertThat(queryString(postgres, "SHOW max_replication_slots")).isEqualTo("10");
         assertThat(queryString(postgres, "SHOW listen_addresses")).isEqualTo("127.0.0.1");
         assertThat(queryString(postgres, "SHOW unix_socket_directories")).isEmpty();
+        assertThat(queryString(postgres, "SHOW max_wal_size")).isEqualTo("4GB");
+        assertThat(queryString(postgres, "SHOW shared_buffers")).isEqualTo(
+                PostgresServerSettings.all().get("shared_buffers").replace("1024MB", "1GB"));
     }
 
     private static void execute(LocalPostgres postgres, String... statements) throws SQLException {

@@ -5,6 +5,7 @@ import dev.agentlog.sink.fold.BatchOverlay;
 import dev.agentlog.sink.fold.ProjectionFold;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class BatchApplier {
     private final ProjectionWriter projections;
     private final SinkMetrics metrics;
     private final WrittenKeys written;
+    private final boolean durableCommits;
 
     /** What one attempt did. */
     public sealed interface Outcome permits Applied, Fenced {}
@@ -60,9 +62,21 @@ public final class BatchApplier {
     /** @param written which keys the tables may hold (see {@link WrittenKeys}); {@link WrittenKeys#ANY} for a live sink */
     public BatchApplier(DataSource dataSource, String schema, String group, SinkMetrics metrics,
             int rowsPerStatement, WrittenKeys written) {
+        this(dataSource, schema, group, metrics, rowsPerStatement, written, EventsUniqueness.BY_INDEXES, true);
+    }
+
+    /**
+     * @param uniqueness who keeps the unique keys of {@code events} (see {@link EventsUniqueness})
+     * @param durableCommits false for tables that can be written again from the log after a crash (a rebuild's
+     *     shadow schema): its transactions then commit without waiting for the WAL flush, which changes nothing
+     *     about what a transaction contains, only whether the last ones before a crash survive it
+     */
+    public BatchApplier(DataSource dataSource, String schema, String group, SinkMetrics metrics,
+            int rowsPerStatement, WrittenKeys written, EventsUniqueness uniqueness, boolean durableCommits) {
         this.dataSource = dataSource;
+        this.durableCommits = durableCommits;
         this.offsets = new OffsetStore(schema, group);
-        this.events = new EventsTable(schema, rowsPerStatement);
+        this.events = new EventsTable(schema, rowsPerStatement, uniqueness);
         this.projections = new ProjectionWriter(schema, rowsPerStatement, written);
         this.metrics = metrics;
         this.written = written;
@@ -98,6 +112,11 @@ public final class BatchApplier {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (!durableCommits) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SET LOCAL synchronous_commit = off");
+                    }
+                }
                 TopicPartition fenced = offsets.advance(c, moves);
                 if (fenced != null) {
                     c.rollback();

@@ -42,8 +42,15 @@ public final class EventsTable {
     private final MultiRowStatement insert;
     private final String table;
     private final String selectExisting;
+    private final EventsUniqueness uniqueness;
 
     public EventsTable(String schema, int maxRowsPerStatement) {
+        this(schema, maxRowsPerStatement, EventsUniqueness.BY_INDEXES);
+    }
+
+    /** @param uniqueness who keeps the unique keys: the indexes, or a rebuild's memory while it defers them */
+    public EventsTable(String schema, int maxRowsPerStatement, EventsUniqueness uniqueness) {
+        this.uniqueness = uniqueness;
         this.table = Sql.table(schema, "events");
         this.selectExisting = "SELECT event_id FROM " + table + " WHERE event_id = ANY(?)";
         this.insert = new MultiRowStatement(
@@ -61,13 +68,19 @@ public final class EventsTable {
     public Set<String> insertNew(Connection c, List<DecodedRecord> records, WrittenKeys written) throws SQLException {
         Map<String, DecodedRecord> firstOccurrences = new LinkedHashMap<>(records.size() * 2);
         List<String> maybeThere = new ArrayList<>();
+        boolean indexed = uniqueness.indexed();
         for (DecodedRecord r : records) {
             String id = r.event().eventId();
-            if (firstOccurrences.putIfAbsent(id, r) == null && written.mayExist(TABLE, id)) {
+            if (firstOccurrences.putIfAbsent(id, r) == null && indexed && written.mayExist(TABLE, id)) {
                 maybeThere.add(id);
             }
         }
-        if (!maybeThere.isEmpty()) {
+        if (!indexed) {
+            // no index to look in: the keys are claimed in memory, which stops the batch when one may be taken
+            List<Event> claimed = new ArrayList<>(firstOccurrences.size());
+            firstOccurrences.values().forEach(r -> claimed.add(r.event()));
+            uniqueness.claim(claimed);
+        } else if (!maybeThere.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(selectExisting)) {
                 ps.setArray(1, c.createArrayOf("text", maybeThere.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
@@ -107,6 +120,9 @@ public final class EventsTable {
     /** Like {@link #insertNew}, with {@code ON CONFLICT (event_id) DO NOTHING}: safe beside any other writer. */
     public Set<String> insertNewConservatively(Connection c, List<DecodedRecord> records, WrittenKeys written)
             throws SQLException {
+        if (!uniqueness.indexed()) {
+            throw new UniqueIndexNeeded("ON CONFLICT (event_id) needs the unique index of events");
+        }
         Set<String> inserted = new HashSet<>(records.size() * 2);
         insert.query(c, records, EventsTable::bind, rs -> inserted.add(rs.getString(1)));
         inserted.forEach(id -> written.written(TABLE, id));

@@ -79,13 +79,7 @@ public interface WrittenKeys {
 
         /** The table's and the key's hash codes (records hash structurally), mixed (MurmurHash3's finalizer). */
         private static long hash(String table, Object key) {
-            long h = ((long) table.hashCode() << 32) ^ (key.hashCode() & 0xffffffffL);
-            h ^= h >>> 33;
-            h *= 0xff51afd7ed558ccdL;
-            h ^= h >>> 33;
-            h *= 0xc4ceb9fe1a85ec53L;
-            h ^= h >>> 33;
-            return h;
+            return InMemoryEventKeys.mix(((long) table.hashCode() << 32) ^ (key.hashCode() & 0xffffffffL));
         }
     }
 }

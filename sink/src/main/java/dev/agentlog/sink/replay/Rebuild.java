@@ -6,7 +6,10 @@ import dev.agentlog.sink.SinkCore;
 import dev.agentlog.sink.SinkRecord;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.SqlFailures;
+import dev.agentlog.sink.internal.EventsUniqueness;
+import dev.agentlog.sink.internal.InMemoryEventKeys;
 import dev.agentlog.sink.internal.Sql;
+import dev.agentlog.sink.internal.UniqueIndexNeeded;
 import dev.agentlog.sink.internal.WrittenKeys;
 import dev.agentlog.sink.replay.RebuildProgress.Phase;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,11 +104,16 @@ public final class Rebuild {
     private long estimate;
     /** Which keys the shadow may hold: all when resuming, else only those this rebuild wrote (see openLanes). */
     private WrittenKeys written = WrittenKeys.ANY;
+    /** Who keeps the unique keys of the shadow's events: memory while their indexes are deferred (see openLanes). */
+    private EventsUniqueness uniqueness = EventsUniqueness.BY_INDEXES;
     private boolean resumed;
     /** Where the replay's time goes: waiting for records, applying them. */
     private long readNanos;
     private long applyNanos;
     private long nextAnalyzeAt = FIRST_ANALYZE_AT;
+    /** The statistics taken during the replay, in the background; null before the first. */
+    private CompletableFuture<Void> analyzing;
+    private ExecutorService analyzerThread;
 
     /**
      * @param source where the log is read from; positioned by the rebuild
@@ -148,11 +157,6 @@ public final class Rebuild {
         report(Phase.PREPARING);
         boolean liveExists = prepare(live, shadow);
         SchemaMigrator.migrate(dataSource, shadow);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            int deferred = DeferredIndexes.defer(c, shadow);
-            log.debug("{} {} secondary indexes of {} deferred to the end of the replay", context, deferred, shadow);
-        }
         deadLetters = new CountingDeadLetters(context);
         Map<TopicPartition, Long> limits = liveExists ? liveOffsets() : source.endOffsets();
         Set<TopicPartition> partitions = new TreeSet<>(BY_PARTITION);
@@ -162,6 +166,17 @@ public final class Rebuild {
             // the shadow starts empty and only this rebuild writes it: about two rows per record at most
             long records = limits.values().stream().mapToLong(Long::longValue).sum();
             written = WrittenKeys.startingEmpty(3 * Math.max(records, 1_000_000L));
+            uniqueness = InMemoryEventKeys.forRecords(records, maxMemoryForKeys());
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            int deferred = DeferredIndexes.defer(c, shadow, !uniqueness.indexed());
+            log.debug("{} {} indexes of {} deferred to the end of the replay{}", context, deferred, shadow,
+                    uniqueness.indexed() ? "" : ", the unique keys of events kept in memory meanwhile");
+        }
+        if (resumed) {
+            // an interrupted rebuild may have deferred them; a resumed one looks every key up, in them
+            DeferredIndexes.restoreUniqueKeys(dataSource, shadow);
         }
         Map<TopicPartition, Long> start = openLanes(shadow, partitions);
         estimate = source.estimate(start, limits);
@@ -362,8 +377,14 @@ public final class Rebuild {
     /** The deferred indexes built, full statistics taken: the tables as the live sink and readers will use them. */
     private void finishTables(String shadow) throws SQLException {
         long t0 = System.nanoTime();
+        if (analyzing != null) {
+            analyzing.join(); // its lock would hold the builds up anyway
+        }
         // two builds at a time: one per core of a small machine, and within a pool of workers + 2 connections
         DeferredIndexes.restore(dataSource, shadow, 2);
+        if (uniqueness instanceof InMemoryEventKeys keys) {
+            keys.indexesBuilt();
+        }
         analyze(shadow, 0);
         log.info("{} indexes built and statistics taken in {} ms", context,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -423,7 +444,7 @@ public final class Rebuild {
             SinkCore core = SinkCore.forTablesStartingEmpty(dataSource, new SinkSettings(settings.groupId(), shadow,
                     settings.batchMaxEvents(), SinkSettings.DEFAULT_BATCH_MAX_WAIT_MS,
                     SinkSettings.DEFAULT_RETRY_MAX_ATTEMPTS, SinkSettings.DEFAULT_RETRY_BACKOFF_MS,
-                    SinkSettings.DEFAULT_RETRY_BACKOFF_MAX_MS), deadLetters, registry, written);
+                    SinkSettings.DEFAULT_RETRY_BACKOFF_MAX_MS), deadLetters, registry, written, uniqueness);
             Lane lane = new Lane(share, laneSource, core, laneSource != source);
             lanes.add(lane);
             Map<TopicPartition, Long> stored = core.assign(share);
@@ -457,14 +478,20 @@ public final class Rebuild {
      * halves when a lane fills its batch and doubles, up to {@value #MAX_WINDOW_MS} ms, when the lanes take little;
      * a stretch of log time without records costs nothing (the next window starts at the next record).
      */
-    private void round(Map<TopicPartition, Long> limits) {
+    private void round(Map<TopicPartition, Long> limits) throws SQLException {
         if (lanes.size() == 1) {
             Lane lane = lanes.get(0);
             long t0 = System.nanoTime();
             List<SinkRecord> batch = lane.source().next(lane.limits(limits), settings.batchMaxEvents());
             long t1 = System.nanoTime();
             readNanos += t1 - t0;
-            BatchResult result = lane.apply(batch);
+            BatchResult result;
+            try {
+                result = lane.apply(batch);
+            } catch (UniqueIndexNeeded needed) {
+                buildUniqueKeys(needed);
+                result = lane.apply(batch);
+            }
             applyNanos += System.nanoTime() - t1;
             count(batch.size(), result);
             return;
@@ -491,17 +518,32 @@ public final class Rebuild {
             Map<TopicPartition, Long> laneLimits = lane.limits(limits);
             running.add(workers.submit(() -> {
                 List<SinkRecord> batch = lane.source().next(laneLimits, settings.batchMaxEvents(), until);
-                return new LaneResult(batch.size(), lane.apply(batch));
+                try {
+                    return new LaneResult(lane, batch, lane.apply(batch), null);
+                } catch (UniqueIndexNeeded needed) {
+                    return new LaneResult(lane, batch, null, needed); // applied again once every lane is done
+                }
             }));
         }
         long t1 = System.nanoTime();
         int taken = 0;
         boolean full = false;
+        List<LaneResult> results = new ArrayList<>(running.size());
         for (Future<LaneResult> future : running) {
-            LaneResult result = join(future);
-            count(result.records(), result.batch());
-            taken += result.records();
-            full |= result.records() >= settings.batchMaxEvents();
+            results.add(join(future));
+        }
+        for (LaneResult result : results) {
+            BatchResult applied = result.applied();
+            if (result.needed() != null) {
+                if (!uniqueness.indexed()) {
+                    buildUniqueKeys(result.needed()); // no lane is in a transaction now
+                }
+                applied = result.lane().apply(result.batch());
+            }
+            int records = result.batch().size();
+            count(records, applied);
+            taken += records;
+            full |= records >= settings.batchMaxEvents();
         }
         applyNanos += System.nanoTime() - t1;
         if (full) {
@@ -532,14 +574,30 @@ public final class Rebuild {
         recordsRead += records;
         eventsApplied += result.applied();
         duplicates += result.duplicates();
-        if (recordsRead >= nextAnalyzeAt) {
+        if (recordsRead >= nextAnalyzeAt && (analyzing == null || analyzing.isDone())) {
             nextAnalyzeAt = recordsRead * 10;
-            analyze(settings.shadowSchema(), REPLAY_STATISTICS_TARGET);
+            // beside the lanes: on a large table it takes seconds, during which they would wait
+            analyzing = CompletableFuture.runAsync(() -> analyze(settings.shadowSchema(), REPLAY_STATISTICS_TARGET),
+                    analyzer());
         }
         report(phase);
     }
 
+    private ExecutorService analyzer() {
+        if (analyzerThread == null) {
+            analyzerThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "agentlog-rebuild-analyze");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return analyzerThread;
+    }
+
     private void closeLanes() {
+        if (analyzerThread != null) {
+            analyzerThread.shutdownNow();
+        }
         if (workers != null) {
             workers.shutdownNow();
         }
@@ -577,7 +635,26 @@ public final class Rebuild {
         }
     }
 
-    private record LaneResult(int records, BatchResult batch) {}
+    /** A lane's batch of one round, and what applying it did, or why it must be applied again. */
+    private record LaneResult(Lane lane, List<SinkRecord> batch, BatchResult applied, UniqueIndexNeeded needed) {}
+
+    /** Builds the deferred unique keys of the shadow's events, which decide from now on. */
+    private void buildUniqueKeys(UniqueIndexNeeded needed) throws SQLException {
+        if (!(uniqueness instanceof InMemoryEventKeys keys) || keys.indexed()) {
+            throw new IllegalStateException(context + " a batch needs the unique indexes of events, which exist", needed);
+        }
+        long t0 = System.nanoTime();
+        DeferredIndexes.restoreUniqueKeys(dataSource, settings.shadowSchema());
+        keys.indexesBuilt();
+        log.info("{} built the unique keys of {}.events after {} records ({}), in {} ms; the replay goes on through them",
+                context, settings.shadowSchema(), recordsRead, needed.getMessage(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /** Memory for the unique keys of events while their indexes are deferred: an eighth of the heap, at most 256 MiB. */
+    private static long maxMemoryForKeys() {
+        return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
+    }
 
     private void report(Phase now) {
         phase = now;
