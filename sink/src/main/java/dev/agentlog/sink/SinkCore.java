@@ -57,6 +57,7 @@ public final class SinkCore {
     private final Retrier retrier;
     private final String context;
     private final boolean alwaysConservative;
+    private final boolean parallelDecode;
     /** The next offset this worker expects in each partition it holds. */
     private final Map<TopicPartition, Long> expected = new HashMap<>();
 
@@ -73,16 +74,17 @@ public final class SinkCore {
      *     isolate poison
      */
     record Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, WrittenKeys written,
-            EventsUniqueness uniqueness, boolean durableCommits) {
+            EventsUniqueness uniqueness, boolean durableCommits, boolean parallelDecode) {
         static final Tuning DEFAULT = new Tuning(Retrier.Sleeper.THREAD_SLEEP, BatchApplier.DEFAULT_ROWS_PER_STATEMENT,
-                false, WrittenKeys.ANY, EventsUniqueness.BY_INDEXES, true);
+                false, WrittenKeys.ANY, EventsUniqueness.BY_INDEXES, true, true);
 
         Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative) {
-            this(sleeper, rowsPerStatement, alwaysConservative, WrittenKeys.ANY, EventsUniqueness.BY_INDEXES, true);
+            this(sleeper, rowsPerStatement, alwaysConservative, WrittenKeys.ANY, EventsUniqueness.BY_INDEXES, true, true);
         }
 
         Tuning withSleeper(Retrier.Sleeper newSleeper) {
-            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, written, uniqueness, durableCommits);
+            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, written, uniqueness, durableCommits,
+                    parallelDecode);
         }
     }
 
@@ -92,12 +94,15 @@ public final class SinkCore {
      * {@code uniqueness} says (a batch that needs the deferred indexes throws {@link UniqueIndexNeeded} before
      * anything of it is committed), and commits do not wait for the WAL flush (the tables can be written again from
      * the log after a crash; whatever commits later with the default waits for all of it).
+     *
+     * @param parallelDecode decode large batches on the common pool too (false when several cores run side by side
+     *     already: they would only wait for each other's decoding)
      */
     public static SinkCore forTablesStartingEmpty(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters,
-            MeterRegistry registry, WrittenKeys written, EventsUniqueness uniqueness) {
+            MeterRegistry registry, WrittenKeys written, EventsUniqueness uniqueness, boolean parallelDecode) {
         return new SinkCore(dataSource, settings, deadLetters, registry,
                 new Tuning(Retrier.Sleeper.THREAD_SLEEP, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false, written,
-                        uniqueness, false));
+                        uniqueness, false, parallelDecode));
     }
 
     SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry,
@@ -105,6 +110,7 @@ public final class SinkCore {
         Retrier.Sleeper sleeper = tuning.sleeper();
         int rowsPerStatement = tuning.rowsPerStatement();
         this.alwaysConservative = tuning.alwaysConservative();
+        this.parallelDecode = tuning.parallelDecode();
         this.dataSource = dataSource;
         this.settings = settings;
         this.deadLetters = deadLetters;
@@ -161,7 +167,7 @@ public final class SinkCore {
             toApply.add(record);
         }
         // decoding is pure and half the sink's CPU: spread it over the cores PostgreSQL is not using now
-        List<DecodedRecord> batch = (toApply.size() >= PARALLEL_DECODE_MIN ? toApply.parallelStream() : toApply.stream())
+        List<DecodedRecord> batch = (parallelDecode && toApply.size() >= PARALLEL_DECODE_MIN ? toApply.parallelStream() : toApply.stream())
                 .map(this::decode).toList();
         List<DeadLetter> invalid = new ArrayList<>();
         for (DecodedRecord decoded : batch) {

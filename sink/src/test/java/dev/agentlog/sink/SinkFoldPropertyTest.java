@@ -79,7 +79,7 @@ class SinkFoldPropertyTest {
         SinkCore core = new SinkCore(TestPostgres.dataSource(), SinkSettings.defaults().withSchema(schema),
                 new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(Retrier.Sleeper.THREAD_SLEEP,
                         BatchApplier.DEFAULT_ROWS_PER_STATEMENT, conservative,
-                        startingEmpty ? WrittenKeys.startingEmpty(1000) : WrittenKeys.ANY, uniqueness, !startingEmpty));
+                        startingEmpty ? WrittenKeys.startingEmpty(1000) : WrittenKeys.ANY, uniqueness, !startingEmpty, true));
         core.assign(log.partitions());
 
         int from = 0;

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -25,6 +24,9 @@ public final class TableDef<K, R> {
     private final Function<R, Object[]> values;
     private final Function<Object[], R> fromValues;
     private final Map<Ref, Function<R, String>> refs;
+    /** The refs and their columns as lists: a row's refs are read for every row written, a map's views cost more. */
+    private final List<Ref> refList;
+    private final List<Function<R, String>> refColumns;
 
     TableDef(String name, List<Column> columns, int keyColumnCount, Function<R, K> keyOf,
             Function<K, Object[]> keyValues, Function<R, Object[]> values, Function<Object[], R> fromValues,
@@ -37,6 +39,8 @@ public final class TableDef<K, R> {
         this.values = values;
         this.fromValues = fromValues;
         this.refs = Map.copyOf(refs);
+        this.refList = List.copyOf(this.refs.keySet());
+        this.refColumns = refList.stream().map(this.refs::get).toList();
     }
 
     /** The unqualified table name, as in the migrations. */
@@ -75,17 +79,18 @@ public final class TableDef<K, R> {
         return fromValues.apply(columnValues);
     }
 
-    public Set<Ref> refs() {
-        return refs.keySet();
+    public List<Ref> refs() {
+        return refList;
     }
 
     /** The value of the row's {@code ref} column. */
     public String ref(R row, Ref ref) {
-        Function<R, String> column = refs.get(ref);
-        if (column == null) {
-            throw new IllegalArgumentException(name + " has no " + ref.column() + " reference");
+        for (int i = 0; i < refList.size(); i++) {
+            if (refList.get(i).equals(ref)) {
+                return refColumns.get(i).apply(row);
+            }
         }
-        return column.apply(row);
+        throw new IllegalArgumentException(name + " has no " + ref.column() + " reference");
     }
 
     public Column refColumn(Ref ref) {

@@ -2,15 +2,13 @@ package dev.agentlog.sink.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentlog.sink.fold.ColumnType;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Rows in PostgreSQL's binary COPY format (https://www.postgresql.org/docs/current/sql-copy.html, "Binary
@@ -180,13 +178,16 @@ public final class BinaryCopy {
     /** Sends the rows with {@code COPY <table> (<columns>) FROM STDIN (FORMAT binary)}; returns the rows copied. */
     public long copyInto(Connection c, String table, String columns) throws SQLException {
         int16(-1); // trailer
+        // straight from the buffer: copyIn(sql, InputStream) would copy it again through a buffer of its own
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("COPY " + table + " (" + columns + ") FROM STDIN (FORMAT binary)");
         try {
-            return c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY " + table + " (" + columns + ") FROM STDIN (FORMAT binary)",
-                    new ByteArrayInputStream(buffer, 0, size));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot happen: the rows are read from memory", e);
+            copy.writeToCopy(buffer, 0, size);
+            return copy.endCopy();
         } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
             byte[] spare = SPARE.get();
             if (buffer.length <= KEPT_BYTES && (spare == null || spare.length < buffer.length)) {
                 SPARE.set(buffer);

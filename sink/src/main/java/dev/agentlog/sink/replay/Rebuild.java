@@ -444,7 +444,7 @@ public final class Rebuild {
             SinkCore core = SinkCore.forTablesStartingEmpty(dataSource, new SinkSettings(settings.groupId(), shadow,
                     settings.batchMaxEvents(), SinkSettings.DEFAULT_BATCH_MAX_WAIT_MS,
                     SinkSettings.DEFAULT_RETRY_MAX_ATTEMPTS, SinkSettings.DEFAULT_RETRY_BACKOFF_MS,
-                    SinkSettings.DEFAULT_RETRY_BACKOFF_MAX_MS), deadLetters, registry, written, uniqueness);
+                    SinkSettings.DEFAULT_RETRY_BACKOFF_MAX_MS), deadLetters, registry, written, uniqueness, count == 1);
             Lane lane = new Lane(share, laneSource, core, laneSource != source);
             lanes.add(lane);
             Map<TopicPartition, Long> stored = core.assign(share);
