@@ -1,5 +1,6 @@
 package dev.agentlog.events;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -70,12 +71,23 @@ public final class EventCodec {
     /**
      * A parsed record value, and where its {@code payload} value's JSON text lies in the bytes it was parsed
      * from, so that a reader storing the payload as it came (the sink's {@code events.payload}) need not write
-     * the tree back to text.
+     * the tree back to text; likewise for the payload's fields that hold an object or an array (a message's
+     * {@code content}, an agent's {@code llm_config}), which the sink stores as they came in jsonb columns.
      *
      * @param payloadStart the payload's first byte, -1 when the value has no top-level payload field
      * @param payloadEnd one past its last byte
+     * @param fieldNodes the payload's object and array values, as nodes of {@code tree} (compare by identity)
+     * @param fieldBounds for each of them its first byte and one past its last, in pairs
      */
-    public record Located(JsonNode tree, byte[] source, int payloadStart, int payloadEnd) {
+    public record Located(JsonNode tree, byte[] source, int payloadStart, int payloadEnd, JsonNode[] fieldNodes,
+            int[] fieldBounds) {
+        private static final JsonNode[] NO_NODES = {};
+        private static final int[] NO_BOUNDS = {};
+
+        Located(JsonNode tree, byte[] source, int payloadStart, int payloadEnd) {
+            this(tree, source, payloadStart, payloadEnd, NO_NODES, NO_BOUNDS);
+        }
+
         /** The payload's JSON text in UTF-8, as it came; null when there is none. */
         public byte[] payloadBytes() {
             return payloadStart < 0 ? null : Arrays.copyOfRange(source, payloadStart, payloadEnd);
@@ -91,11 +103,18 @@ public final class EventCodec {
             ObjectNode object = JSON.getNodeFactory().objectNode();
             int payloadStart = -1;
             int payloadEnd = -1;
+            FieldSlices fields = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 p.nextToken();
                 long start = p.currentTokenLocation().getByteOffset();
-                JsonNode value = scalarOrTree(p);
+                JsonNode value;
+                if (name.equals("payload") && p.currentToken() == JsonToken.START_OBJECT) {
+                    fields = new FieldSlices();
+                    value = objectLocatingFields(p, fields);
+                } else {
+                    value = scalarOrTree(p);
+                }
                 if (name.equals("payload")) {
                     payloadStart = (int) start;
                     payloadEnd = (int) p.currentLocation().getByteOffset();
@@ -105,11 +124,57 @@ public final class EventCodec {
             if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
                 return new Located(parse(bytes), bytes, -1, -1); // let the plain parser say what is wrong
             }
-            return new Located(object, bytes, payloadStart, payloadEnd);
+            return fields == null || payloadStart < 0 ? new Located(object, bytes, payloadStart, payloadEnd)
+                    : new Located(object, bytes, payloadStart, payloadEnd, fields.nodes(), fields.bounds());
         } catch (JsonProcessingException e) {
             return new Located(parse(bytes), bytes, -1, -1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The object at the parser's START_OBJECT, field by field, noting where each object or array value lies. */
+    private static ObjectNode objectLocatingFields(JsonParser p, FieldSlices fields) throws IOException {
+        ObjectNode object = JSON.getNodeFactory().objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken token = p.nextToken();
+            long start = p.currentTokenLocation().getByteOffset();
+            JsonNode value = scalarOrTree(p);
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                fields.add(value, (int) start, (int) p.currentLocation().getByteOffset());
+            }
+            object.set(name, value);
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT) {
+            throw new JsonParseException(p, "payload: expected a field name or '}'");
+        }
+        return object;
+    }
+
+    /** The located fields of one payload: usually a few. */
+    private static final class FieldSlices {
+        private JsonNode[] nodes = new JsonNode[4];
+        private int[] bounds = new int[8];
+        private int count;
+
+        void add(JsonNode node, int start, int end) {
+            if (count == nodes.length) {
+                nodes = Arrays.copyOf(nodes, count * 2);
+                bounds = Arrays.copyOf(bounds, count * 4);
+            }
+            nodes[count] = node;
+            bounds[2 * count] = start;
+            bounds[2 * count + 1] = end;
+            count++;
+        }
+
+        JsonNode[] nodes() {
+            return Arrays.copyOf(nodes, count);
+        }
+
+        int[] bounds() {
+            return Arrays.copyOf(bounds, 2 * count);
         }
     }
 

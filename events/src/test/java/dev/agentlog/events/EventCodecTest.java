@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -112,6 +114,29 @@ class EventCodecTest {
 
         assertThat(located.tree()).isEqualTo(EventCodec.parse(value));
         assertThat(new String(located.payloadBytes(), StandardCharsets.UTF_8)).isEqualTo(payload);
+    }
+
+    @Test
+    void shouldLocateEachObjectAndArrayValueOfThePayloadAsTheNodeOfTheTree() throws Exception {
+        String content = "[{\"type\": \"text\", \"text\": \"h\u00e9 \\\" ] }\"}]";
+        String config = "{ \"model\" : \"gpt\", \"t\": [0.5, {\"x\": null}] }";
+        byte[] value = ("{\"payload\": {\"message_id\": \"m-1\", \"content\" :  " + content + " , \"n\": 2,"
+                + " \"llm_config\": " + config + ", \"empty\": [], \"s\": \"[not a value]\"}, \"type\": \"x\"}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        EventCodec.Located located = EventCodec.parseLocatingPayload(value);
+
+        JsonNode payload = located.tree().get("payload");
+        assertThat(located.fieldNodes()).containsExactly(payload.get("content"), payload.get("llm_config"),
+                payload.get("empty"));
+        assertThat(located.fieldNodes()[0]).isSameAs(payload.get("content"));
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < located.fieldNodes().length; i++) {
+            texts.add(new String(value, located.fieldBounds()[2 * i],
+                    located.fieldBounds()[2 * i + 1] - located.fieldBounds()[2 * i], StandardCharsets.UTF_8));
+        }
+        assertThat(texts).containsExactly(content, config, "[]");
+        assertThat(located.tree()).isEqualTo(EventCodec.parse(value));
     }
 
     @Test

@@ -34,7 +34,15 @@ public final class BinaryCopy {
     private static final ThreadLocal<byte[]> SPARE = new ThreadLocal<>();
     private static final int KEPT_BYTES = 32 << 20;
 
+    private final JsonSlices slices;
+
     public BinaryCopy(int expectedBytes) {
+        this(expectedBytes, JsonSlices.NONE);
+    }
+
+    /** @param slices where the jsonb values of {@link #value} came from, when they are copied as they came */
+    public BinaryCopy(int expectedBytes, JsonSlices slices) {
+        this.slices = slices;
         int wanted = Math.max(1024, expectedBytes);
         byte[] spare = SPARE.get();
         if (spare != null && spare.length >= wanted) {
@@ -102,10 +110,15 @@ public final class BinaryCopy {
         if (json == null) {
             return nul();
         }
-        int32(json.length + 1);
+        return jsonb(json, 0, json.length);
+    }
+
+    /** A jsonb value whose JSON text in UTF-8 is {@code length} bytes of {@code source} from {@code offset}. */
+    public BinaryCopy jsonb(byte[] source, int offset, int length) {
+        int32(length + 1);
         ensure(1);
         buffer[size++] = JSONB_VERSION;
-        write(json, 0, json.length);
+        write(source, offset, length);
         return this;
     }
 
@@ -166,7 +179,10 @@ public final class BinaryCopy {
     public BinaryCopy value(ColumnType type, Object value) {
         return switch (type) {
             case TEXT -> text((String) value);
-            case JSONB -> jsonb((JsonNode) value);
+            case JSONB -> {
+                slices.copy(this, (JsonNode) value);
+                yield this;
+            }
             case TIMESTAMPTZ -> timestamptz((Instant) value);
             case INTEGER -> int4((Integer) value);
             case BIGINT -> int8((Long) value);

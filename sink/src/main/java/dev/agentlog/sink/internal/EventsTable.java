@@ -65,7 +65,8 @@ public final class EventsTable {
      *
      * @param written which event_ids the table may hold: only those are looked up
      */
-    public Set<String> insertNew(Connection c, List<DecodedRecord> records, WrittenKeys written) throws SQLException {
+    public Set<String> insertNew(Connection c, List<DecodedRecord> records, WrittenKeys allWritten) throws SQLException {
+        WrittenKeys written = uniqueness.filter(allWritten);
         Map<String, DecodedRecord> firstOccurrences = new LinkedHashMap<>(records.size() * 2);
         List<String> maybeThere = new ArrayList<>();
         boolean indexed = uniqueness.indexed();
@@ -106,9 +107,9 @@ public final class EventsTable {
                     .text(e.organizationId())
                     .timestamptz(e.occurredAt().toInstant())
                     .text(e.source())
-                    .text(e.actor())
-                    .jsonb(r.payloadJson())
-                    .text(r.record().topic())
+                    .text(e.actor());
+            r.copyPayload(copy);
+            copy.text(r.record().topic())
                     .int4(r.record().partition())
                     .int8(r.record().offset());
         }
@@ -118,11 +119,12 @@ public final class EventsTable {
     }
 
     /** Like {@link #insertNew}, with {@code ON CONFLICT (event_id) DO NOTHING}: safe beside any other writer. */
-    public Set<String> insertNewConservatively(Connection c, List<DecodedRecord> records, WrittenKeys written)
+    public Set<String> insertNewConservatively(Connection c, List<DecodedRecord> records, WrittenKeys allWritten)
             throws SQLException {
         if (!uniqueness.indexed()) {
             throw new UniqueIndexNeeded("ON CONFLICT (event_id) needs the unique index of events");
         }
+        WrittenKeys written = uniqueness.filter(allWritten);
         Set<String> inserted = new HashSet<>(records.size() * 2);
         insert.query(c, records, EventsTable::bind, rs -> inserted.add(rs.getString(1)));
         inserted.forEach(id -> written.written(TABLE, id));

@@ -27,6 +27,16 @@ public interface EventsUniqueness {
     boolean indexed();
 
     /**
+     * Which event_ids the events table may hold, given what {@code written} knows: itself when the indexes were
+     * there all along; {@link WrittenKeys#ANY} for keys kept in memory, which are not also put into {@code written}
+     * (that would double the work for every event), so that once their indexes are built every event_id is looked
+     * up there.
+     */
+    default WrittenKeys filter(WrittenKeys written) {
+        return written;
+    }
+
+    /**
      * Called only when not {@link #indexed()}: claims the event_ids and stream positions of these events (each event_id
      * once), all or none, atomically with respect to other claims.
      *

@@ -2,6 +2,9 @@ package dev.agentlog.sink.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentlog.events.EventCodec;
+import dev.agentlog.sink.fold.ColumnType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -21,5 +24,26 @@ class BinaryCopyTest {
             assertThat(ByteBuffer.wrap(field).getInt()).as(text).isEqualTo(expected.length);
             assertThat(Arrays.copyOfRange(field, 4, field.length)).as(text).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void shouldCopyAJsonbValueAsItsTextCameWhenItsSliceIsKnown() throws Exception {
+        byte[] source = "{\"content\": [ 1 ,\"\\u00e9\" ]}".getBytes(StandardCharsets.UTF_8);
+        JsonNode content = EventCodec.JSON.readTree(source).get("content");
+        JsonNode other = EventCodec.JSON.readTree("[ 1 ,\"\\u00e9\" ]");
+        JsonSlices slices = new JsonSlices(1);
+        slices.add(content, source, 12, source.length - 1);
+
+        assertThat(jsonbField(slices, content)).isEqualTo("[ 1 ,\"\\u00e9\" ]"); // as it came
+        assertThat(jsonbField(slices, other)).isEqualTo("[1,\"\u00e9\"]"); // an equal tree, not the same node
+    }
+
+    private static String jsonbField(JsonSlices slices, JsonNode value) {
+        BinaryCopy copy = new BinaryCopy(0, slices);
+        copy.value(ColumnType.JSONB, value);
+        byte[] field = Arrays.copyOfRange(copy.bytesSoFar(), HEADER, copy.bytesSoFar().length);
+        assertThat(ByteBuffer.wrap(field).getInt()).isEqualTo(field.length - 4);
+        assertThat(field[4]).as("jsonb version").isEqualTo((byte) 1);
+        return new String(field, 5, field.length - 5, StandardCharsets.UTF_8);
     }
 }
