@@ -30,7 +30,7 @@ public final class EventCodec {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             // "{...} garbage" is not one JSON value: refuse it rather than read the first part.
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .nodeFactory(new LocatingNodeFactory())
             .build();
 
     static final Set<String> ENVELOPE_FIELDS = Set.of("event_id", "type", "schema_version", "stream_id", "stream_seq",
@@ -71,26 +71,29 @@ public final class EventCodec {
     /**
      * A parsed record value, and where its {@code payload} value's JSON text lies in the bytes it was parsed
      * from, so that a reader storing the payload as it came (the sink's {@code events.payload}) need not write
-     * the tree back to text; likewise for the payload's fields that hold an object or an array (a message's
-     * {@code content}, an agent's {@code llm_config}), which the sink stores as they came in jsonb columns.
+     * the tree back to text; likewise the payload's fields that hold an object or an array (a message's
+     * {@code content}, an agent's {@code llm_config}) are {@link LocatedJson}, which the sink stores as they came in
+     * jsonb columns.
      *
      * @param payloadStart the payload's first byte, -1 when the value has no top-level payload field
      * @param payloadEnd one past its last byte
-     * @param fieldNodes the payload's object and array values, as nodes of {@code tree} (compare by identity)
-     * @param fieldBounds for each of them its first byte and one past its last, in pairs
      */
-    public record Located(JsonNode tree, byte[] source, int payloadStart, int payloadEnd, JsonNode[] fieldNodes,
-            int[] fieldBounds) {
-        private static final JsonNode[] NO_NODES = {};
-        private static final int[] NO_BOUNDS = {};
-
-        Located(JsonNode tree, byte[] source, int payloadStart, int payloadEnd) {
-            this(tree, source, payloadStart, payloadEnd, NO_NODES, NO_BOUNDS);
-        }
-
+    public record Located(JsonNode tree, byte[] source, int payloadStart, int payloadEnd) {
         /** The payload's JSON text in UTF-8, as it came; null when there is none. */
         public byte[] payloadBytes() {
             return payloadStart < 0 ? null : Arrays.copyOfRange(source, payloadStart, payloadEnd);
+        }
+
+        /** Forgets where the payload's values came from: for a payload changed since (upcast). */
+        public void forgetFieldLocations() {
+            JsonNode payload = tree.get("payload");
+            if (payload != null) {
+                for (JsonNode value : payload) {
+                    if (value instanceof LocatedJson located) {
+                        located.forget();
+                    }
+                }
+            }
         }
     }
 
@@ -103,18 +106,12 @@ public final class EventCodec {
             ObjectNode object = JSON.getNodeFactory().objectNode();
             int payloadStart = -1;
             int payloadEnd = -1;
-            FieldSlices fields = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 p.nextToken();
                 long start = p.currentTokenLocation().getByteOffset();
-                JsonNode value;
-                if (name.equals("payload") && p.currentToken() == JsonToken.START_OBJECT) {
-                    fields = new FieldSlices();
-                    value = objectLocatingFields(p, fields);
-                } else {
-                    value = scalarOrTree(p);
-                }
+                JsonNode value = name.equals("payload") && p.currentToken() == JsonToken.START_OBJECT
+                        ? objectLocatingFields(p, bytes) : scalarOrTree(p);
                 if (name.equals("payload")) {
                     payloadStart = (int) start;
                     payloadEnd = (int) p.currentLocation().getByteOffset();
@@ -124,8 +121,7 @@ public final class EventCodec {
             if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
                 return new Located(parse(bytes), bytes, -1, -1); // let the plain parser say what is wrong
             }
-            return fields == null || payloadStart < 0 ? new Located(object, bytes, payloadStart, payloadEnd)
-                    : new Located(object, bytes, payloadStart, payloadEnd, fields.nodes(), fields.bounds());
+            return new Located(object, bytes, payloadStart, payloadEnd);
         } catch (JsonProcessingException e) {
             return new Located(parse(bytes), bytes, -1, -1);
         } catch (IOException e) {
@@ -133,49 +129,21 @@ public final class EventCodec {
         }
     }
 
-    /** The object at the parser's START_OBJECT, field by field, noting where each object or array value lies. */
-    private static ObjectNode objectLocatingFields(JsonParser p, FieldSlices fields) throws IOException {
+    /** The object at the parser's START_OBJECT, field by field, locating each object or array value. */
+    private static ObjectNode objectLocatingFields(JsonParser p, byte[] bytes) throws IOException {
         ObjectNode object = JSON.getNodeFactory().objectNode();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            JsonToken token = p.nextToken();
+            p.nextToken();
             long start = p.currentTokenLocation().getByteOffset();
             JsonNode value = scalarOrTree(p);
-            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                fields.add(value, (int) start, (int) p.currentLocation().getByteOffset());
-            }
+            LocatingNodeFactory.locate(value, bytes, (int) start, (int) p.currentLocation().getByteOffset());
             object.set(name, value);
         }
         if (p.currentToken() != JsonToken.END_OBJECT) {
             throw new JsonParseException(p, "payload: expected a field name or '}'");
         }
         return object;
-    }
-
-    /** The located fields of one payload: usually a few. */
-    private static final class FieldSlices {
-        private JsonNode[] nodes = new JsonNode[4];
-        private int[] bounds = new int[8];
-        private int count;
-
-        void add(JsonNode node, int start, int end) {
-            if (count == nodes.length) {
-                nodes = Arrays.copyOf(nodes, count * 2);
-                bounds = Arrays.copyOf(bounds, count * 4);
-            }
-            nodes[count] = node;
-            bounds[2 * count] = start;
-            bounds[2 * count + 1] = end;
-            count++;
-        }
-
-        JsonNode[] nodes() {
-            return Arrays.copyOf(nodes, count);
-        }
-
-        int[] bounds() {
-            return Arrays.copyOf(bounds, 2 * count);
-        }
     }
 
     /** The value at the parser's token: envelope fields are scalars, built here without a reader's context each. */

@@ -127,16 +127,18 @@ class EventCodecTest {
         EventCodec.Located located = EventCodec.parseLocatingPayload(value);
 
         JsonNode payload = located.tree().get("payload");
-        assertThat(located.fieldNodes()).containsExactly(payload.get("content"), payload.get("llm_config"),
-                payload.get("empty"));
-        assertThat(located.fieldNodes()[0]).isSameAs(payload.get("content"));
         List<String> texts = new ArrayList<>();
-        for (int i = 0; i < located.fieldNodes().length; i++) {
-            texts.add(new String(value, located.fieldBounds()[2 * i],
-                    located.fieldBounds()[2 * i + 1] - located.fieldBounds()[2 * i], StandardCharsets.UTF_8));
+        for (String field : List.of("content", "llm_config", "empty")) {
+            LocatedJson.Location text = ((LocatedJson) payload.get(field)).location();
+            texts.add(new String(text.source(), text.start(), text.length(), StandardCharsets.UTF_8));
         }
         assertThat(texts).containsExactly(content, config, "[]");
         assertThat(located.tree()).isEqualTo(EventCodec.parse(value));
+        // only the payload's own values: deeper ones and the envelope's are not located
+        assertThat(((LocatedJson) payload.get("llm_config").get("t")).location()).isNull();
+
+        located.forgetFieldLocations();
+        assertThat(((LocatedJson) payload.get("content")).location()).isNull();
     }
 
     @Test

@@ -139,7 +139,7 @@ public final class BatchApplier {
                     for (Event e : fresh) {
                         ProjectionFold.apply(e, overlay);
                     }
-                    projections.write(c, overlay, conservative, slicesOf(withEvents));
+                    projections.write(c, overlay, conservative);
                 }
                 c.commit();
                 for (Event e : fresh) {
@@ -173,14 +173,6 @@ public final class BatchApplier {
             }
         }
         return fresh;
-    }
-
-    private static JsonSlices slicesOf(List<DecodedRecord> records) {
-        JsonSlices slices = new JsonSlices(records.size() * 2);
-        for (DecodedRecord r : records) {
-            r.addSlicesTo(slices);
-        }
-        return slices;
     }
 
     private static Map<TopicPartition, long[]> moves(List<DecodedRecord> records, Map<TopicPartition, Long> expected) {

@@ -23,6 +23,7 @@ public record DecodedRecord(SinkRecord record, Event event, EventCodec.Located v
         if (value.payloadStart() >= 0 && version != null && version.asInt() == event.schemaVersion()) {
             return new DecodedRecord(record, event, value, null, null);
         }
+        value.forgetFieldLocations(); // the upcaster may have changed them
         return new DecodedRecord(record, event, null, JdbcValues.jsonBytes(event.payload().toJson()), null);
     }
 
@@ -46,17 +47,5 @@ public record DecodedRecord(SinkRecord record, Event event, EventCodec.Located v
     /** The payload as JSON text in UTF-8. */
     byte[] payloadJson() {
         return value != null ? value.payloadBytes() : upcastPayload;
-    }
-
-    /** Notes where the payload's object and array values came from, for the jsonb columns that store them. */
-    void addSlicesTo(JsonSlices slices) {
-        if (value == null) {
-            return;
-        }
-        JsonNode[] nodes = value.fieldNodes();
-        int[] bounds = value.fieldBounds();
-        for (int i = 0; i < nodes.length; i++) {
-            slices.add(nodes[i], value.source(), bounds[2 * i], bounds[2 * i + 1]);
-        }
     }
 }

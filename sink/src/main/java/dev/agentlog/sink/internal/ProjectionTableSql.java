@@ -70,12 +70,6 @@ public final class ProjectionTableSql<K, R> {
      * meanwhile (the partition's offset row lock, see {@link EventsTable}); otherwise use {@link #upsert}.
      */
     public void replace(Connection c, Collection<R> rows, Collection<K> alsoDelete) throws SQLException {
-        replace(c, rows, alsoDelete, JsonSlices.NONE);
-    }
-
-    /** @param slices the JSON text of the batch's payload values, for jsonb columns (see {@link JsonSlices}) */
-    public void replace(Connection c, Collection<R> rows, Collection<K> alsoDelete, JsonSlices slices)
-            throws SQLException {
         List<K> keys = new ArrayList<>(rows.size() + alsoDelete.size());
         for (K key : alsoDelete) {
             if (written.mayExist(table.name(), key)) {
@@ -93,7 +87,7 @@ public final class ProjectionTableSql<K, R> {
             return;
         }
         List<Column> columns = table.columns();
-        BinaryCopy copy = new BinaryCopy(rows.size() * 64 * columns.size(), slices);
+        BinaryCopy copy = new BinaryCopy(rows.size() * 64 * columns.size());
         for (R row : rows) {
             Object[] values = table.values(row);
             copy.startRow(values.length);

@@ -57,20 +57,14 @@ public final class ProjectionWriter {
      *     UPDATE} (safe beside any writer; used to isolate a poison event)
      */
     public void write(Connection c, BatchOverlay overlay, boolean conservative) throws SQLException {
-        write(c, overlay, conservative, JsonSlices.NONE);
-    }
-
-    /** @param slices the JSON text of the batch's payload values, copied as it came into jsonb columns */
-    public void write(Connection c, BatchOverlay overlay, boolean conservative, JsonSlices slices) throws SQLException {
         for (OverlayRows<?, ?> rows : overlay.allRows()) {
             if (!rows.isEmpty()) {
-                write(c, rows, conservative, slices);
+                write(c, rows, conservative);
             }
         }
     }
 
-    private <K, R> void write(Connection c, OverlayRows<K, R> rows, boolean conservative, JsonSlices slices)
-            throws SQLException {
+    private <K, R> void write(Connection c, OverlayRows<K, R> rows, boolean conservative) throws SQLException {
         ProjectionTableSql<K, R> table = sql(rows.table());
         if (!conservative && rows.table().equals(Tables.AGENT_CONTEXT) && !rows.cascades().isEmpty()) {
             writeDifference(c, table, rows);
@@ -83,7 +77,7 @@ public final class ProjectionWriter {
             table.deleteKeys(c, rows.deleted());
             table.upsert(c, rows.upserts().values());
         } else {
-            table.replace(c, rows.upserts().values(), rows.deleted(), slices);
+            table.replace(c, rows.upserts().values(), rows.deleted());
         }
     }
 
