@@ -86,14 +86,7 @@ public final class EventCodec {
 
         /** Forgets where the payload's values came from: for a payload changed since (upcast). */
         public void forgetFieldLocations() {
-            JsonNode payload = tree.get("payload");
-            if (payload != null) {
-                for (JsonNode value : payload) {
-                    if (value instanceof LocatedJson located) {
-                        located.forget();
-                    }
-                }
-            }
+            forgetLocations(tree.get("payload"));
         }
     }
 
@@ -126,6 +119,16 @@ public final class EventCodec {
             return new Located(parse(bytes), bytes, -1, -1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void forgetLocations(JsonNode payload) {
+        if (payload != null) {
+            for (JsonNode value : payload) {
+                if (value instanceof LocatedJson located) {
+                    located.forget();
+                }
+            }
         }
     }
 
@@ -211,6 +214,9 @@ public final class EventCodec {
         Payload payload = null;
         if (type != null && version != null && payloadNode != null && payloadNode.isObject()) {
             try {
+                if (version.intValue() != type.currentVersion()) {
+                    forgetLocations(payloadNode); // an upcaster may change what was read from the record
+                }
                 ObjectNode current = upcasters.upcast(type, version.intValue(), (ObjectNode) payloadNode);
                 PayloadReader reader = new PayloadReader(current);
                 payload = type.readPayload(reader);

@@ -142,6 +142,24 @@ class EventCodecTest {
     }
 
     @Test
+    void shouldForgetWhereAPayloadsValuesCameFromWhenItIsUpcast() throws Exception {
+        String payload = "{\"message_id\": \"m-1\", \"role\": \"user\", \"text\": \"hi\", \"tool_calls\": [ ]}";
+        byte[] v1 = ("{\"event_id\": \"e-1\", \"type\": \"message.created\", \"schema_version\": 1,"
+                + " \"stream_id\": \"agent-1\", \"occurred_at\": \"2026-12-04T10:00:00Z\", \"payload\": " + payload + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] v2 = new String(v1, StandardCharsets.UTF_8).replace("\"schema_version\": 1", "\"schema_version\": 2")
+                .replace("\"text\": \"hi\", ", "").getBytes(StandardCharsets.UTF_8);
+
+        EventCodec.Located old = EventCodec.parseLocatingPayload(v1);
+        EventCodec.Located current = EventCodec.parseLocatingPayload(v2);
+        EventCodec.standard().fromJson(old.tree());
+        EventCodec.standard().fromJson(current.tree());
+
+        assertThat(((LocatedJson) old.tree().get("payload").get("tool_calls")).location()).isNull();
+        assertThat(((LocatedJson) current.tree().get("payload").get("tool_calls")).location()).isNotNull();
+    }
+
+    @Test
     void shouldRefuseWhatParseRefusesWhenLocatingThePayload() {
         for (String bad : new String[] {"", "{\"a\": 1} {}", "{\"a\": ", "[1]", "{\"payload\": {}} x"}) {
             byte[] bytes = bad.getBytes(StandardCharsets.UTF_8);

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.StringJoiner;
 
 /** Reads rows as "col1|col2|..." strings, for row-by-row assertions. */
-final class Query {
+public final class Query {
     private Query() {}
 
-    static List<String> rows(String sql) {
+    public static List<String> rows(String sql) {
         try (Connection c = TestPostgres.dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             List<String> out = new ArrayList<>();

@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 /** One real PostgreSQL per test JVM (zonky), a pooled DataSource, and a fresh schema per test class or test. */
-final class TestPostgres {
+public final class TestPostgres {
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static EmbeddedPostgres postgres;
     private static HikariDataSource dataSource;
 
     private TestPostgres() {}
 
-    static synchronized DataSource dataSource() {
+    public static synchronized DataSource dataSource() {
         if (dataSource == null) {
             try {
                 // zonky turns synchronous_commit off by default; the sink's promise needs it on
@@ -43,13 +43,13 @@ final class TestPostgres {
     }
 
     /** A new schema, migrated. */
-    static String freshSchema(String prefix) {
+    public static String freshSchema(String prefix) {
         String schema = prefix + "_" + SCHEMAS.incrementAndGet();
         SchemaMigrator.migrate(dataSource(), schema);
         return schema;
     }
 
-    static void execute(String sql) {
+    public static void execute(String sql) {
         try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {

@@ -18,12 +18,12 @@ public record DecodedRecord(SinkRecord record, Event event, EventCodec.Located v
     /** @param value the parsed record value the event was read from */
     public static DecodedRecord of(SinkRecord record, Event event, EventCodec.Located value) {
         // the log of record is at the current version already: its text is stored as it came (writing the tree back
-        // to JSON was a sixth of the sink's CPU); an upcast payload is written from the event
+        // to JSON was a sixth of the sink's CPU); an upcast payload is written from the event (and the codec forgot
+        // where its values came from)
         JsonNode version = value.tree().get("schema_version");
         if (value.payloadStart() >= 0 && version != null && version.asInt() == event.schemaVersion()) {
             return new DecodedRecord(record, event, value, null, null);
         }
-        value.forgetFieldLocations(); // the upcaster may have changed them
         return new DecodedRecord(record, event, null, JdbcValues.jsonBytes(event.payload().toJson()), null);
     }
 
