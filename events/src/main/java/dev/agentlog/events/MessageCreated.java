@@ -8,8 +8,11 @@ import java.util.Set;
 
 /** Payload of {@code message.created}. Schema version 2: {@code content} parts only (version 1 also allowed the legacy {@code text} string). */
 public record MessageCreated(String messageId, String role, JsonNode content, JsonNode toolCalls, String toolCallId, JsonNode toolReturns, String name, String stepId, String runId, String otid, Long sourceSequence, OffsetDateTime createdAt, Map<String, JsonNode> unknown) implements Payload {
-    /** Letta's message roles. */
-    public static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool", "approval", "summary");
+    /**
+     * Letta's message roles. {@code function} is the tool role of MemGPT-era servers: 0.16.8 writes none, but rows of
+     * older servers keep it, and a capture of such a database must carry them typed.
+     */
+    public static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool", "approval", "summary", "function");
 
     public MessageCreated {
         unknown = Payload.copyOf(unknown);

@@ -88,7 +88,7 @@ class EventValidationTest {
         })).containsExactlyInAnyOrder(
                 "stream_id: must not be empty",
                 "payload.message_id: is required",
-                "payload.role: must be one of approval, assistant, summary, system, tool, user, was 'robot'",
+                "payload.role: must be one of approval, assistant, function, summary, system, tool, user, was 'robot'",
                 "payload.content: must be a JSON array");
     }
 

@@ -164,7 +164,7 @@ class IngestHttpServerTest {
                 Arguments.of(withEdit("e-1", e -> ((ObjectNode) e.get("payload")).remove("message_id")),
                         "payload.message_id", "is required"),
                 Arguments.of(withEdit("e-1", e -> ((ObjectNode) e.get("payload")).put("role", "robot")),
-                        "payload.role", "must be one of approval, assistant, summary, system, tool, user, was 'robot'"));
+                        "payload.role", "must be one of approval, assistant, function, summary, system, tool, user, was 'robot'"));
     }
 
     @ParameterizedTest(name = "{1}: {2}")

@@ -125,6 +125,41 @@ class SinkCoreTest {
     }
 
     @Test
+    void shouldKeepTheLastKnownValueOfColumnsAnUpdateDidNotResend() {
+        log.add("files_agents:fa-1", ROW_CHANGED, """
+                {"table":"files_agents","op":"c","after":{"id":"fa-1","is_open":true,"visible_content":"line 1\\nline 2"}}""");
+        core.process(log.drain()); // in a batch of its own: the update's batch reads the stored row
+        log.add("files_agents:fa-1", ROW_CHANGED, """
+                {"table":"files_agents","op":"u","after":{"id":"fa-1","is_open":true,"last_accessed_at":"2026-12-06T10:00:00Z"},
+                 "unchanged":["visible_content"]}""");
+        log.add("files_agents:fa-1", ROW_CHANGED, """
+                {"table":"files_agents","op":"u","after":{"id":"fa-1","is_open":false,"visible_content":null}}""");
+        log.add("files_agents:fa-2", ROW_CHANGED, """
+                {"table":"files_agents","op":"u","after":{"id":"fa-2","is_open":true},"unchanged":["visible_content"]}""");
+        core.process(log.drain());
+
+        assertThat(Query.rows("SELECT stream_id, \"row\"->>'is_open', \"row\" ? 'visible_content', "
+                + "\"row\"->>'visible_content', \"row\" ? 'last_accessed_at' FROM " + schema + ".source_rows ORDER BY 1"))
+                .as("kept while unchanged; an update that sends the column sets it (to null here); an unknown row "
+                        + "stays without the column, never a placeholder")
+                .containsExactly("files_agents:fa-1|false|t|null|f", "files_agents:fa-2|true|f|null|f");
+    }
+
+    @Test
+    void shouldKeepAnUnchangedValueAcrossUpdatesInOneBatch() {
+        log.add("files_agents:fa-1", ROW_CHANGED, """
+                {"table":"files_agents","op":"c","after":{"id":"fa-1","visible_content":"window"}}""");
+        log.add("files_agents:fa-1", ROW_CHANGED, """
+                {"table":"files_agents","op":"u","after":{"id":"fa-1","n":1},"unchanged":["visible_content"]}""");
+        log.add("files_agents:fa-1", ROW_CHANGED, """
+                {"table":"files_agents","op":"u","after":{"id":"fa-1","n":2},"unchanged":["visible_content"]}""");
+        core.process(log.drain());
+
+        assertThat(Query.rows("SELECT \"row\"->>'visible_content', \"row\"->>'n' FROM " + schema + ".source_rows"))
+                .containsExactly("window|2");
+    }
+
+    @Test
     void shouldApplyDeletesWithTheirCascades() {
         lettaTurn();
         log.add("agent-1", MESSAGE_DELETED, "{\"message_id\":\"message-1\"}");

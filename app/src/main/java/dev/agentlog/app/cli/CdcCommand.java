@@ -92,12 +92,24 @@ public final class CdcCommand implements Callable<Integer> {
             description = "Tables of --schema not to capture (every other table travels as a typed event or row.changed).")
     List<String> excludeTables;
 
+    @Option(names = "--capture-sensitive", split = ",", paramLabel = "TABLE[.COLUMN]",
+            description = "Secret-bearing columns and tables that capture leaves out by default (provider keys, environment variable values, MCP tokens, mcp_oauth, provider_traces: see docs/cdc.md) to capture all the same.")
+    List<String> captureSensitive;
+
+    @Option(names = "--wal-warn-bytes", defaultValue = "" + CdcSettings.DEFAULT_WAL_WARN_BYTES, paramLabel = "BYTES",
+            description = "WAL held by the replication slot on the source past which capture warns at every report (0 = never).")
+    long walWarnBytes;
+
+    @Option(names = "--wal-report-interval-ms", defaultValue = "" + CdcSettings.DEFAULT_WAL_REPORT_INTERVAL_MS, paramLabel = "MS",
+            description = "How often capture logs the WAL its slot holds on the source (0 = never).")
+    long walReportIntervalMs;
+
     @Option(names = "--max-event-bytes", defaultValue = "" + IngestSettings.DEFAULT_MAX_EVENT_BYTES, paramLabel = "BYTES",
             description = "Largest serialized event; a larger CDC event is skipped, logged and counted (agentlog.cdc.too.large).")
     int maxEventBytes;
 
     @Option(names = "--setup",
-            description = "Prepare the source and exit: REPLICA IDENTITY FULL on Letta's tables (whole rows in deletes) and the publication; asks first, or --yes.")
+            description = "Prepare the source and exit: a replica identity for tables without a primary key (else Letta's own updates and deletes on them fail), REPLICA IDENTITY FULL on Letta's typed tables, the heartbeat table and the publication; asks first, or --yes.")
     boolean setup;
 
     @Option(names = "--yes", description = "With --setup: run the statements without asking.")
@@ -119,7 +131,9 @@ public final class CdcCommand implements Callable<Integer> {
         kafka.validate();
         String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
         PublisherSettings publisherSettings = new PublisherSettings(maxEventBytes, PublisherSettings.DEFAULT_PUBLISH_TIMEOUT_MS);
-        new SourceDatabase(settings).checkReady(); // before anything is created: wal_level and privilege name their fix
+        SourceDatabase source = new SourceDatabase(settings);
+        source.checkReady(); // before anything is created: wal_level and privilege name their fix
+        source.checkSafe(); // and nothing starts that would make Letta's own writes fail
         TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions, kafka.replicationFactor,
                 TimeUnit.DAYS.toMillis(7), maxEventBytes);
         try (Running running = new Running()) {
@@ -140,7 +154,8 @@ public final class CdcCommand implements Callable<Integer> {
     CdcSettings settings() {
         CdcSettings settings = new CdcSettings(Required.option(sourcePgUrl, "--source-pg-url"), sourcePgUser,
                 sourcePgPassword, schema, slotName, publicationName, offsetPgUrl, offsetPgUser, offsetPgPassword,
-                offsetTable, pollIntervalMs, offsetFlushIntervalMs, heartbeatIntervalMs, excludeTables, false);
+                offsetTable, pollIntervalMs, offsetFlushIntervalMs, heartbeatIntervalMs, excludeTables, false,
+                captureSensitive, walWarnBytes, walReportIntervalMs);
         if (maxEventBytes < 1) {
             throw new IllegalArgumentException("--max-event-bytes must be >= 1, was " + maxEventBytes);
         }
@@ -160,16 +175,18 @@ public final class CdcCommand implements Callable<Integer> {
     /** Shows the statements, then runs them only with consent: --yes, or "y" typed at a terminal. */
     private int setup(CdcSettings settings) {
         SourceDatabase source = new SourceDatabase(settings);
-        List<String> statements = source.setupStatements();
+        List<SourceDatabase.SetupStep> plan = source.setupPlan();
+        List<String> statements = plan.stream().map(SourceDatabase.SetupStep::sql).toList();
         PrintWriter out = spec.commandLine().getOut();
         if (statements.isEmpty()) {
-            out.println("nothing to set up on " + settings.source() + ": Letta's tables have REPLICA IDENTITY FULL and "
-                    + "publication " + settings.publicationName() + " exists");
+            out.println("nothing to set up on " + settings.source() + ": every captured table has a replica identity, "
+                    + "Letta's typed tables have REPLICA IDENTITY FULL, the heartbeat table and publication "
+                    + settings.publicationName() + " exist");
             out.flush();
             return ExitCodes.OK;
         }
         out.println("agentlog cdc --setup runs on " + settings.source() + " (as " + settings.effectiveSourceUser() + "):");
-        statements.forEach(sql -> out.println("  " + sql + ";"));
+        plan.forEach(step -> out.println("  " + step.sql() + ";   -- " + (step.required() ? "required: " : "") + step.why()));
         out.flush();
         if (!yes && !confirmed()) {
             spec.commandLine().getErr().println("nothing was changed: run again with --setup --yes to run these "

@@ -63,6 +63,18 @@ class CdcCommandTest {
     }
 
     @Test
+    @Order(0)
+    void shouldRefuseToCaptureWhereLettasOwnWritesWouldFailAndNameTheFix() throws Exception {
+        Run run = run(Map.of(), "cdc", "--source-pg-url", url, "--source-pg-user", "postgres", "--bootstrap-servers",
+                TestRuntime.get().bootstrapServers(), "--topic-prefix", "cdc-cli", "--slot-name", "refused");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.err()).contains("would make Letta's own writes fail", "blocks_agents has no primary key",
+                "ALTER TABLE \"public\".\"tools_agents\" REPLICA IDENTITY FULL;", "agentlog cdc --setup");
+        assertThat(Rows.of(source, "SELECT slot_name FROM pg_replication_slots WHERE slot_name = 'refused'")).isEmpty();
+    }
+
+    @Test
     @Order(1)
     void shouldOnlyShowWhatSetupWouldRunWhenThereIsNoConsent() throws Exception {
         Run run = run(Map.of("AGENTLOG_SOURCE_PG_URL", url, "AGENTLOG_SOURCE_PG_USER", "postgres"), "cdc", "--setup",
@@ -70,7 +82,8 @@ class CdcCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.out()).contains("ALTER TABLE \"public\".\"messages\" REPLICA IDENTITY FULL;",
-                "CREATE PUBLICATION \"shown_only\" FOR TABLE");
+                "ALTER TABLE \"public\".\"agents_tags\" REPLICA IDENTITY FULL;   -- required: agents_tags has no primary key",
+                "CREATE TABLE \"public\".\"agentlog_cdc_heartbeat\"", "CREATE PUBLICATION \"shown_only\" FOR TABLE");
         assertThat(run.err()).contains("nothing was changed", "--setup --yes");
         assertThat(Rows.of(source, "SELECT relreplident FROM pg_class WHERE relname = 'messages'")).containsExactly("d");
     }
@@ -83,10 +96,13 @@ class CdcCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         assertThat(Rows.of(source, "SELECT relname FROM pg_class WHERE relname IN ('agents', 'messages', 'block', "
-                + "'blocks_agents', 'archives', 'archives_agents', 'archival_passages', 'passage_tags') "
-                + "AND relreplident <> 'f'")).isEmpty();
-        assertThat(Rows.of(source, "SELECT count(*) FROM pg_publication_tables WHERE pubname = 'set_up'"))
-                .containsExactly("14");
+                + "'blocks_agents', 'archives', 'archives_agents', 'archival_passages', 'passage_tags', 'tools_agents', "
+                + "'agents_tags') AND relreplident <> 'f'")).isEmpty();
+        assertThat(Rows.of(source, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'set_up'"))
+                .contains("agents", "blocks_agents", "tools_agents", "agents_tags", "agentlog_cdc_heartbeat",
+                        "providers", "files_agents")
+                .doesNotContain("provider_traces", "mcp_oauth")
+                .hasSize(47); // Letta's 48 tables, less the two left out as sensitive, plus the heartbeat table
         assertThat(run(Map.of(), "cdc", "--source-pg-url", url, "--source-pg-user", "postgres", "--setup",
                 "--publication-name", "set_up").out()).contains("nothing to set up");
     }

@@ -7,28 +7,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.e2e.Await;
 import dev.agentlog.app.e2e.PipelineProbe;
 import dev.agentlog.app.e2e.Rows;
-import dev.agentlog.app.e2e.TestRuntime;
-import dev.agentlog.app.wiring.Database;
-import dev.agentlog.app.wiring.Pipeline;
-import dev.agentlog.app.wiring.TopicAdmin;
 import dev.agentlog.events.MessageCreated;
-import dev.agentlog.events.Topics;
 import dev.agentlog.ingest.EventPublisher;
-import dev.agentlog.ingest.IngestSettings;
-import dev.agentlog.ingest.PublisherSettings;
 import dev.agentlog.ingest.cdc.CdcSettings;
 import dev.agentlog.ingest.cdc.LettaCdc;
 import dev.agentlog.ingest.cdc.SourceDatabase;
-import dev.agentlog.processor.ProcessorSettings;
-import dev.agentlog.sink.SchemaMigrator;
-import dev.agentlog.sink.SinkSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -58,48 +45,34 @@ import org.slf4j.LoggerFactory;
 class LettaCdcEndToEndTest {
     private static final Logger log = LoggerFactory.getLogger(LettaCdcEndToEndTest.class);
     static final String SCHEMA = "cdc";
-    static final Topics TOPICS = new Topics("cdc");
-    static final String SOURCE_DB = "letta_src";
+    static final String SOURCE_DB = SCHEMA;
     static final Duration TIMEOUT = Duration.ofSeconds(120);
 
+    static LettaSource letta;
     static HikariDataSource projections;
-    static HikariDataSource letta;
-    static Pipeline pipeline;
     static EventPublisher publisher;
     static PipelineProbe probe;
     static CdcSettings settings;
     static LettaCdc cdc;
     static LettaWriter writer;
+    static LettaMirror mirror;
     static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeAll
     static void start() throws Exception {
-        TestRuntime runtime = TestRuntime.get();
-        String bootstrap = runtime.bootstrapServers();
-        projections = Database.pool(runtime.postgres.jdbcUrl(), runtime.postgres.user(), runtime.postgres.password(), 4, "cdc-e2e");
-        try (Connection c = projections.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + SOURCE_DB);
-        }
-        String sourceUrl = "jdbc:postgresql://127.0.0.1:" + runtime.postgres.port() + "/" + SOURCE_DB;
-        letta = Database.pool(sourceUrl, runtime.postgres.user(), runtime.postgres.password(), 2, "letta");
-        try (Connection c = letta.getConnection(); Statement s = c.createStatement();
-             InputStream schema = LettaCdcEndToEndTest.class.getResourceAsStream("/letta/schema.sql")) {
-            s.execute(new String(schema.readAllBytes(), StandardCharsets.UTF_8));
-        }
-        SchemaMigrator.migrate(projections, SCHEMA);
-        TopicAdmin.ensureTopics(bootstrap, TOPICS, 3, (short) 1, 604_800_000L, IngestSettings.DEFAULT_MAX_EVENT_BYTES);
-        pipeline = new Pipeline(bootstrap, TOPICS, registry)
-                .startSink(SinkSettings.defaults().withSchema(SCHEMA).withGroupId("cdc-sink"), projections, 1)
-                .startProcessor(ProcessorSettings.defaults(runtime.dataDir.resolve("cdc-processor"))
-                        .withApplicationId("cdc-processor"));
-        probe = new PipelineProbe(bootstrap, TOPICS, "cdc-processor", projections, SCHEMA);
-        publisher = new EventPublisher(bootstrap, TOPICS, PublisherSettings.DEFAULT, Map.of());
-        settings = CdcSettings.defaults(sourceUrl).withCredentials(runtime.postgres.user(), runtime.postgres.password())
-                .withSlot("agentlog_e2e", "agentlog_e2e")
+        letta = new LettaSource(SCHEMA, registry);
+        projections = letta.projections;
+        publisher = letta.publisher;
+        probe = letta.probe;
+        writer = letta.writer;
+        mirror = letta.mirror;
+        settings = letta.settings("agentlog_e2e")
                 // -Dagentlog.cdc.pollIntervalMs=10 measures another latency floor
                 .withIntervals(Long.getLong("agentlog.cdc.pollIntervalMs", CdcSettings.DEFAULT_POLL_INTERVAL_MS),
                         CdcSettings.DEFAULT_OFFSET_FLUSH_INTERVAL_MS, CdcSettings.DEFAULT_HEARTBEAT_INTERVAL_MS);
-        writer = new LettaWriter(letta);
+        // What capture refuses to start without (the final schema's keyless tables). The rest of --setup (REPLICA
+        // IDENTITY FULL on the typed tables) comes in test 3.
+        LettaSource.applyRequiredSetup(settings);
     }
 
     @AfterAll
@@ -110,10 +83,7 @@ class LettaCdcEndToEndTest {
         if (settings != null) {
             new SourceDatabase(settings).dropSlot(); // a slot keeps WAL for as long as it exists
         }
-        pipeline.close();
-        publisher.close();
         letta.close();
-        projections.close();
     }
 
     @Test
@@ -174,14 +144,14 @@ class LettaCdcEndToEndTest {
                 "DELETE FROM blocks_agents WHERE agent_id = ? AND block_label = 'notes'", rex.id));
         String kitPassage = writer.archivalInsert(kit, "Kit keeps maps.", "maps");
         writer.tx(c -> LettaWriter.exec(c, "DELETE FROM archival_passages WHERE id = ?", kitPassage));
-        writer.tx(c -> LettaWriter.exec(c, "DELETE FROM agents WHERE id = ?", rex.id)); // cascades
+        new LettaAgentAdmin(writer).deleteAgent(rex); // as Letta's ORM does it; the database cascades the rest
 
         awaitMirror();
 
         assertThat(crashedBatch).as("the crash happened after a produce").isNotEmpty();
         assertThat(afterRestart).as("the restart read the crashed batch again, with the same event ids")
                 .containsAll(crashedBatch);
-        assertThat(mirror()).isEqualTo(sourceState());
+        assertThat(mirror.projections()).isEqualTo(mirror.source());
         assertThat(Rows.of(projections, "SELECT block_id || '@' || version || '=' || value FROM cdc.block_versions ORDER BY 1"))
                 .as("every block version the source passed through")
                 .isEqualTo(writer.blockVersions.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList());
@@ -221,7 +191,7 @@ class LettaCdcEndToEndTest {
         String figures = String.format("cdc latency, %d single-row message inserts one at a time, poll interval %d ms, "
                 + "%d cores, %s%n  source commit -> acknowledged in %s: %s%n  source commit -> row in %s.messages: %s%n",
                 toProjectionMicros.size(), settings.pollIntervalMs(), Runtime.getRuntime().availableProcessors(),
-                LocalDate.now(), TOPICS.in(), summary(toKafkaMicros), SCHEMA, summary(toProjectionMicros));
+                LocalDate.now(), letta.topics.in(), summary(toKafkaMicros), SCHEMA, summary(toProjectionMicros));
         Files.writeString(Path.of("target", "cdc-latency.txt"), figures);
         log.info("{}", figures.trim());
         assertThat(toProjectionMicros).hasSize(200);
@@ -282,59 +252,8 @@ class LettaCdcEndToEndTest {
         return sortedMicros.get(Math.max(0, index)) / 1000.0;
     }
 
-    /** Waits until the projections say what the source says (the pipeline is asynchronous end to end). */
     static void awaitMirror() throws Exception {
-        List<String> expected = sourceState();
-        try {
-            Await.until("the projections to mirror the source", TIMEOUT, LettaCdcEndToEndTest::mirror, expected::equals);
-        } catch (AssertionError e) {
-            List<String> actual = mirror();
-            List<String> missing = new ArrayList<>(expected);
-            missing.removeAll(actual);
-            List<String> extra = new ArrayList<>(actual);
-            extra.removeAll(expected);
-            throw new AssertionError("the projections do not mirror the source; missing: " + missing + "; not in the source: "
-                    + extra, e);
-        }
-        probe.awaitDrained();
-    }
-
-    /** What Letta's tables say, in the projections' terms. */
-    static List<String> sourceState() throws Exception {
-        List<String> state = new ArrayList<>();
-        add(state, "agent", letta, "SELECT id, name, agent_type, system FROM agents ORDER BY id");
-        add(state, "message", letta, "SELECT id, agent_id, role, content::jsonb::text, tool_calls::jsonb::text, tool_call_id, "
-                + "tool_returns::jsonb::text, name, sequence_id FROM messages ORDER BY id");
-        add(state, "context", letta, "SELECT a.id, w.n - 1, w.id FROM agents a, "
-                + "json_array_elements_text(a.message_ids) WITH ORDINALITY AS w(id, n) ORDER BY 1, 2");
-        add(state, "block", letta, "SELECT id, label, value, version FROM block ORDER BY id");
-        add(state, "attached", letta, "SELECT agent_id, block_id, block_label FROM blocks_agents ORDER BY 1, 2");
-        add(state, "archive", letta, "SELECT id, name FROM archives ORDER BY id");
-        add(state, "archive-attached", letta, "SELECT agent_id, archive_id FROM archives_agents ORDER BY 1, 2");
-        add(state, "passage", letta, "SELECT p.id, p.archive_id, p.text, (SELECT jsonb_agg(t ORDER BY t) FROM ("
-                + "SELECT json_array_elements_text(p.tags) t UNION SELECT tag FROM passage_tags WHERE passage_id = p.id) x), "
-                + "array_length(p.embedding, 1) FROM archival_passages p ORDER BY p.id");
-        return state;
-    }
-
-    /** The projections, in the same terms: live rows only (a deleted agent or block keeps a row with deleted_at). */
-    static List<String> mirror() throws Exception {
-        List<String> state = new ArrayList<>();
-        add(state, "agent", projections, "SELECT agent_id, name, agent_type, system FROM cdc.agents WHERE deleted_at IS NULL ORDER BY 1");
-        add(state, "message", projections, "SELECT message_id, agent_id, role, content::text, tool_calls::text, tool_call_id, "
-                + "tool_returns::text, name, source_sequence FROM cdc.messages ORDER BY 1");
-        add(state, "context", projections, "SELECT agent_id, position, message_id FROM cdc.agent_context ORDER BY 1, 2");
-        add(state, "block", projections, "SELECT block_id, label, value, version FROM cdc.blocks WHERE deleted_at IS NULL ORDER BY 1");
-        add(state, "attached", projections, "SELECT agent_id, block_id, label FROM cdc.agent_blocks ORDER BY 1, 2");
-        add(state, "archive", projections, "SELECT archive_id, name FROM cdc.archives WHERE deleted_at IS NULL ORDER BY 1");
-        add(state, "archive-attached", projections, "SELECT agent_id, archive_id FROM cdc.agent_archives ORDER BY 1, 2");
-        add(state, "passage", projections, "SELECT passage_id, archive_id, text, (SELECT jsonb_agg(t ORDER BY t) FROM "
-                + "jsonb_array_elements_text(tags) t), array_length(embedding, 1) FROM cdc.passages ORDER BY 1");
-        return state;
-    }
-
-    private static void add(List<String> state, String kind, javax.sql.DataSource db, String sql) throws Exception {
-        Rows.of(db, sql).forEach(row -> state.add(kind + ": " + row));
+        mirror.await();
     }
 
     /** Re-read changes kept their ids: no source change is in the log twice under two ids. */

@@ -31,6 +31,10 @@ final class LettaWriter {
         final String systemMessageId;
         final List<String> window = new ArrayList<>();
         String archiveId;
+        /** Null for the default conversation (agents.message_ids); else a named conversation's id. */
+        String conversationId;
+        /** A sleeptime agent's group. */
+        String groupId;
 
         Agent(String id, String systemMessageId) {
             this.id = id;
@@ -40,6 +44,9 @@ final class LettaWriter {
 
     /** block id + version -> value, for every version written. */
     final Map<String, String> blockVersions = new LinkedHashMap<>();
+    /** Every provider trace written: none may reach the log unless named. */
+    final List<String> providerTraces = new ArrayList<>();
+
     private final DataSource source;
 
     LettaWriter(DataSource source) {
@@ -63,11 +70,27 @@ final class LettaWriter {
         return prefix + "-" + UUID.randomUUID();
     }
 
+    /** The organization, its user, and the base tools the server upserts at start (tool_manager.py:1137). */
     void organization() throws SQLException {
         tx(c -> {
             exec(c, "INSERT INTO organizations (id, name) VALUES (?, ?)", ORG, "default");
             exec(c, "INSERT INTO users (id, name, organization_id) VALUES (?, ?, ?)", USER, "ada", ORG);
         });
+        tx(c -> {
+            for (String name : BASE_TOOLS) {
+                exec(c, "INSERT INTO tools (id, name, source_type, tags, organization_id, tool_type, json_schema) "
+                        + "VALUES (?, ?, 'python', '[\"letta_core\"]', ?, 'letta_core', '{}') ON CONFLICT (name, "
+                        + "organization_id) DO UPDATE SET updated_at = now()", "tool-" + UUID.nameUUIDFromBytes(
+                                name.getBytes(java.nio.charset.StandardCharsets.UTF_8)), name, ORG);
+            }
+        });
+    }
+
+    static final List<String> BASE_TOOLS = List.of("send_message", "memory_replace", "memory_insert",
+            "archival_memory_insert", "archival_memory_search", "conversation_search");
+
+    static String toolId(String name) {
+        return "tool-" + UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Letta's create_agent: the agent, its blocks and their attachments; then its system message and window. */
@@ -82,6 +105,12 @@ final class LettaWriter {
             for (int i = 0; i < labelsAndValues.length; i += 2) {
                 attach(c, agent.id, createBlock(c, labelsAndValues[i], labelsAndValues[i + 1]), labelsAndValues[i]);
             }
+            // inside the create transaction (agent_manager.py:252-306): the base tools and the agent's tags
+            for (String tool : BASE_TOOLS) {
+                exec(c, "INSERT INTO tools_agents (agent_id, tool_id) VALUES (?, ?) ON CONFLICT (agent_id, tool_id) "
+                        + "DO NOTHING", agent.id, toolId(tool));
+            }
+            exec(c, "INSERT INTO agents_tags (agent_id, tag) VALUES (?, 'letta') ON CONFLICT DO NOTHING", agent.id);
         });
         tx(c -> exec(c, "INSERT INTO messages (id, organization_id, agent_id, role, content) VALUES (?, ?, ?, 'system', ?::json)",
                 agent.systemMessageId, ORG, agent.id, content(compiledSystem(c, agent.id))));
@@ -109,31 +138,119 @@ final class LettaWriter {
     }
 
     /**
-     * One turn: the system message rewritten, the tools' writes (each committed on its own), the turn's messages in
-     * one batch, then agents.message_ids.
+     * One turn of Letta 0.16.8 in the default conversation (../shared/letta/README.md, "What one agent turn writes"):
+     * the run and its metrics; a step (PENDING) and its metrics; the provider trace; the tools' writes, each committed
+     * on its own; the step's SUCCESS; the turn's messages in one batch; agents.message_ids; then the run's end.
+     * Returns the run's id.
      */
-    void turn(Agent agent, String userText, String reply, Work... toolWrites) throws SQLException {
-        rewriteSystem(agent.id);
+    String turn(Agent agent, String userText, String reply, Work... toolWrites) throws SQLException {
+        String runId = id("run");
+        String stepId = id("step");
+        tx(c -> {
+            exec(c, "INSERT INTO runs (id, status, agent_id, organization_id, conversation_id, background, metadata_, "
+                    + "request_config) VALUES (?, 'created', ?, ?, ?, false, '{}', '{}')", runId, agent.id, ORG,
+                    agent.conversationId);
+            exec(c, "INSERT INTO run_metrics (id, agent_id, organization_id, run_start_ns) VALUES (?, ?, ?, ?)",
+                    runId, agent.id, ORG, System.nanoTime());
+        });
+        tx(c -> exec(c, "INSERT INTO steps (id, organization_id, agent_id, run_id, status, model, provider_name, "
+                + "context_window_limit) VALUES (?, ?, ?, ?, 'PENDING', 'gpt-4o-mini', 'openai', 128000)", stepId, ORG,
+                agent.id, runId));
+        tx(c -> exec(c, "INSERT INTO step_metrics (id, organization_id, agent_id, run_id, step_start_ns) "
+                + "VALUES (?, ?, ?, ?, ?)", stepId, ORG, agent.id, runId, System.nanoTime()));
+        String traceId = id("provider_trace");
+        providerTraces.add(traceId);
+        tx(c -> exec(c, "INSERT INTO provider_traces (id, request_json, response_json, step_id, organization_id, "
+                + "agent_id, run_id, call_type) VALUES (?, ?::json, ?::json, ?, ?, ?, ?, 'agent_step')", traceId,
+                "{\"trace\":\"" + traceId + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + userText + "\"}]}",
+                "{\"trace\":\"" + traceId + "\",\"choices\":[]}", stepId, ORG, agent.id, runId));
         for (Work write : toolWrites) {
             tx(write);
         }
+        tx(c -> exec(c, "UPDATE steps SET status = 'SUCCESS', prompt_tokens = 900, completion_tokens = 40, "
+                + "total_tokens = 940, updated_at = now() WHERE id = ?", stepId));
+        tx(c -> exec(c, "UPDATE step_metrics SET llm_request_ns = 1000, step_ns = 2000 WHERE id = ?", stepId));
         String user = id("message");
         String assistant = id("message");
         String tool = id("message");
         String callId = "call-" + UUID.randomUUID();
         tx(c -> {
-            exec(c, "INSERT INTO messages (id, organization_id, agent_id, role, content, otid) VALUES (?, ?, ?, 'user', ?::json, ?)",
-                    user, ORG, agent.id, content(userText), "otid-" + user);
-            exec(c, "INSERT INTO messages (id, organization_id, agent_id, role, content, tool_calls, step_id, run_id, model) "
-                    + "VALUES (?, ?, ?, 'assistant', ?::json, ?::json, 'step-1', 'run-1', 'gpt-4o-mini')", assistant, ORG,
-                    agent.id, content(reply), "[{\"id\":\"" + callId + "\",\"type\":\"function\",\"function\":{\"name\":"
-                            + "\"send_message\",\"arguments\":\"{\\\"message\\\":\\\"" + reply + "\\\"}\"}}]");
-            exec(c, "INSERT INTO messages (id, organization_id, agent_id, role, content, name, tool_call_id, tool_returns) "
-                    + "VALUES (?, ?, ?, 'tool', ?::json, 'send_message', ?, ?::json)", tool, ORG, agent.id,
-                    content("None"), callId, "[{\"tool_call_id\":\"" + callId + "\",\"status\":\"success\"}]");
+            exec(c, "INSERT INTO messages (id, organization_id, agent_id, role, content, otid, step_id, run_id, "
+                    + "conversation_id) VALUES (?, ?, ?, 'user', ?::json, ?, ?, ?, ?)", user, ORG, agent.id,
+                    content(userText), "otid-" + user, stepId, runId, agent.conversationId);
+            exec(c, "INSERT INTO messages (id, organization_id, agent_id, role, content, tool_calls, step_id, run_id, "
+                    + "model, conversation_id) VALUES (?, ?, ?, 'assistant', ?::json, ?::json, ?, ?, 'gpt-4o-mini', ?)",
+                    assistant, ORG, agent.id, content(reply), "[{\"id\":\"" + callId + "\",\"type\":\"function\","
+                            + "\"function\":{\"name\":\"send_message\",\"arguments\":\"{\\\"message\\\":\\\"" + reply
+                            + "\\\"}\"}}]", stepId, runId, agent.conversationId);
+            exec(c, "INSERT INTO messages (id, organization_id, agent_id, role, content, name, tool_call_id, "
+                    + "tool_returns, step_id, run_id, conversation_id) VALUES (?, ?, ?, 'tool', ?::json, "
+                    + "'send_message', ?, ?::json, ?, ?, ?)", tool, ORG, agent.id, content("None"), callId,
+                    "[{\"tool_call_id\":\"" + callId + "\",\"status\":\"success\"}]", stepId, runId, agent.conversationId);
         });
         agent.window.addAll(List.of(user, assistant, tool));
-        updateWindow(agent);
+        if (agent.conversationId == null) {
+            updateWindow(agent);
+        } else {
+            conversationTurn(agent, List.of(user, assistant, tool));
+        }
+        tx(c -> {
+            exec(c, "UPDATE runs SET status = 'completed', stop_reason = 'end_turn', completed_at = "
+                    + "(now() AT TIME ZONE 'UTC'), ttft_ns = 1000, total_duration_ns = 5000, updated_at = now() WHERE id = ?",
+                    runId);
+        });
+        tx(c -> exec(c, "UPDATE agents SET last_stop_reason = 'end_turn', updated_at = now() WHERE id = ?", agent.id));
+        tx(c -> exec(c, "UPDATE run_metrics SET num_steps = 1, run_ns = 5000, tools_used = '[\"send_message\"]' "
+                + "WHERE id = ?", runId));
+        return runId;
+    }
+
+    /**
+     * A named conversation's window after a turn (conversation_manager.py:683-797): the new messages' rows at
+     * max(position)+1..., in context; then in_context and position rewritten to the window, one UPDATE per row whose
+     * value changed, no updated_at. Rows that left the window keep their old position.
+     */
+    void conversationTurn(Agent conversation, List<String> added) throws SQLException {
+        tx(c -> {
+            int next = Integer.parseInt(single(c, "SELECT coalesce(max(position), -1) + 1 FROM conversation_messages "
+                    + "WHERE conversation_id = ?", conversation.conversationId));
+            for (String messageId : added) {
+                exec(c, "INSERT INTO conversation_messages (id, conversation_id, agent_id, message_id, position, "
+                        + "in_context, organization_id) VALUES (?, ?, ?, ?, ?, true, ?)", id("conv_msg"),
+                        conversation.conversationId, conversation.id, messageId, next++, ORG);
+            }
+        });
+        tx(c -> {
+            List<String[]> rows = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, message_id, position, in_context FROM "
+                    + "conversation_messages WHERE conversation_id = ? AND NOT is_deleted ORDER BY id")) {
+                s.setString(1, conversation.conversationId);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                    }
+                }
+            }
+            for (String[] row : rows) {
+                int position = conversation.window.indexOf(row[1]);
+                boolean inContext = position >= 0;
+                if (inContext != "t".equals(row[3]) || (inContext && position != Integer.parseInt(row[2]))) {
+                    exec(c, "UPDATE conversation_messages SET in_context = ?, position = ? WHERE id = ?", inContext,
+                            inContext ? position : Integer.parseInt(row[2]), row[0]);
+                }
+            }
+        });
+    }
+
+    static String single(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     /** core_memory_replace: the block's new value at version + 1 (optimistic lock), then every attached agent's system message. */
@@ -198,6 +315,27 @@ final class LettaWriter {
                     id("tag"), tag, passageId, agent.archiveId, ORG));
         }
         return passageId;
+    }
+
+    /** A passage's tags replaced (passage_manager.py:652-712): its tag rows deleted, the new ones inserted, the column. */
+    void retag(String passageId, String archiveId, String... tags) throws SQLException {
+        ArrayNode tagList = JsonNodeFactory.instance.arrayNode();
+        Arrays.stream(tags).forEach(tagList::add);
+        tx(c -> {
+            exec(c, "DELETE FROM passage_tags WHERE passage_id = ?", passageId);
+            for (String tag : tags) {
+                exec(c, "INSERT INTO passage_tags (id, tag, passage_id, archive_id, organization_id) VALUES (?, ?, ?, ?, ?)",
+                        id("passage-tag"), tag, passageId, archiveId, ORG);
+            }
+            exec(c, "UPDATE archival_passages SET tags = ?::json, updated_at = now() WHERE id = ?", tagList.toString(),
+                    passageId);
+        });
+    }
+
+    /** A passage's text edited: the embedding, stored out of line, is not written again and not sent. */
+    void editPassageText(String passageId, String text) throws SQLException {
+        tx(c -> exec(c, "UPDATE archival_passages SET text = ?, updated_at = now(), _last_updated_by_id = ? WHERE id = ?",
+                text, USER, passageId));
     }
 
     /** A tag taken off a passage: its passage_tags row, then the passage's tags column. */

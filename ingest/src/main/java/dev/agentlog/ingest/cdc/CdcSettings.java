@@ -31,11 +31,17 @@ import java.util.regex.Pattern;
  *                              releases WAL; 0 = never ({@code --heartbeat-interval-ms}, default {@value #DEFAULT_HEARTBEAT_INTERVAL_MS})
  * @param excludeTables         tables of the schema not to capture ({@code --exclude-tables})
  * @param dropSlotOnStop        drop the slot when capture stops in order (tests; a production capture keeps it)
+ * @param captureSensitive      names of {@link SensitiveData#DEFAULTS} to capture all the same ({@code --capture-sensitive})
+ * @param walWarnBytes          WAL held by the slot past which capture warns at every report ({@code --wal-warn-bytes},
+ *                              default {@value #DEFAULT_WAL_WARN_BYTES}; 0 = never)
+ * @param walReportIntervalMs   how often the WAL the slot holds is logged ({@code --wal-report-interval-ms}, default
+ *                              {@value #DEFAULT_WAL_REPORT_INTERVAL_MS}; 0 = never)
  */
 public record CdcSettings(String sourcePgUrl, String sourceUser, String sourcePassword, String schema,
         String slotName, String publicationName, String offsetPgUrl, String offsetUser, String offsetPassword,
         String offsetTable, long pollIntervalMs, long offsetFlushIntervalMs, long heartbeatIntervalMs,
-        List<String> excludeTables, boolean dropSlotOnStop) {
+        List<String> excludeTables, boolean dropSlotOnStop, List<String> captureSensitive, long walWarnBytes,
+        long walReportIntervalMs) {
 
     public static final String DEFAULT_SCHEMA = "public";
     public static final String DEFAULT_SLOT_NAME = "agentlog";
@@ -44,6 +50,8 @@ public record CdcSettings(String sourcePgUrl, String sourceUser, String sourcePa
     public static final long DEFAULT_POLL_INTERVAL_MS = 50;
     public static final long DEFAULT_OFFSET_FLUSH_INTERVAL_MS = 1_000;
     public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
+    public static final long DEFAULT_WAL_WARN_BYTES = 1L << 30;
+    public static final long DEFAULT_WAL_REPORT_INTERVAL_MS = 60_000;
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     /** PostgreSQL's rule for slot names: lower-case letters, digits, underscore. */
@@ -51,7 +59,8 @@ public record CdcSettings(String sourcePgUrl, String sourceUser, String sourcePa
 
     public CdcSettings {
         excludeTables = excludeTables == null ? List.of() : List.copyOf(excludeTables);
-        List<String> problems = new ArrayList<>();
+        captureSensitive = captureSensitive == null ? List.of() : List.copyOf(captureSensitive);
+        List<String> problems = new ArrayList<>(SensitiveData.problems(captureSensitive));
         try {
             PgLocation.parse(sourcePgUrl, "--source-pg-url");
         } catch (IllegalArgumentException e) {
@@ -82,6 +91,12 @@ public record CdcSettings(String sourcePgUrl, String sourceUser, String sourcePa
         if (heartbeatIntervalMs < 0) {
             problems.add("--heartbeat-interval-ms must be >= 0, was " + heartbeatIntervalMs);
         }
+        if (walWarnBytes < 0) {
+            problems.add("--wal-warn-bytes must be >= 0, was " + walWarnBytes);
+        }
+        if (walReportIntervalMs < 0) {
+            problems.add("--wal-report-interval-ms must be >= 0, was " + walReportIntervalMs);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -91,49 +106,74 @@ public record CdcSettings(String sourcePgUrl, String sourceUser, String sourcePa
     public static CdcSettings defaults(String sourcePgUrl) {
         return new CdcSettings(sourcePgUrl, null, null, DEFAULT_SCHEMA, DEFAULT_SLOT_NAME, DEFAULT_PUBLICATION_NAME,
                 null, null, null, null, DEFAULT_POLL_INTERVAL_MS, DEFAULT_OFFSET_FLUSH_INTERVAL_MS,
-                DEFAULT_HEARTBEAT_INTERVAL_MS, List.of(), false);
+                DEFAULT_HEARTBEAT_INTERVAL_MS, List.of(), false, List.of(), DEFAULT_WAL_WARN_BYTES,
+                DEFAULT_WAL_REPORT_INTERVAL_MS);
     }
 
     public CdcSettings withCredentials(String user, String password) {
         return new CdcSettings(sourcePgUrl, user, password, schema, slotName, publicationName, offsetPgUrl, offsetUser,
                 offsetPassword, offsetTable, pollIntervalMs, offsetFlushIntervalMs, heartbeatIntervalMs, excludeTables,
-                dropSlotOnStop);
+                dropSlotOnStop, captureSensitive, walWarnBytes,
+                walReportIntervalMs);
     }
 
     public CdcSettings withSchema(String value) {
         return new CdcSettings(sourcePgUrl, sourceUser, sourcePassword, value, slotName, publicationName, offsetPgUrl,
                 offsetUser, offsetPassword, offsetTable, pollIntervalMs, offsetFlushIntervalMs, heartbeatIntervalMs,
-                excludeTables, dropSlotOnStop);
+                excludeTables, dropSlotOnStop, captureSensitive, walWarnBytes,
+                walReportIntervalMs);
     }
 
     public CdcSettings withSlot(String slot, String publication) {
         return new CdcSettings(sourcePgUrl, sourceUser, sourcePassword, schema, slot, publication, offsetPgUrl,
                 offsetUser, offsetPassword, offsetTable, pollIntervalMs, offsetFlushIntervalMs, heartbeatIntervalMs,
-                excludeTables, dropSlotOnStop);
+                excludeTables, dropSlotOnStop, captureSensitive, walWarnBytes,
+                walReportIntervalMs);
     }
 
     public CdcSettings withOffsets(String url, String user, String password, String table) {
         return new CdcSettings(sourcePgUrl, sourceUser, sourcePassword, schema, slotName, publicationName, url, user,
                 password, table, pollIntervalMs, offsetFlushIntervalMs, heartbeatIntervalMs, excludeTables,
-                dropSlotOnStop);
+                dropSlotOnStop, captureSensitive, walWarnBytes,
+                walReportIntervalMs);
     }
 
     public CdcSettings withIntervals(long pollMs, long offsetFlushMs, long heartbeatMs) {
         return new CdcSettings(sourcePgUrl, sourceUser, sourcePassword, schema, slotName, publicationName, offsetPgUrl,
                 offsetUser, offsetPassword, offsetTable, pollMs, offsetFlushMs, heartbeatMs, excludeTables,
-                dropSlotOnStop);
+                dropSlotOnStop, captureSensitive, walWarnBytes,
+                walReportIntervalMs);
     }
 
     public CdcSettings withExcludeTables(List<String> tables) {
         return new CdcSettings(sourcePgUrl, sourceUser, sourcePassword, schema, slotName, publicationName, offsetPgUrl,
                 offsetUser, offsetPassword, offsetTable, pollIntervalMs, offsetFlushIntervalMs, heartbeatIntervalMs,
-                tables, dropSlotOnStop);
+                tables, dropSlotOnStop, captureSensitive, walWarnBytes,
+                walReportIntervalMs);
     }
 
     public CdcSettings withDropSlotOnStop(boolean value) {
         return new CdcSettings(sourcePgUrl, sourceUser, sourcePassword, schema, slotName, publicationName, offsetPgUrl,
                 offsetUser, offsetPassword, offsetTable, pollIntervalMs, offsetFlushIntervalMs, heartbeatIntervalMs,
-                excludeTables, value);
+                excludeTables, value, captureSensitive, walWarnBytes,
+                walReportIntervalMs);
+    }
+
+    public CdcSettings withCaptureSensitive(List<String> names) {
+        return new CdcSettings(sourcePgUrl, sourceUser, sourcePassword, schema, slotName, publicationName, offsetPgUrl,
+                offsetUser, offsetPassword, offsetTable, pollIntervalMs, offsetFlushIntervalMs, heartbeatIntervalMs,
+                excludeTables, dropSlotOnStop, names, walWarnBytes, walReportIntervalMs);
+    }
+
+    public CdcSettings withWalWatch(long warnBytes, long reportIntervalMs) {
+        return new CdcSettings(sourcePgUrl, sourceUser, sourcePassword, schema, slotName, publicationName, offsetPgUrl,
+                offsetUser, offsetPassword, offsetTable, pollIntervalMs, offsetFlushIntervalMs, heartbeatIntervalMs,
+                excludeTables, dropSlotOnStop, captureSensitive, warnBytes, reportIntervalMs);
+    }
+
+    /** The secret-bearing columns and tables this capture leaves out. */
+    public SensitiveData sensitiveData() {
+        return SensitiveData.excluding(captureSensitive);
     }
 
     public PgLocation source() {
@@ -190,7 +230,8 @@ public record CdcSettings(String sourcePgUrl, String sourceUser, String sourcePa
                 + PgLocation.parse(effectiveOffsetPgUrl(), "--offset-pg-url") + "/" + effectiveOffsetTable()
                 + ", pollIntervalMs=" + pollIntervalMs + ", offsetFlushIntervalMs=" + offsetFlushIntervalMs
                 + ", heartbeatIntervalMs=" + heartbeatIntervalMs + ", excludeTables=" + excludeTables
-                + ", dropSlotOnStop=" + dropSlotOnStop + ", passwords=****]";
+                + ", dropSlotOnStop=" + dropSlotOnStop + ", captureSensitive=" + captureSensitive
+                + ", walWarnBytes=" + walWarnBytes + ", walReportIntervalMs=" + walReportIntervalMs + ", passwords=****]";
     }
 
     private static void identifier(List<String> problems, String option, String value, Pattern rule, String what) {

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * confirmed position and the last produced event is skipped. A restart resumes at the stored position and may
  * produce some events again, with the same event ids (derived from the source position): the processor keeps one.
  *
- * <p><b>Lifecycle.</b> {@link #start()} checks the source (wal_level, replication privilege), warns about what the
- * slot means, and starts the engine on its own thread; {@link #completion()} completes when the engine stops,
+ * <p><b>Lifecycle.</b> {@link #start()} checks the source (wal_level, replication privilege, and that no captured
+ * table would make Letta's own writes fail once published), warns about what the slot means, and starts the engine
+ * on its own thread; {@link #completion()} completes when the engine stops,
  * exceptionally when it failed. {@link #close()} stops it in order, storing the position of what was acknowledged.
  * The caller owns the publisher and closes it after this.
  */
@@ -99,8 +100,10 @@ public final class LettaCdc implements AutoCloseable {
         }
         SourceDatabase source = new SourceDatabase(settings);
         source.checkReady();
+        source.checkSafe();
         source.checkOffsetStore();
         source.warnAtStart();
+        String heartbeatAction = source.heartbeatTableExists() ? source.heartbeatStatement() : null;
         log.info("{} starting: {} -> {}", logPrefix, settings, publisher.topic());
 
         metrics = new CdcMetrics(registry, settings.slotName(), logPrefix);
@@ -110,7 +113,7 @@ public final class LettaCdc implements AutoCloseable {
         try {
             RecordConverter converter = new RecordConverter(new ReplicaIdentities(source::replicaIdentities));
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                    .using(DebeziumProperties.of(settings))
+                    .using(DebeziumProperties.of(settings, heartbeatAction, source.surrogateKeys()))
                     .notifying(new PublishingChangeConsumer(converter, new LettaMapping(context), publisher, metrics,
                             hook, logPrefix))
                     .using((success, message, error) -> stopped(success, message, error))
@@ -120,7 +123,7 @@ public final class LettaCdc implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        lag = new LagMonitor(new SourceConnection(source::connect), settings.slotName(), metrics, logPrefix);
+        lag = new LagMonitor(new SourceConnection(source::connect), settings, metrics, logPrefix);
         executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "agentlog-cdc-" + settings.slotName()));
         executor.execute(engine);
         lag.start();

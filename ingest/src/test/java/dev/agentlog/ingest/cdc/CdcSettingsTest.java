@@ -12,14 +12,19 @@ class CdcSettingsTest {
     @Test
     void shouldNameEveryBadOptionAtOnce() {
         assertThatThrownBy(() -> new CdcSettings("mysql://db/letta", null, null, "Public", "Agent-Log", "agentlog",
-                null, null, null, null, 0, -1, -1, List.of(), false))
+                null, null, null, null, 0, -1, -1, List.of(), false, List.of("providers.api_key", "messages.content"),
+                -1, -1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--source-pg-url must look like jdbc:postgresql://host:port/database")
                 .hasMessageContaining("--schema must be")
                 .hasMessageContaining("--slot-name must be 1..63 of [a-z0-9_], was 'Agent-Log'")
                 .hasMessageContaining("--poll-interval-ms must be 1..60000, was 0")
                 .hasMessageContaining("--offset-flush-interval-ms must be >= 0, was -1")
-                .hasMessageContaining("--heartbeat-interval-ms must be >= 0, was -1");
+                .hasMessageContaining("--heartbeat-interval-ms must be >= 0, was -1")
+                .hasMessageContaining("--capture-sensitive: 'messages.content' is not one of the exclusions")
+                .hasMessageNotContaining("'providers.api_key' is not")
+                .hasMessageContaining("--wal-warn-bytes must be >= 0, was -1")
+                .hasMessageContaining("--wal-report-interval-ms must be >= 0, was -1");
     }
 
     @Test

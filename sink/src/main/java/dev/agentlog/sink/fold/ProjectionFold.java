@@ -64,7 +64,8 @@ import java.util.Set;
  *       at; the archive's passages and agent_archives rows are deleted.</li>
  *   <li>{@code passage.inserted}: the passages row, whole (archive_id = stream, created_at = payload created_at
  *       or at). {@code passage.deleted}: the row is deleted.</li>
- *   <li>{@code row.changed}: source_rows row of the stream = the after image (op c or u), deleted for op d.</li>
+ *   <li>{@code row.changed}: source_rows row of the stream = the after image (op c or u), deleted for op d; the
+ *       columns an update names {@code unchanged} keep their last known value.</li>
  * </ul>
  * Deletes cascade by key, never by foreign key: streams are ordered each on its own, so a
  * {@code block.attached} may come before that block's {@code block.created}. Two cascades cross streams
@@ -112,14 +113,7 @@ public final class ProjectionFold {
                         instantOr(passage.createdAt(), at)));
             }
             case PASSAGE_DELETED -> p.rows(Tables.PASSAGES).remove(((PassageDeleted) event.payload()).passageId());
-            case ROW_CHANGED -> {
-                RowChanged row = (RowChanged) event.payload();
-                if ("d".equals(row.op())) {
-                    p.rows(Tables.SOURCE_ROWS).remove(stream);
-                } else {
-                    p.rows(Tables.SOURCE_ROWS).put(new SourceRow(stream, row.table(), row.after(), row.op(), at));
-                }
-            }
+            case ROW_CHANGED -> rowChanged(stream, (RowChanged) event.payload(), p, at);
             default -> throw new IllegalArgumentException("no fold rule for event type " + event.type());
         }
     }
@@ -133,6 +127,11 @@ public final class ProjectionFold {
             case AGENT_UPDATED, AGENT_DELETED -> overlay.needs(Tables.AGENTS, event.streamId());
             case MESSAGE_UPDATED -> overlay.needs(Tables.MESSAGES, ((MessageUpdated) event.payload()).messageId());
             case BLOCK_UPDATED, BLOCK_DELETED -> overlay.needs(Tables.BLOCKS, event.streamId());
+            case ROW_CHANGED -> {
+                if (!((RowChanged) event.payload()).unchanged().isEmpty()) {
+                    overlay.needs(Tables.SOURCE_ROWS, event.streamId());
+                }
+            }
             case ARCHIVE_DELETED -> overlay.needs(Tables.ARCHIVES, event.streamId());
             default -> {
                 // every other type writes whole rows or deletes by key: nothing to read
@@ -153,6 +152,30 @@ public final class ProjectionFold {
             case PASSAGE_INSERTED, PASSAGE_DELETED -> Tables.PASSAGES;
             case ROW_CHANGED -> Tables.SOURCE_ROWS;
         };
+    }
+
+    /**
+     * The row's after image; for op d the row goes. Columns the source did not send because they did not change
+     * ({@link RowChanged#unchanged()}: unchanged out-of-line values) keep their last known value, never a placeholder.
+     */
+    private static void rowChanged(String stream, RowChanged row, Projection p, Instant at) {
+        Rows<String, SourceRow> rows = p.rows(Tables.SOURCE_ROWS);
+        if ("d".equals(row.op())) {
+            rows.remove(stream);
+            return;
+        }
+        JsonNode image = row.after();
+        SourceRow previous = row.unchanged().isEmpty() ? null : rows.get(stream);
+        if (previous != null && previous.row() instanceof ObjectNode known && image instanceof ObjectNode after) {
+            ObjectNode merged = after.deepCopy();
+            for (String column : row.unchanged()) {
+                if (known.has(column) && !merged.has(column)) {
+                    merged.set(column, known.get(column));
+                }
+            }
+            image = merged;
+        }
+        rows.put(new SourceRow(stream, row.table(), image, row.op(), at));
     }
 
     private static void agentCreated(Event event, AgentCreated a, Projection p, Instant at) {

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * The capture's meters. Tags are low-cardinality: the source table (a schema has a few dozen), the op.
  * <ul>
  *   <li>{@code agentlog.cdc.events} {table, op}: source changes whose events Kafka acknowledged (events/s is its rate)</li>
- *   <li>{@code agentlog.cdc.lag.bytes} {slot}: WAL the slot holds, the source's position minus the confirmed one
+ *   <li>{@code agentlog.cdc.lag.bytes} {slot}: the source's position minus the slot's confirmed one
  *       (NaN until first measured or while the source is unreachable)</li>
+ *   <li>{@code agentlog.cdc.slot.retained.bytes} {slot}: WAL the source keeps for the slot (from its restart position)</li>
  *   <li>{@code agentlog.cdc.unresolved} {table}: key-only deletes whose agent or archive was unknown (sent as row.changed)</li>
  *   <li>{@code agentlog.cdc.mapping.failures} {table}: changes a typed mapping could not map (sent as row.changed)</li>
  *   <li>{@code agentlog.cdc.too.large} {table}: events larger than --max-event-bytes, skipped</li>
@@ -28,8 +29,10 @@ public final class CdcMetrics implements MappingIssues, AutoCloseable {
     private final MeterRegistry registry;
     private final String logPrefix;
     private final AtomicLong lagBytes = new AtomicLong(NO_LAG);
+    private final AtomicLong retainedBytes = new AtomicLong(NO_LAG);
     private final AtomicLong unresolvedSeen = new AtomicLong();
     private final Gauge lagGauge;
+    private final Gauge retainedGauge;
 
     public CdcMetrics(MeterRegistry registry, String slotName, String logPrefix) {
         this.registry = registry;
@@ -37,6 +40,11 @@ public final class CdcMetrics implements MappingIssues, AutoCloseable {
         lagGauge = Gauge.builder("agentlog.cdc.lag.bytes", lagBytes, v -> v.get() == NO_LAG ? Double.NaN : v.get())
                 .tag("slot", slotName).baseUnit("bytes").strongReference(true)
                 .description("WAL the replication slot holds: source position minus confirmed position")
+                .register(registry);
+        retainedGauge = Gauge.builder("agentlog.cdc.slot.retained.bytes", retainedBytes,
+                        v -> v.get() == NO_LAG ? Double.NaN : v.get())
+                .tag("slot", slotName).baseUnit("bytes").strongReference(true)
+                .description("WAL the source keeps for the replication slot: source position minus the slot's restart position")
                 .register(registry);
     }
 
@@ -47,8 +55,10 @@ public final class CdcMetrics implements MappingIssues, AutoCloseable {
         }
     }
 
-    public void lag(Long bytes) {
-        lagBytes.set(bytes == null ? NO_LAG : bytes);
+    /** The slot's latest WAL figures; null when unknown (no slot, or the source unreachable). */
+    public void slotWal(dev.agentlog.ingest.cdc.SourceDatabase.SlotWal wal) {
+        lagBytes.set(wal == null ? NO_LAG : wal.lagBytes());
+        retainedBytes.set(wal == null ? NO_LAG : wal.retainedBytes());
     }
 
     public void tooLarge(String table) {
@@ -75,9 +85,10 @@ public final class CdcMetrics implements MappingIssues, AutoCloseable {
                 change.op(), change.table(), change.keyText(), change.position().lsnText(), error.getMessage(), error);
     }
 
-    /** Removes the lag gauge, so that a capture started again on the same registry measures into its own. */
+    /** Removes the WAL gauges, so that a capture started again on the same registry measures into its own. */
     @Override
     public void close() {
         registry.remove(lagGauge);
+        registry.remove(retainedGauge);
     }
 }

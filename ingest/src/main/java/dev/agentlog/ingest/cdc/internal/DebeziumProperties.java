@@ -4,6 +4,7 @@ import dev.agentlog.ingest.cdc.CdcSettings;
 import dev.agentlog.ingest.cdc.PgLocation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
@@ -21,7 +22,17 @@ public final class DebeziumProperties {
 
     private DebeziumProperties() {}
 
+    /** Without a heartbeat action (a source without capture's heartbeat table). */
     public static Properties of(CdcSettings settings) {
+        return of(settings, null, Map.of());
+    }
+
+    /**
+     * @param heartbeatAction the statement each heartbeat runs on the source (a write to capture's heartbeat table,
+     *                        which capture then reads back); null for none
+     * @param surrogateKeys   the key columns of tables without a primary key (see SourceDatabase#surrogateKeys)
+     */
+    public static Properties of(CdcSettings settings, String heartbeatAction, Map<String, List<String>> surrogateKeys) {
         PgLocation source = settings.source();
         Properties p = new Properties();
         // The name and the topic prefix key the stored position: both follow the slot, so one slot = one position.
@@ -47,6 +58,19 @@ public final class DebeziumProperties {
         p.setProperty("publication.autocreate.mode", "filtered");
         p.setProperty("schema.include.list", settings.schema());
         p.setProperty("table.exclude.list", String.join(",", excluded(settings)));
+        // Secret-bearing columns are dropped as capture reads them: never in a snapshot row, a before- or an
+        // after-image, so never in the log (see SensitiveData).
+        List<String> columns = settings.sensitiveData().columns().stream()
+                .map(c -> settings.schema() + "\\." + c.replace(".", "\\.")).toList();
+        if (!columns.isEmpty()) {
+            p.setProperty("column.exclude.list", String.join(",", columns));
+        }
+        if (!surrogateKeys.isEmpty()) {
+            // A keyless table's changes would carry no key: its unique columns stand in, so that an insert and the
+            // delete of the same row are one row.changed stream.
+            p.setProperty("message.key.columns", String.join(";", new java.util.TreeMap<>(surrogateKeys).entrySet().stream()
+                    .map(e -> settings.schema() + "." + e.getKey() + ":" + String.join(",", e.getValue())).toList()));
+        }
         // A first start reads every existing row, then streams; later starts resume at the stored position.
         p.setProperty("snapshot.mode", "initial");
         // The engine hands over what it has after this long: the floor of commit-to-event latency.
@@ -55,6 +79,12 @@ public final class DebeziumProperties {
         p.setProperty("tombstones.on.delete", "false");
         // Moves the stored position on while the captured tables are quiet, so the slot releases WAL.
         p.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatIntervalMs()));
+        if (heartbeatAction != null && settings.heartbeatIntervalMs() > 0) {
+            // A heartbeat alone confirms only positions capture has seen; while Letta's tables are quiet and other
+            // databases of the server write, nothing new is seen and the slot holds their WAL. A write to a published
+            // table of this database is seen, and moves the confirmed position past all of it.
+            p.setProperty("heartbeat.action.query", heartbeatAction);
+        }
         p.setProperty("slot.drop.on.stop", Boolean.toString(settings.dropSlotOnStop()));
         // The slot is confirmed only up to a position stored after its events were acknowledged (never by the
         // driver on its own), and a stored position behind a newer slot is an error, not a silent skip.
@@ -83,6 +113,7 @@ public final class DebeziumProperties {
         List<String> tables = new ArrayList<>();
         tables.add(settings.schema() + "\\." + settings.effectiveOffsetTable());
         settings.excludeTables().forEach(t -> tables.add(settings.schema() + "\\." + t));
+        settings.sensitiveData().tables().forEach(t -> tables.add(settings.schema() + "\\." + t));
         return tables;
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.EventCodec;
+import dev.agentlog.ingest.cdc.SourceDatabase;
 import dev.agentlog.ingest.cdc.mapping.Change;
 import dev.agentlog.ingest.cdc.mapping.Op;
 import dev.agentlog.ingest.cdc.mapping.Row;
@@ -34,7 +35,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 /**
  * From Debezium's change record (Kafka Connect {@link Struct}s) to a {@link Change}: json columns parsed, timestamps
  * as RFC 3339 text, unchanged TOASTed values marked unavailable. Records that are not row changes (heartbeats,
- * transaction markers, logical messages, truncates) give null.
+ * transaction markers, logical messages, truncates) and the changes of capture's heartbeat table give null.
  *
  * <p>Under the default replica identity Debezium fills the before-image of a delete with the key and placeholder
  * values (empty strings, 1970 timestamps) for the NOT NULL columns: that image is replaced by the key alone, so no
@@ -65,6 +66,9 @@ public final class RecordConverter {
         }
         Struct source = value.getStruct("source");
         String table = source.getString("table");
+        if (SourceDatabase.HEARTBEAT_TABLE.equals(table)) {
+            return null; // capture's own heartbeat: read only so that its position is confirmed, never an event
+        }
         Row key = record.key() instanceof Struct k ? row(k) : Row.EMPTY;
         Row before = value.getStruct("before") == null ? null : row(value.getStruct("before"));
         Row after = value.getStruct("after") == null ? null : row(value.getStruct("after"));

@@ -5,6 +5,7 @@ import static dev.agentlog.ingest.cdc.mapping.Changes.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentlog.events.Event;
+import dev.agentlog.events.MessageCreated;
 import dev.agentlog.events.RowChanged;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +49,24 @@ class LettaMappingTest {
     }
 
     @Test
+    void shouldTypeTheLegacyFunctionRoleOfMemGptEraRows() {
+        Row key = row("id", "message-1");
+        Row legacy = row("id", "message-1", "agent_id", "agent-1", "role", "function", "text", "None",
+                "tool_call_id", "call-1", "sequence_id", 3L);
+
+        List<Event> events = mapping.map(Changes.insert("messages", key, legacy));
+
+        assertThat(Changes.types(events)).containsExactly("message.created");
+        MessageCreated created = (MessageCreated) events.get(0).payload();
+        assertThat(created.role()).isEqualTo("function");
+        assertThat(created.content().toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"None\"}]");
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
     void shouldSendAChangeAsRowChangedWhenItsTypedEventWouldBeRefused() {
         Row key = row("id", "message-1");
-        Row oldRole = row("id", "message-1", "agent_id", "agent-1", "role", "function", "sequence_id", 3L);
+        Row oldRole = row("id", "message-1", "agent_id", "agent-1", "role", "robot", "sequence_id", 3L);
 
         List<Event> events = mapping.map(Changes.insert("messages", key, oldRole));
 
