@@ -10,7 +10,7 @@ import org.apache.kafka.common.header.Headers;
  * replay} can send a fixed version back.
  */
 public final class DeadLetterHeaders {
-    /** A short machine-readable class: invalid, conflict, gap, unknown_type, poison, ... */
+    /** A short machine-readable class: invalid, conflict, gap, tenant, unknown_type, poison, ... */
     public static final String REASON = "agentlog.dlq.reason";
     /** The failing rule in words, e.g. {@code payload.message_id: is required}. */
     public static final String RULE = "agentlog.dlq.rule";

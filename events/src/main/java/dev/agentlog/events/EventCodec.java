@@ -34,7 +34,7 @@ public final class EventCodec {
             .build();
 
     static final Set<String> ENVELOPE_FIELDS = Set.of("event_id", "type", "schema_version", "stream_id", "stream_seq",
-            "agent_id", "organization_id", "occurred_at", "source", "actor", "payload");
+            "agent_id", "organization_id", "occurred_at", "source", "actor", "tenant", "payload");
 
     /** Reads one value from a parser positioned on it (the mapper's own reader would insist on the end of input). */
     private static final ObjectReader VALUE_READER = JSON.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -192,6 +192,7 @@ public final class EventCodec {
         String organizationId = text(node, "organization_id", false, Integer.MAX_VALUE, violations);
         String source = text(node, "source", false, Integer.MAX_VALUE, violations);
         String actor = text(node, "actor", false, Integer.MAX_VALUE, violations);
+        String tenant = tenant(node, violations);
         OffsetDateTime occurredAt = null;
         String occurred = text(node, "occurred_at", true, Integer.MAX_VALUE, violations);
         if (occurred != null) {
@@ -229,7 +230,47 @@ public final class EventCodec {
             throw new InvalidEventException(violations);
         }
         return new Event(eventId, type, type.currentVersion(), streamId, streamSeq, agentId, organizationId,
-                occurredAt, source, actor, payload);
+                occurredAt, source, actor, tenant, payload);
+    }
+
+    /**
+     * Decodes an event as a client sent it to ingest, owned by {@code tenant} (the tenant of the API key that
+     * wrote it; {@code null}: no tenant). Whatever {@code tenant} field the client put in the JSON is ignored,
+     * well-formed or not: a client can neither forge a tenant nor be refused for one. The node is not changed.
+     */
+    public Event fromClientJson(JsonNode node, String tenant) throws InvalidEventException {
+        if (tenant != null) {
+            Tenants.require(tenant, "the API key's tenant");
+        }
+        return fromJson(withoutTenant(node)).withTenant(tenant);
+    }
+
+    /** The object without its {@code tenant} field (a shallow copy when it has one); anything else as it is. */
+    static JsonNode withoutTenant(JsonNode node) {
+        if (!(node instanceof ObjectNode object) || !object.has("tenant")) {
+            return node;
+        }
+        ObjectNode copy = JSON.getNodeFactory().objectNode();
+        copy.setAll(object);
+        copy.remove("tenant");
+        return copy;
+    }
+
+    private static String tenant(JsonNode node, List<Violation> out) {
+        JsonNode value = node.get("tenant");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            out.add(new Violation("tenant", "must be a string"));
+            return null;
+        }
+        String problem = Tenants.problem(value.textValue());
+        if (problem != null) {
+            out.add(new Violation("tenant", problem));
+            return null;
+        }
+        return value.textValue();
     }
 
     private static String text(JsonNode node, String name, boolean required, int maxChars, List<Violation> out) {
@@ -289,6 +330,7 @@ public final class EventCodec {
         node.put("occurred_at", Timestamps.format(event.occurredAt()));
         putIfPresent(node, "source", event.source());
         putIfPresent(node, "actor", event.actor());
+        putIfPresent(node, "tenant", event.tenant());
         node.set("payload", event.payload().toJson());
         return node;
     }

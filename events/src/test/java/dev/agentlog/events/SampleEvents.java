@@ -52,7 +52,7 @@ final class SampleEvents {
         String json = """
             {"event_id":"e-%s","type":"%s","schema_version":%d,"stream_id":"%s","stream_seq":3,
              "agent_id":"agent-1","organization_id":"org-1","occurred_at":"2026-11-24T10:00:00.5Z",
-             "source":"http:test","actor":"user-1","payload":%s}"""
+             "source":"http:test","actor":"user-1","tenant":"acme","payload":%s}"""
                 .formatted(type.wireName(), type.wireName(), type.currentVersion(), streamFor(type), payload);
         try {
             return (ObjectNode) EventCodec.JSON.readTree(json);

@@ -3,6 +3,7 @@ package dev.agentlog.ingest;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.Tenants;
 import dev.agentlog.events.Topics;
 import dev.agentlog.events.Violation;
 import dev.agentlog.ingest.internal.KafkaFailures;
@@ -42,6 +43,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * the pipeline keeps one event per {@code event_id}. {@link KafkaUnavailableException} says "try again
  * later". Events of one stream sent from one thread, one after the other, keep their order.
  *
+ * <p><b>Tenant.</b> The client never picks a tenant on its own. Built with {@link Builder#tenant(String)}, it
+ * stamps that tenant on every event it sends (replacing whatever tenant an event carried), as ingest stamps
+ * the tenant of an API key; built without, events go as they are (no tenant unless the caller set one with
+ * {@link Event#withTenant}). A program that can write the input topic is trusted as much as ingest is:
+ * Kafka's ACLs, not this class, decide who may write it.
+ *
  * <p><b>Threads.</b> Thread-safe; share one client per process. {@link #close()} waits for events in
  * flight (up to the publish timeout), so their futures complete before it returns.
  */
@@ -49,12 +56,14 @@ public final class AgentlogClient implements AutoCloseable {
     private final EventPublisher publisher;
     private final EventCodec codec = EventCodec.standard();
     private final String defaultSource;
+    private final String tenant;
     private final int maxEventBytes;
     private final long publishTimeoutMs;
 
-    private AgentlogClient(EventPublisher publisher, String defaultSource) {
+    private AgentlogClient(EventPublisher publisher, String defaultSource, String tenant) {
         this.publisher = publisher;
         this.defaultSource = defaultSource;
+        this.tenant = tenant;
         this.maxEventBytes = publisher.settings().maxEventBytes();
         this.publishTimeoutMs = publisher.settings().publishTimeoutMs();
     }
@@ -130,11 +139,12 @@ public final class AgentlogClient implements AutoCloseable {
         publisher.close();
     }
 
-    /** The event as it will be sent: read back through the codec, source set, size checked. */
+    /** The event as it will be sent: read back through the codec, source and tenant set, size checked. */
     private Event validated(Event event) throws InvalidEventException {
         Objects.requireNonNull(event, "event");
         Event withSource = event.source() == null && defaultSource != null ? event.withSource(defaultSource) : event;
-        Event decoded = codec.decode(codec.encode(withSource));
+        Event stamped = tenant != null ? withSource.withTenant(tenant) : withSource;
+        Event decoded = codec.decode(codec.encode(stamped));
         int size = codec.encode(decoded).length;
         if (size > maxEventBytes) {
             throw new InvalidEventException(List.of(EventTooLargeException.violation(size, maxEventBytes)));
@@ -149,6 +159,7 @@ public final class AgentlogClient implements AutoCloseable {
         private int maxEventBytes = PublisherSettings.DEFAULT_MAX_EVENT_BYTES;
         private long publishTimeoutMs = PublisherSettings.DEFAULT_PUBLISH_TIMEOUT_MS;
         private String source = "client:java";
+        private String tenant;
         private final Map<String, Object> producerProperties = new HashMap<>();
 
         private Builder() {}
@@ -184,6 +195,15 @@ public final class AgentlogClient implements AutoCloseable {
         }
 
         /**
+         * The tenant stamped on every event this client sends (default none: events keep the tenant they carry,
+         * usually none). 1..128 of {@code [A-Za-z0-9._-]}; checked at build().
+         */
+        public Builder tenant(String tenant) {
+            this.tenant = tenant;
+            return this;
+        }
+
+        /**
          * Any further Kafka producer setting (security, {@code client.id}, batching). Settings that would
          * weaken the guarantee ({@code acks} other than all, idempotence off) are refused at build().
          */
@@ -197,12 +217,15 @@ public final class AgentlogClient implements AutoCloseable {
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
                 throw new IllegalArgumentException("bootstrapServers is required (host:port,...)");
             }
+            if (tenant != null) {
+                Tenants.require(tenant, "tenant");
+            }
             Topics topics = new Topics(topicPrefix);
             PublisherSettings settings = new PublisherSettings(maxEventBytes, publishTimeoutMs);
             Map<String, Object> props = new HashMap<>(producerProperties);
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ProducerProperties.build(bootstrapServers,
                     "agentlog-client", settings, props));
-            return new AgentlogClient(new EventPublisher(producer, bootstrapServers, topics, settings), source);
+            return new AgentlogClient(new EventPublisher(producer, bootstrapServers, topics, settings), source, tenant);
         }
     }
 }

@@ -38,6 +38,14 @@ class AgentlogClientTest {
     }
 
     @Test
+    void shouldRefuseAnIllegalTenantWhenBuilt() {
+        assertThatThrownBy(() -> AgentlogClient.builder().bootstrapServers(Fixtures.unreachableKafka())
+                .tenant("acme corp").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tenant must be made of [A-Za-z0-9._-] only");
+    }
+
+    @Test
     void shouldRefuseAnInvalidEventAtTheCallerWithFieldAndRule() {
         assertThatThrownBy(() -> client.send(messageWithoutId()))
                 .isInstanceOf(InvalidEventException.class)

@@ -18,6 +18,11 @@ public enum DeadLetterReason {
     CONFLICT("conflict"),
     /** Held behind a missing stream position longer than the gap timeout. */
     GAP("gap"),
+    /**
+     * An event for a stream of another tenant: a stream belongs to the tenant of its first event (no tenant
+     * included), and an event of any other tenant, or of none, cannot join it.
+     */
+    TENANT("tenant"),
     /** Processing failed unexpectedly (a bug or a record no rule foresaw): routed by the exception handlers. */
     POISON("poison");
 

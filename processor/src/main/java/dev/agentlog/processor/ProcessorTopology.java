@@ -36,6 +36,9 @@ import org.apache.kafka.streams.state.Stores;
  *       is past the retention (lookups ignore expired entries anyway, so the rule is exact).</li>
  *   <li>{@value #STREAM_POSITIONS_STORE}: the last used position of every stream (one small entry per stream,
  *       kept forever: positions must never be re-used).</li>
+ *   <li>{@value #STREAM_TENANTS_STORE}: the tenant that owns every stream, from its first event of record (one
+ *       small entry per stream, kept forever like the positions; streams from before tenants have none and
+ *       belong to no tenant).</li>
  *   <li>{@value #HELD_EVENTS_STORE}: events waiting behind a gap, at most {@code gapTimeoutMs} of wall-clock
  *       time each.</li>
  * </ul>
@@ -51,6 +54,7 @@ public final class ProcessorTopology {
     public static final String EXPIRY_INDEX_STORE = StoreNames.EXPIRY_INDEX;
     public static final String STREAM_POSITIONS_STORE = StoreNames.STREAM_POSITIONS;
     public static final String HELD_EVENTS_STORE = StoreNames.HELD_EVENTS;
+    public static final String STREAM_TENANTS_STORE = StoreNames.STREAM_TENANTS;
 
     /** Topology-level settings never contact Kafka; StreamsConfig insists on a bootstrap address all the same. */
     private static final String TOPOLOGY_ONLY_BOOTSTRAP = "unused:9092";
@@ -73,8 +77,10 @@ public final class ProcessorTopology {
         // Persistent key-value stores, changelogged (the default). Every write reaches the changelog in the
         // transaction of the output it explains: a cached store flushes to its changelog before the commit. The
         // per-stream position and the held events are cached: a busy stream moves its position once per commit
-        // instead of once per event in the changelog (one record less per event for the broker); the other
-        // stores are written once per key, where a cache would only add work.
+        // instead of once per event in the changelog (one record less per event for the broker). The stream's
+        // tenant is cached too: it is read for every event and written once per stream, and the cache keeps a
+        // busy stream's owner in memory. The other stores are written once per key and read at most once per
+        // event of that key, where a cache would only add work.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_IDS_STORE),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR_NODE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSITION_OWNERS_STORE),
@@ -83,6 +89,8 @@ public final class ProcessorTopology {
                 Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR_NODE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_POSITIONS_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled(), PROCESSOR_NODE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TENANTS_STORE),
+                Serdes.String(), Serdes.String()).withCachingEnabled(), PROCESSOR_NODE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_EVENTS_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR_NODE);
         topology.addSink(EVENTS_NODE, topics.events(), new ByteArraySerializer(), new ByteArraySerializer(),

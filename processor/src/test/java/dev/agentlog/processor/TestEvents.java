@@ -22,6 +22,17 @@ final class TestEvents {
         return attached(eventId, streamId, null);
     }
 
+    /** {@link #attached(String, String, Long)} written by {@code tenant} (null: no tenant field at all). */
+    static String attachedBy(String tenant, String eventId, String streamId, Long streamSeq) {
+        String json = attached(eventId, streamId, streamSeq);
+        return tenant == null ? json : json.replaceFirst("\\{", "{\"tenant\":\"" + tenant + "\",");
+    }
+
+    static String tenant(byte[] json) {
+        JsonNode tenant = parse(json).get("tenant");
+        return tenant == null ? null : tenant.asText();
+    }
+
     static ObjectNode parse(byte[] json) {
         try {
             return (ObjectNode) EventCodec.JSON.readTree(json);

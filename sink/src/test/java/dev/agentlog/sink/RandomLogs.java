@@ -3,6 +3,7 @@ package dev.agentlog.sink;
 import dev.agentlog.events.EventType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -11,7 +12,8 @@ import net.jqwik.api.Tuple;
 /**
  * Random logs of a few agent, block, archive and row streams whose ids collide on purpose (few message,
  * block, passage ids), with partial updates, clears, stale block versions, cascades, unknown payload
- * fields, numbers PostgreSQL rewrites (1e2, 1.50), and re-deliveries of earlier records.
+ * fields, numbers PostgreSQL rewrites (1e2, 1.50), and re-deliveries of earlier records; streams of two tenants
+ * and streams of none.
  */
 final class RandomLogs {
     private static final List<String> AGENTS = List.of("agent-1", "agent-2");
@@ -19,6 +21,10 @@ final class RandomLogs {
     private static final List<String> ARCHIVES = List.of("archive-1", "archive-2");
     private static final List<String> MESSAGES = List.of("message-1", "message-2", "message-3", "message-4");
     private static final List<String> PASSAGES = List.of("passage-1", "passage-2", "passage-3");
+
+    /** The tenant of each stream: two tenants, and streams of none (the processor keeps a stream to one). */
+    private static final Map<String, String> TENANTS = Map.of("agent-1", "acme", "block-1", "acme",
+            "archive-1", "acme", "agent-2", "globex", "archive-2", "globex");
 
     private RandomLogs() {}
 
@@ -40,7 +46,7 @@ final class RandomLogs {
 
     /** Appends the steps to a log; re-deliveries repeat an earlier record at a new offset. */
     static TestLog build(List<Step> steps, int partitions) {
-        TestLog log = new TestLog(partitions);
+        TestLog log = new TestLog(partitions).withTenants(TENANTS::get);
         for (Step step : steps) {
             if (step.isRedelivery()) {
                 List<SinkRecord> so = log.records();

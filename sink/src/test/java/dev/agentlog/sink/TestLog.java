@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -25,6 +26,7 @@ final class TestLog {
     private int drained;
     private int eventCounter;
     private Instant clock = Instant.parse("2026-11-24T10:00:00Z");
+    private Function<String, String> tenantOfStream = stream -> null;
 
     TestLog(int partitions) {
         this.partitions = partitions;
@@ -32,6 +34,12 @@ final class TestLog {
 
     TestLog() {
         this(1);
+    }
+
+    /** Every event of a stream carries the tenant this gives for its stream_id (null: none), as after the processor. */
+    TestLog withTenants(Function<String, String> tenantOf) {
+        this.tenantOfStream = tenantOf;
+        return this;
     }
 
     List<TopicPartition> partitions() {
@@ -91,6 +99,10 @@ final class TestLog {
             event.put("occurred_at", clock.toString());
             event.put("source", "test");
             event.put("actor", "user-1");
+            String tenant = tenantOfStream.apply(streamId);
+            if (tenant != null) {
+                event.put("tenant", tenant);
+            }
             event.set("payload", EventCodec.JSON.readTree(payloadJson));
             return EventCodec.JSON.writeValueAsBytes(event);
         } catch (Exception e) {

@@ -9,6 +9,7 @@ import dev.agentlog.sink.query.AgentStates;
 import dev.agentlog.sink.query.StreamHistory;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -22,6 +23,8 @@ import javax.sql.DataSource;
  *       {@code next_after_seq} is the next page's {@code after_seq}, null on the last page.</li>
  * </ul>
  * 400 names the parameter that is wrong. Runs on the HTTP server's threads; each request reads one snapshot.
+ * A request whose key has a tenant sees only that tenant's agents, blocks and archives: another tenant's is 404,
+ * the same answer as one that does not exist (see {@code AgentStates}, {@code StreamHistory}).
  */
 public final class QueryRoutes {
     private static final String AGENTS = "/v1/agents";
@@ -29,15 +32,27 @@ public final class QueryRoutes {
 
     private final AgentStates states;
     private final StreamHistory histories;
+    private final Function<ApiRequest, String> tenantOf;
 
-    private QueryRoutes(DataSource dataSource, String schema) {
+    private QueryRoutes(DataSource dataSource, String schema, Function<ApiRequest, String> tenantOf) {
         this.states = new AgentStates(dataSource, schema);
         this.histories = new StreamHistory(dataSource, schema);
+        this.tenantOf = tenantOf;
     }
 
-    /** Adds the routes to the server (before or after it started). */
+    /** Adds the routes to the server (before or after it started); every key reads every tenant's data. */
     public static void register(IngestHttpServer server, DataSource dataSource, String schema) {
-        QueryRoutes routes = new QueryRoutes(dataSource, schema);
+        register(server, dataSource, schema, request -> null);
+    }
+
+    /**
+     * Adds the routes to the server (before or after it started).
+     *
+     * @param tenantOf the tenant of the request's API key; null for a key without one (it reads every tenant's)
+     */
+    public static void register(IngestHttpServer server, DataSource dataSource, String schema,
+            Function<ApiRequest, String> tenantOf) {
+        QueryRoutes routes = new QueryRoutes(dataSource, schema, tenantOf);
         server.route("GET", AGENTS, routes::agents);
         server.route("GET", BLOCKS, routes::blocks);
     }
@@ -66,7 +81,9 @@ public final class QueryRoutes {
         } catch (IllegalArgumentException e) {
             return ApiResponse.error(400, e.getMessage());
         }
-        Optional<AgentState> state = at == null ? states.current(rest, passages) : states.at(rest, at, passages);
+        String tenant = tenantOf.apply(request);
+        Optional<AgentState> state = at == null ? states.current(rest, passages, tenant)
+                : states.at(rest, at, passages, tenant);
         if (state.isEmpty()) {
             return ApiResponse.error(404, "no agent " + rest + (at == null ? "" : " at " + atParam.get()));
         }
@@ -93,7 +110,7 @@ public final class QueryRoutes {
         } catch (IllegalArgumentException e) {
             return ApiResponse.error(400, e.getMessage());
         }
-        Optional<StreamHistory.History> history = histories.of(id, afterSeq, limit);
+        Optional<StreamHistory.History> history = histories.of(id, afterSeq, limit, tenantOf.apply(request));
         if (history.isEmpty()) {
             return ApiResponse.error(404, "no events of " + kind + " " + id);
         }

@@ -72,7 +72,10 @@ class RebuildVerifyTest {
         fixture.probe.awaitDrained();
     }
 
-    /** Another archive with passages, source rows, a busy second agent: a few thousand records in three partitions. */
+    /**
+     * Another archive with passages, source rows, busy agents of two tenants: a few thousand records in three
+     * partitions.
+     */
     static List<String> otherStreams() {
         List<String> events = new ArrayList<>();
         Instant at = Instant.parse("2026-11-24T10:30:00Z");
@@ -88,21 +91,24 @@ class RebuildVerifyTest {
                 "{\"table\":\"tools\",\"op\":\"c\",\"after\":{\"id\":\"tool-2\"}}"));
         for (int a = 0; a < 12; a++) {
             String agent = "agent-rb-busy-" + a;
-            events.add(event("rb-busy-" + a + "-created", agent, "agent.created", at, "{\"name\":\"busy " + a + "\"}"));
+            List<String> ofAgent = new ArrayList<>();
+            ofAgent.add(event("rb-busy-" + a + "-created", agent, "agent.created", at, "{\"name\":\"busy " + a + "\"}"));
             List<String> window = new ArrayList<>();
             for (int m = 0; m < 150; m++) {
                 String id = "message-rb-busy-" + a + "-" + m;
-                events.add(event("rb-busy-" + a + "-" + m, agent, "message.created", at.plusMillis(m),
+                ofAgent.add(event("rb-busy-" + a + "-" + m, agent, "message.created", at.plusMillis(m),
                         message(id, m % 2 == 0 ? "user" : "assistant", "turn " + m)));
                 window.add("\"" + id + "\"");
                 if (window.size() > 8) {
                     window.remove(0);
                 }
                 if (m % 10 == 9) {
-                    events.add(event("rb-busy-" + a + "-ctx-" + m, agent, "context.updated", at.plusMillis(m),
+                    ofAgent.add(event("rb-busy-" + a + "-ctx-" + m, agent, "context.updated", at.plusMillis(m),
                             "{\"message_ids\":[" + String.join(",", window) + "]}"));
                 }
             }
+            String tenant = a % 2 == 0 ? "acme" : "globex";
+            ofAgent.forEach(e -> events.add(TestEvents.ofTenant(tenant, e)));
         }
         return events;
     }
@@ -115,7 +121,7 @@ class RebuildVerifyTest {
                     .forEach(row -> all.add(table.getKey() + ": " + row));
         }
         Rows.of(fixture.pool, "select event_id, stream_id, stream_seq, type, schema_version, agent_id, organization_id,"
-                + " occurred_at, source, actor, payload, kafka_topic, kafka_partition, kafka_offset from " + schema
+                + " occurred_at, source, actor, payload, kafka_topic, kafka_partition, kafka_offset, tenant from " + schema
                 + ".events order by event_id").forEach(row -> all.add("events: " + row));
         Rows.of(fixture.pool, "select consumer_group, topic, partition, next_offset from " + schema
                 + ".sink_offsets order by 1, 2, 3").forEach(row -> all.add("sink_offsets: " + row));
@@ -139,7 +145,9 @@ class RebuildVerifyTest {
     void shouldRebuildEveryTableRowForRowAndVerifyEqual() throws Exception {
         List<String> before = snapshot(SCHEMA);
         assertThat(before).anyMatch(row -> row.startsWith("source_rows: ")).anyMatch(row -> row.startsWith("passages: "))
-                .anyMatch(row -> row.contains(",summary,"));
+                .anyMatch(row -> row.contains(",summary,"))
+                .anyMatch(row -> row.startsWith("agents: ") && row.endsWith(",globex)"))
+                .anyMatch(row -> row.startsWith("events: ") && row.endsWith(" | acme"));
 
         CliRun rebuild = rebuild();
 

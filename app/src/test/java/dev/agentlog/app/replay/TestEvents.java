@@ -18,6 +18,11 @@ final class TestEvents {
                 + ",\"source\":\"test\",\"payload\":" + payload + "}";
     }
 
+    /** The event as a client of {@code tenant} writes it (the tenant's ingest or client library stamps it). */
+    static String ofTenant(String tenant, String eventJson) {
+        return eventJson.replaceFirst("\\{", "{\"tenant\":\"" + tenant + "\",");
+    }
+
     private static int version(String type) {
         return type.equals("message.created") ? 2 : 1;
     }

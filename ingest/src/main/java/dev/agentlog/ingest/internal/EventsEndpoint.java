@@ -74,8 +74,17 @@ public final class EventsEndpoint implements RouteHandler {
                 .description("Valid events Kafka did not acknowledge; the client may re-send them").register(registry);
     }
 
+    /** As {@link #handle(ApiRequest, String)} for a key without a tenant: the events belong to no tenant. */
     @Override
     public ApiResponse handle(ApiRequest request) {
+        return handle(request, null);
+    }
+
+    /**
+     * Takes the request's events for {@code tenant}: the tenant of the API key that wrote them ({@code null}: a
+     * key without one). Every event accepted carries that tenant, whatever the body says.
+     */
+    public ApiResponse handle(ApiRequest request, String tenant) {
         String contentType = request.header("Content-Type").orElse(null);
         if (!isJson(contentType)) {
             return ApiResponse.error(415, "Content-Type must be application/json, was '" + contentType
@@ -106,19 +115,28 @@ public final class EventsEndpoint implements RouteHandler {
         if (!batch) {
             elements = List.of(root);
         }
-        return answer(batch, elements, publish(elements, "http:" + request.keyName()));
+        return answer(batch, elements, publish(elements, "http:" + request.keyName(), tenant));
+    }
+
+    /**
+     * One element of a request as the event ingest publishes: decoded and validated, owned by {@code tenant}
+     * (the key's; {@code null}: none) whatever tenant the client wrote into it, and with {@code source} when
+     * the client gave none.
+     */
+    public static Event stamped(EventCodec codec, JsonNode element, String source, String tenant) throws InvalidEventException {
+        Event event = codec.fromClientJson(element, tenant);
+        return event.source() == null ? event.withSource(source) : event;
     }
 
     /** Decodes every element, publishes the valid ones, waits for the acks. Outcomes by index. */
-    private EventOutcome[] publish(List<JsonNode> elements, String source) {
+    private EventOutcome[] publish(List<JsonNode> elements, String source, String tenant) {
         EventOutcome[] outcomes = new EventOutcome[elements.size()];
         List<Integer> validIndexes = new ArrayList<>();
         List<Event> valid = new ArrayList<>();
         for (int i = 0; i < elements.size(); i++) {
             JsonNode element = elements.get(i);
             try {
-                Event event = codec.fromJson(element);
-                valid.add(event.source() == null ? event.withSource(source) : event);
+                valid.add(stamped(codec, element, source, tenant));
                 validIndexes.add(i);
             } catch (InvalidEventException e) {
                 outcomes[i] = EventOutcome.refused(eventIdOf(element), e.violations());

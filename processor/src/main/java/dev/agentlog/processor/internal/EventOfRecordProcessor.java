@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>event_id passed within the de-duplication retention: duplicate, dropped (the event_id wins over any
  *       stream_seq it carries).</li>
+ *   <li>S has an owner ({@link StreamTenants}: the tenant of its first event of record, or no tenant) and the
+ *       event's tenant is another (a tenant, or none, on a stream of another): {@code tenant}, to the
+ *       dead-letter topic; it takes no position. A stream with no event of record yet has no owner: the event
+ *       that passes first claims it, and a held event of another tenant is refused when its turn comes (its
+ *       position stays free).</li>
  *   <li>no stream_seq: it takes {@code last + 1} now, stamped into the event of record; it does not wait for
  *       a gap that sequenced events of the same stream left open (and so may fill it: the producer's late
  *       event for that position is then a conflict). A stream should be written either with stream_seq or
@@ -72,6 +77,7 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
     private ProcessorContext<byte[], byte[]> context;
     private RetainedHistory history;
     private KeyValueStore<String, Long> positions;
+    private StreamTenants tenants;
     private KeyValueStore<Bytes, byte[]> held;
     private AtomicLong waiting;
 
@@ -96,6 +102,7 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
                 context.getStateStore(StoreNames.POSITION_OWNERS), context.getStateStore(StoreNames.EXPIRY_INDEX),
                 settings.dedupeRetentionMs());
         positions = context.getStateStore(StoreNames.STREAM_POSITIONS);
+        tenants = new StreamTenants(context.getStateStore(StoreNames.STREAM_TENANTS));
         held = context.getStateStore(StoreNames.HELD_EVENTS);
         waiting = metrics.trackWaiting(this);
         waiting.set(countHeld());
@@ -149,9 +156,14 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
             return;
         }
         long last = lastPosition(stream);
+        StreamTenants.Owner owner = tenants.ownerOf(stream, last);
+        if (owner != null && !owner.admits(event.tenant())) {
+            wrongTenant(arrival, owner);
+            return;
+        }
         Long seq = event.streamSeq();
         if (seq == null || seq == last + 1) {
-            pass(arrival, last + 1, time);
+            pass(arrival, last + 1, time, StreamTenants.claimedByNextToPass(owner));
             releaseSuccessors(stream, time);
         } else if (seq <= last) {
             positionAlreadyUsed(arrival, seq, last, time);
@@ -205,12 +217,19 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
                 arrival.event().eventId(), seq, last + 1);
     }
 
-    private void pass(Arrival arrival, long position, long time) {
+    /**
+     * @param claims whether the stream's owner is not recorded yet: this event, its first of record (or the first
+     *     on a stream of before tenants), records its tenant as the owner
+     */
+    private void pass(Arrival arrival, long position, long time, boolean claims) {
         Event event = arrival.event();
         // Computed before any state changes, so a failure here leaves the state untouched.
         byte[] ofRecord = codec.encode(event.withStreamSeq(position));
         history.recordPassed(event.eventId(), new StreamPositionKey(event.streamId(), position), time);
         positions.put(event.streamId(), position);
+        if (claims) {
+            tenants.claim(event.streamId(), event.tenant());
+        }
         context.forward(new Record<>(arrival.key(), ofRecord, arrival.timestamp(), arrival.headers()), eventsNode);
         metrics.passed();
     }
@@ -247,7 +266,14 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
                 positions.put(stream, next);
                 duplicate(arrival, "its event_id passed while it waited at position " + next);
             } else {
-                pass(arrival, next, time);
+                StreamTenants.Owner owner = tenants.ownerOf(stream, next - 1);
+                if (owner != null && !owner.admits(event.tenant())) {
+                    // Held before the stream had an owner; another tenant's event claimed it meanwhile. The
+                    // position stays free for the owner's own event, and the events behind it keep waiting.
+                    wrongTenant(arrival, owner);
+                    return;
+                }
+                pass(arrival, next, time, StreamTenants.claimedByNextToPass(owner));
             }
             next++;
         }
@@ -290,6 +316,9 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
 
     private void giveUpGap(String stream, List<KeyValue<Long, HeldRecord>> waitingEvents, long now) {
         long last = lastPosition(stream);
+        if (last == 0) {
+            tenants.keepUnclaimed(stream); // positions get used below, yet no event of record claimed the stream
+        }
         long highest = waitingEvents.get(waitingEvents.size() - 1).key;
         String missing = missingPositions(last, waitingEvents);
         long time = now;
@@ -341,6 +370,15 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
         metrics.conflict();
         deadLetter(arrival.key(), arrival.value(), arrival.headers(), arrival.timestamp(), arrival.origin(),
                 DeadLetterReason.CONFLICT, rule);
+    }
+
+    private void wrongTenant(Arrival arrival, StreamTenants.Owner owner) {
+        Event event = arrival.event();
+        deadLetter(arrival.key(), arrival.value(), arrival.headers(), arrival.timestamp(), arrival.origin(),
+                DeadLetterReason.TENANT, "tenant: stream '" + event.streamId() + "' belongs to " + owner.describe()
+                        + " (the tenant of its first event); event '" + event.eventId() + "' of "
+                        + StreamTenants.Owner.describe(event.tenant()) + " cannot join it. Write it with a key of "
+                        + "the stream's tenant, or to a stream of its own.");
     }
 
     private void deadLetter(byte[] key, byte[] value, Headers headers, long timestamp, Origin origin,

@@ -13,6 +13,8 @@ public final class StoreNames {
     public static final String POSITION_OWNERS = "position-owners";
     /** (wall-clock time, kind, key) -> nothing: the order in which event-ids and position-owners entries expire. */
     public static final String EXPIRY_INDEX = "expiry-index";
+    /** stream_id -> the tenant that owns it ({@link StreamTenants}), kept forever like the positions. */
+    public static final String STREAM_TENANTS = "stream-tenants";
     /** (stream_id, position) -> {@link HeldRecord}: events waiting behind a gap. */
     public static final String HELD_EVENTS = "held-events";
 

@@ -67,7 +67,11 @@ import java.util.Set;
  *   <li>{@code row.changed}: source_rows row of the stream = the after image (op c or u), deleted for op d; the
  *       columns an update names {@code unchanged} keep their last known value.</li>
  * </ul>
- * Deletes cascade by key, never by foreign key: streams are ordered each on its own, so a
+ * Every write of an agents, blocks or archives row sets its {@code tenant} to the event's (the stream's
+ * tenant: the processor keeps each stream to one; see docs/sink.md, Tenants), so a row carries the tenant of
+ * the stream it belongs to. A stale block.updated writes nothing, tenant included.
+ *
+ * <p>Deletes cascade by key, never by foreign key: streams are ordered each on its own, so a
  * {@code block.attached} may come before that block's {@code block.created}. Two cascades cross streams
  * ({@code block.deleted} on agent_blocks, {@code archive.deleted} on agent_archives): their result depends on
  * the order in which the sink applies the two streams, which only the log's partition order defines.
@@ -82,7 +86,7 @@ public final class ProjectionFold {
         switch (event.type()) {
             case AGENT_CREATED -> agentCreated(event, (AgentCreated) event.payload(), p, at);
             case AGENT_UPDATED -> agentUpdated(event, (AgentUpdated) event.payload(), p, at);
-            case AGENT_DELETED -> agentDeleted(stream, p, at);
+            case AGENT_DELETED -> agentDeleted(stream, event.tenant(), p, at);
             case MESSAGE_CREATED -> messageCreated(stream, (MessageCreated) event.payload(), p, at);
             case MESSAGE_UPDATED -> messageUpdated(stream, (MessageUpdated) event.payload(), p, at);
             case MESSAGE_DELETED -> p.rows(Tables.MESSAGES).remove(((MessageDeleted) event.payload()).messageId());
@@ -99,13 +103,13 @@ public final class ProjectionFold {
                     .remove(new AgentArchiveRow.Key(stream, ((ArchiveDetached) event.payload()).archiveId()));
             case BLOCK_CREATED -> blockCreated(event, (BlockCreated) event.payload(), p, at);
             case BLOCK_UPDATED -> blockUpdated(event, (BlockUpdated) event.payload(), p, at);
-            case BLOCK_DELETED -> blockDeleted(stream, p, at);
+            case BLOCK_DELETED -> blockDeleted(stream, event.tenant(), p, at);
             case ARCHIVE_CREATED -> {
                 ArchiveCreated created = (ArchiveCreated) event.payload();
                 p.rows(Tables.ARCHIVES).put(new ArchiveRow(stream, created.name(), created.description(),
-                        created.embeddingConfig(), created.metadata(), at, null));
+                        created.embeddingConfig(), created.metadata(), at, null, event.tenant()));
             }
-            case ARCHIVE_DELETED -> archiveDeleted(stream, p, at);
+            case ARCHIVE_DELETED -> archiveDeleted(stream, event.tenant(), p, at);
             case PASSAGE_INSERTED -> {
                 PassageInserted passage = (PassageInserted) event.payload();
                 p.rows(Tables.PASSAGES).put(new PassageRow(passage.passageId(), stream, passage.text(), passage.tags(),
@@ -180,7 +184,8 @@ public final class ProjectionFold {
 
     private static void agentCreated(Event event, AgentCreated a, Projection p, Instant at) {
         p.rows(Tables.AGENTS).put(new AgentRow(event.streamId(), a.name(), a.agentType(), a.system(), a.description(),
-                a.llmConfig(), a.embeddingConfig(), a.toolRules(), a.metadata(), event.organizationId(), at, at, null));
+                a.llmConfig(), a.embeddingConfig(), a.toolRules(), a.metadata(), event.organizationId(), at, at, null,
+                event.tenant()));
     }
 
     private static void agentUpdated(Event event, AgentUpdated u, Projection p, Instant at) {
@@ -198,15 +203,15 @@ public final class ProjectionFold {
                 pick(u.toolRules(), "tool_rules", cleared, c.toolRules()),
                 pick(u.metadata(), "metadata", cleared, c.metadata()),
                 event.organizationId() != null ? event.organizationId() : c.organizationId(),
-                c.createdAt(), at, c.deletedAt()));
+                c.createdAt(), at, c.deletedAt(), event.tenant()));
     }
 
-    private static void agentDeleted(String agentId, Projection p, Instant at) {
+    private static void agentDeleted(String agentId, String tenant, Projection p, Instant at) {
         Rows<String, AgentRow> agents = p.rows(Tables.AGENTS);
         AgentRow current = agents.get(agentId);
         AgentRow c = current != null ? current : AgentRow.empty(agentId);
         agents.put(new AgentRow(c.agentId(), c.name(), c.agentType(), c.system(), c.description(), c.llmConfig(),
-                c.embeddingConfig(), c.toolRules(), c.metadata(), c.organizationId(), c.createdAt(), at, at));
+                c.embeddingConfig(), c.toolRules(), c.metadata(), c.organizationId(), c.createdAt(), at, at, tenant));
         p.rows(Tables.MESSAGES).removeWhere(Ref.AGENT_ID, agentId);
         p.rows(Tables.AGENT_CONTEXT).removeWhere(Ref.AGENT_ID, agentId);
         p.rows(Tables.AGENT_BLOCKS).removeWhere(Ref.AGENT_ID, agentId);
@@ -248,7 +253,7 @@ public final class ProjectionFold {
 
     private static void blockCreated(Event event, BlockCreated b, Projection p, Instant at) {
         p.rows(Tables.BLOCKS).put(new BlockRow(event.streamId(), b.label(), b.value(), b.limit(), b.description(),
-                b.readOnly(), b.metadata(), 1, at, at, null));
+                b.readOnly(), b.metadata(), 1, at, at, null, event.tenant()));
         p.rows(Tables.BLOCK_VERSIONS).put(new BlockVersionRow(event.streamId(), 1, b.value(), b.label(),
                 event.eventId(), at, event.actor()));
     }
@@ -270,27 +275,27 @@ public final class ProjectionFold {
                 pick(u.description(), "description", cleared, c.description()),
                 pick(u.readOnly(), "read_only", cleared, c.readOnly()),
                 pick(u.metadata(), "metadata", cleared, c.metadata()),
-                version, c.createdAt(), at, c.deletedAt());
+                version, c.createdAt(), at, c.deletedAt(), event.tenant());
         blocks.put(edited);
         p.rows(Tables.BLOCK_VERSIONS).put(new BlockVersionRow(edited.blockId(), version, edited.value(),
                 edited.label(), event.eventId(), at, event.actor()));
     }
 
-    private static void blockDeleted(String blockId, Projection p, Instant at) {
+    private static void blockDeleted(String blockId, String tenant, Projection p, Instant at) {
         Rows<String, BlockRow> blocks = p.rows(Tables.BLOCKS);
         BlockRow current = blocks.get(blockId);
         BlockRow c = current != null ? current : BlockRow.empty(blockId);
         blocks.put(new BlockRow(c.blockId(), c.label(), c.value(), c.valueLimit(), c.description(), c.readOnly(),
-                c.metadata(), c.version(), c.createdAt(), at, at));
+                c.metadata(), c.version(), c.createdAt(), at, at, tenant));
         p.rows(Tables.AGENT_BLOCKS).removeWhere(Ref.BLOCK_ID, blockId);
     }
 
-    private static void archiveDeleted(String archiveId, Projection p, Instant at) {
+    private static void archiveDeleted(String archiveId, String tenant, Projection p, Instant at) {
         Rows<String, ArchiveRow> archives = p.rows(Tables.ARCHIVES);
         ArchiveRow current = archives.get(archiveId);
         ArchiveRow c = current != null ? current : ArchiveRow.empty(archiveId);
         archives.put(new ArchiveRow(c.archiveId(), c.name(), c.description(), c.embeddingConfig(), c.metadata(),
-                c.createdAt(), at));
+                c.createdAt(), at, tenant));
         p.rows(Tables.PASSAGES).removeWhere(Ref.ARCHIVE_ID, archiveId);
         p.rows(Tables.AGENT_ARCHIVES).removeWhere(Ref.ARCHIVE_ID, archiveId);
     }

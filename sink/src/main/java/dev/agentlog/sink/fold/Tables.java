@@ -28,14 +28,14 @@ public final class Tables {
             List.of(text("agent_id"), text("name"), text("agent_type"), text("system"), text("description"),
                     jsonb("llm_config"), jsonb("embedding_config"), jsonb("tool_rules"), jsonb("metadata"),
                     text("organization_id"), timestamptz("created_at"), timestamptz("updated_at"),
-                    timestamptz("deleted_at")),
+                    timestamptz("deleted_at"), text("tenant")),
             1, AgentRow::agentId, Tables::single,
             r -> new Object[] {r.agentId(), r.name(), r.agentType(), r.system(), r.description(), r.llmConfig(),
                     r.embeddingConfig(), r.toolRules(), r.metadata(), r.organizationId(), r.createdAt(), r.updatedAt(),
-                    r.deletedAt()},
+                    r.deletedAt(), r.tenant()},
             v -> new AgentRow((String) v[0], (String) v[1], (String) v[2], (String) v[3], (String) v[4],
                     (JsonNode) v[5], (JsonNode) v[6], (JsonNode) v[7], (JsonNode) v[8], (String) v[9],
-                    (Instant) v[10], (Instant) v[11], (Instant) v[12]),
+                    (Instant) v[10], (Instant) v[11], (Instant) v[12], (String) v[13]),
             Map.of());
 
     public static final TableDef<String, MessageRow> MESSAGES = new TableDef<>("messages",
@@ -62,12 +62,13 @@ public final class Tables {
     public static final TableDef<String, BlockRow> BLOCKS = new TableDef<>("blocks",
             List.of(text("block_id"), text("label"), text("value"), integer("value_limit"), text("description"),
                     bool("read_only"), jsonb("metadata"), integer("version"), timestamptz("created_at"),
-                    timestamptz("updated_at"), timestamptz("deleted_at")),
+                    timestamptz("updated_at"), timestamptz("deleted_at"), text("tenant")),
             1, BlockRow::blockId, Tables::single,
             r -> new Object[] {r.blockId(), r.label(), r.value(), r.valueLimit(), r.description(), r.readOnly(),
-                    r.metadata(), r.version(), r.createdAt(), r.updatedAt(), r.deletedAt()},
+                    r.metadata(), r.version(), r.createdAt(), r.updatedAt(), r.deletedAt(), r.tenant()},
             v -> new BlockRow((String) v[0], (String) v[1], (String) v[2], (Integer) v[3], (String) v[4],
-                    (Boolean) v[5], (JsonNode) v[6], (Integer) v[7], (Instant) v[8], (Instant) v[9], (Instant) v[10]),
+                    (Boolean) v[5], (JsonNode) v[6], (Integer) v[7], (Instant) v[8], (Instant) v[9], (Instant) v[10],
+                    (String) v[11]),
             Map.of());
 
     public static final TableDef<BlockVersionRow.Key, BlockVersionRow> BLOCK_VERSIONS = new TableDef<>(
@@ -89,12 +90,12 @@ public final class Tables {
 
     public static final TableDef<String, ArchiveRow> ARCHIVES = new TableDef<>("archives",
             List.of(text("archive_id"), text("name"), text("description"), jsonb("embedding_config"),
-                    jsonb("metadata"), timestamptz("created_at"), timestamptz("deleted_at")),
+                    jsonb("metadata"), timestamptz("created_at"), timestamptz("deleted_at"), text("tenant")),
             1, ArchiveRow::archiveId, Tables::single,
             r -> new Object[] {r.archiveId(), r.name(), r.description(), r.embeddingConfig(), r.metadata(),
-                    r.createdAt(), r.deletedAt()},
+                    r.createdAt(), r.deletedAt(), r.tenant()},
             v -> new ArchiveRow((String) v[0], (String) v[1], (String) v[2], (JsonNode) v[3], (JsonNode) v[4],
-                    (Instant) v[5], (Instant) v[6]),
+                    (Instant) v[5], (Instant) v[6], (String) v[7]),
             Map.of());
 
     public static final TableDef<AgentArchiveRow.Key, AgentArchiveRow> AGENT_ARCHIVES = new TableDef<>(

@@ -34,11 +34,12 @@ import java.util.Set;
  * {@code events_stream_position} (23505) and is dead-lettered as poison.
  */
 public final class EventsTable {
-    private static final int PARAMETERS = 14;
+    private static final int PARAMETERS = 15;
     /** The table's name in {@link WrittenKeys}. */
     static final String TABLE = "events";
     private static final String COLUMNS = "event_id, stream_id, stream_seq, type, schema_version, agent_id,"
-            + " organization_id, occurred_at, source, actor, payload, kafka_topic, kafka_partition, kafka_offset";
+            + " organization_id, occurred_at, source, actor, payload, kafka_topic, kafka_partition, kafka_offset,"
+            + " tenant";
     private final MultiRowStatement insert;
     private final String table;
     private final String selectExisting;
@@ -55,7 +56,7 @@ public final class EventsTable {
         this.selectExisting = "SELECT event_id FROM " + table + " WHERE event_id = ANY(?)";
         this.insert = new MultiRowStatement(
                 "INSERT INTO " + table + " (" + COLUMNS + ") VALUES ",
-                "(?, ?, ?::bigint, ?, ?::integer, ?, ?, ?::timestamptz, ?, ?, ?::jsonb, ?, ?::integer, ?::bigint)",
+                "(?, ?, ?::bigint, ?, ?::integer, ?, ?, ?::timestamptz, ?, ?, ?::jsonb, ?, ?::integer, ?::bigint, ?)",
                 " ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
                 PARAMETERS, maxRowsPerStatement);
     }
@@ -111,7 +112,8 @@ public final class EventsTable {
             r.copyPayload(copy);
             copy.text(r.record().topic())
                     .int4(r.record().partition())
-                    .int8(r.record().offset());
+                    .int8(r.record().offset())
+                    .text(e.tenant());
         }
         copy.copyInto(c, table, COLUMNS);
         firstOccurrences.keySet().forEach(id -> written.written(TABLE, id));
@@ -151,6 +153,7 @@ public final class EventsTable {
         ps.setString(i + 11, r.record().topic());
         ps.setInt(i + 12, r.record().partition());
         ps.setLong(i + 13, r.record().offset());
+        ps.setString(i + 14, e.tenant());
         return i + PARAMETERS;
     }
 }

@@ -50,6 +50,12 @@ import javax.sql.DataSource;
  * that archive's passage events. Every lookup goes through an index (migration V2). Events count by
  * {@code occurred_at <= T}; within a stream, occurred_at is taken to grow with stream_seq.
  *
+ * <p>Tenants: with a tenant, another tenant's agent (or one of no tenant) is not found, the same answer as for
+ * an agent that does not exist ({@link ReadScope}). Within a tenant's agent, what belongs to other streams and
+ * another tenant stays hidden: an attached block or archive of another tenant shows as one not created (no
+ * version, no archive row, no passages), and a message of another tenant's agent listed in the context window
+ * as one that does not exist. Without a tenant, everything is shown.
+ *
  * <p>Thread-safe (no state besides the DataSource).
  */
 public final class AgentStates {
@@ -73,19 +79,33 @@ public final class AgentStates {
         this.q = new TableQueries(schema);
     }
 
-    /** The agent as the projection tables hold it now; empty when they know nothing of it. */
+    /** The agent as the projection tables hold it now, for a reader of every tenant. */
     public Optional<AgentState> current(String agentId, int latestPassages) throws SQLException {
+        return current(agentId, latestPassages, null);
+    }
+
+    /**
+     * The agent as the projection tables hold it now; empty when they know nothing of it, or when it is not
+     * {@code tenant}'s.
+     *
+     * @param tenant the reader's tenant; null: a reader of every tenant
+     */
+    public Optional<AgentState> current(String agentId, int latestPassages, String tenant) throws SQLException {
         checkPassages(latestPassages);
+        ReadScope scope = ReadScope.of(tenant);
         try (Connection c = TableQueries.snapshot(dataSource.getConnection())) {
             try {
+                if (!scope.mayRead(c, q, agentId)) {
+                    return Optional.empty();
+                }
                 AgentRow agent = first(q.rows(c, Tables.AGENTS, "WHERE t.agent_id = ?", ps -> ps.setString(1, agentId)));
                 List<AttachedBlock> blocks = new ArrayList<>();
                 List<AgentBlockRow> attachedBlocks = new ArrayList<>(q.rows(c, Tables.AGENT_BLOCKS,
                         "WHERE t.agent_id = ?", ps -> ps.setString(1, agentId)));
                 attachedBlocks.sort(BLOCK_ORDER);
                 for (AgentBlockRow attached : attachedBlocks) {
-                    BlockRow block = first(q.rows(c, Tables.BLOCKS, "WHERE t.block_id = ?",
-                            ps -> ps.setString(1, attached.blockId())));
+                    BlockRow block = scope.visible(first(q.rows(c, Tables.BLOCKS, "WHERE t.block_id = ?",
+                            ps -> ps.setString(1, attached.blockId()))), BlockRow::tenant);
                     BlockVersionRow version = block == null ? null : first(q.rows(c, Tables.BLOCK_VERSIONS,
                             "WHERE t.block_id = ? AND t.version = ?", ps -> {
                                 ps.setString(1, block.blockId());
@@ -96,7 +116,7 @@ public final class AgentStates {
                 }
                 List<ContextRow> window = q.rows(c, Tables.AGENT_CONTEXT, "WHERE t.agent_id = ? ORDER BY t.position",
                         ps -> ps.setString(1, agentId));
-                Map<String, MessageRow> messages = messages(c, window);
+                Map<String, MessageRow> messages = messages(c, window, agentId, scope);
                 List<ContextEntry> context = new ArrayList<>();
                 for (ContextRow row : window) {
                     context.add(new ContextEntry(row.position(), row.messageId(), messages.get(row.messageId())));
@@ -105,8 +125,13 @@ public final class AgentStates {
                 for (AgentArchiveRow attached : q.rows(c, Tables.AGENT_ARCHIVES,
                         "WHERE t.agent_id = ? ORDER BY t.archive_id", ps -> ps.setString(1, agentId))) {
                     String archiveId = attached.archiveId();
-                    ArchiveRow archive = first(q.rows(c, Tables.ARCHIVES, "WHERE t.archive_id = ?",
-                            ps -> ps.setString(1, archiveId)));
+                    ArchiveRow archive = scope.visible(first(q.rows(c, Tables.ARCHIVES, "WHERE t.archive_id = ?",
+                            ps -> ps.setString(1, archiveId))), ArchiveRow::tenant);
+                    if (archive == null && !scope.everyTenant()) {
+                        // another tenant's, or not created yet: its passages cannot be told to be this tenant's
+                        archives.add(new AttachedArchive(archiveId, null, 0, List.of()));
+                        continue;
+                    }
                     long count = count(c, "SELECT count(*) FROM " + q.table("passages") + " WHERE archive_id = ?",
                             ps -> ps.setString(1, archiveId));
                     List<PassageRow> latest = q.rows(c, Tables.PASSAGES,
@@ -124,12 +149,26 @@ public final class AgentStates {
         }
     }
 
-    /** The agent as it was at {@code at}; empty when the log knows nothing of it by then. */
+    /** The agent as it was at {@code at}, for a reader of every tenant. */
     public Optional<AgentState> at(String agentId, Instant at, int latestPassages) throws SQLException {
+        return at(agentId, at, latestPassages, null);
+    }
+
+    /**
+     * The agent as it was at {@code at}; empty when the log knows nothing of it by then, or when it is not
+     * {@code tenant}'s.
+     *
+     * @param tenant the reader's tenant; null: a reader of every tenant
+     */
+    public Optional<AgentState> at(String agentId, Instant at, int latestPassages, String tenant) throws SQLException {
         checkPassages(latestPassages);
+        ReadScope scope = ReadScope.of(tenant);
         OffsetDateTime t = at.atOffset(ZoneOffset.UTC);
         try (Connection c = TableQueries.snapshot(dataSource.getConnection())) {
             try {
+                if (!scope.mayRead(c, q, agentId)) {
+                    return Optional.empty();
+                }
                 List<StoredEvent> lifecycle = q.events(c, "WHERE stream_id = ? AND type IN " + LIFECYCLE_TYPES
                         + " AND occurred_at <= ? ORDER BY stream_seq", ps -> {
                             ps.setString(1, agentId);
@@ -164,11 +203,11 @@ public final class AgentStates {
                 List<AttachedBlock> blocks = new ArrayList<>();
                 for (AgentBlockRow attached : sorted(scratch.table(Tables.AGENT_BLOCKS).values(), agentId,
                         AgentBlockRow::agentId, BLOCK_ORDER)) {
-                    blocks.add(blockAt(c, attached, t));
+                    blocks.add(blockAt(c, attached, t, scope));
                 }
                 List<ContextRow> window = sorted(scratch.table(Tables.AGENT_CONTEXT).values(), agentId,
                         ContextRow::agentId, Comparator.comparingInt(ContextRow::position));
-                Map<String, MessageRow> messages = messagesAt(c, window, agentStream, at, t);
+                Map<String, MessageRow> messages = messagesAt(c, agentId, window, agentStream, at, t, scope);
                 List<ContextEntry> context = new ArrayList<>();
                 for (ContextRow row : window) {
                     context.add(new ContextEntry(row.position(), row.messageId(), messages.get(row.messageId())));
@@ -176,7 +215,7 @@ public final class AgentStates {
                 List<AttachedArchive> archives = new ArrayList<>();
                 for (AgentArchiveRow attached : sorted(scratch.table(Tables.AGENT_ARCHIVES).values(), agentId,
                         AgentArchiveRow::agentId, Comparator.comparing(AgentArchiveRow::archiveId))) {
-                    archives.add(archiveAt(c, attached.archiveId(), t, latestPassages));
+                    archives.add(archiveAt(c, attached.archiveId(), t, latestPassages, scope));
                 }
                 AgentState state = new AgentState(agentId, at, agent, blocks, context, archives);
                 return state.exists() ? Optional.of(state) : Optional.empty();
@@ -186,8 +225,12 @@ public final class AgentStates {
         }
     }
 
-    private AttachedBlock blockAt(Connection c, AgentBlockRow attached, OffsetDateTime t) throws SQLException {
+    private AttachedBlock blockAt(Connection c, AgentBlockRow attached, OffsetDateTime t, ReadScope scope)
+            throws SQLException {
         String blockId = attached.blockId();
+        if (!scope.mayRead(c, q, blockId)) {
+            return new AttachedBlock(blockId, attached.label(), null, null);
+        }
         BlockVersionRow version = first(q.rows(c, Tables.BLOCK_VERSIONS,
                 "WHERE t.block_id = ? AND t.occurred_at <= ? ORDER BY t.occurred_at DESC, t.version DESC LIMIT 1", ps -> {
                     ps.setString(1, blockId);
@@ -206,15 +249,15 @@ public final class AgentStates {
     /**
      * Each message of the window as of T: its current row when that was last written at or before T (nothing
      * touched it since), otherwise the fold of its own events up to T (with the agent's deletions, which
-     * cascade to its messages).
+     * cascade to its messages); of the scope's tenant only.
      */
-    private Map<String, MessageRow> messagesAt(Connection c, List<ContextRow> window, List<StoredEvent> agentStream,
-            Instant at, OffsetDateTime t) throws SQLException {
+    private Map<String, MessageRow> messagesAt(Connection c, String agentId, List<ContextRow> window,
+            List<StoredEvent> agentStream, Instant at, OffsetDateTime t, ReadScope scope) throws SQLException {
         Map<String, MessageRow> out = new HashMap<>();
         if (window.isEmpty()) {
             return out;
         }
-        Map<String, MessageRow> current = messages(c, window);
+        Map<String, MessageRow> current = messages(c, window, agentId, scope);
         Set<String> changedSince = new LinkedHashSet<>();
         for (ContextRow row : window) {
             MessageRow now = current.get(row.messageId());
@@ -228,9 +271,12 @@ public final class AgentStates {
             return out;
         }
         List<StoredEvent> events = new ArrayList<>(q.events(c, "WHERE (payload ->> 'message_id') = ANY(?) AND type IN "
-                + MESSAGE_TYPES + " AND occurred_at <= ?", ps -> {
+                + MESSAGE_TYPES + " AND occurred_at <= ?" + (scope.everyTenant() ? "" : " AND tenant = ?"), ps -> {
                     ps.setArray(1, c.createArrayOf("text", changedSince.toArray()));
                     ps.setObject(2, t);
+                    if (!scope.everyTenant()) {
+                        ps.setString(3, scope.tenant());
+                    }
                 }));
         agentStream.stream().filter(e -> e.type().equals("agent.deleted")).forEach(events::add);
         ProjectionState scratch = fold(LogOrder.merge(events));
@@ -243,8 +289,11 @@ public final class AgentStates {
         return out;
     }
 
-    private AttachedArchive archiveAt(Connection c, String archiveId, OffsetDateTime t, int latestPassages)
-            throws SQLException {
+    private AttachedArchive archiveAt(Connection c, String archiveId, OffsetDateTime t, int latestPassages,
+            ReadScope scope) throws SQLException {
+        if (!scope.mayRead(c, q, archiveId)) {
+            return new AttachedArchive(archiveId, null, 0, List.of());
+        }
         List<StoredEvent> lifecycle = q.events(c, "WHERE stream_id = ? AND type IN ('archive.created', 'archive.deleted')"
                 + " AND occurred_at <= ? ORDER BY stream_seq", ps -> {
                     ps.setString(1, archiveId);
@@ -288,14 +337,26 @@ public final class AgentStates {
         return new AttachedArchive(archiveId, archive, count, latest);
     }
 
-    private Map<String, MessageRow> messages(Connection c, List<ContextRow> window) throws SQLException {
+    /**
+     * The current rows of the window's messages: for a tenant, only those of this agent and of the tenant's
+     * other agents (a context.updated may list any message id).
+     */
+    private Map<String, MessageRow> messages(Connection c, List<ContextRow> window, String agentId, ReadScope scope)
+            throws SQLException {
         Map<String, MessageRow> out = new HashMap<>();
         if (window.isEmpty()) {
             return out;
         }
         Object[] ids = window.stream().map(ContextRow::messageId).distinct().toArray();
-        for (MessageRow row : q.rows(c, Tables.MESSAGES, "WHERE t.message_id = ANY(?)",
-                ps -> ps.setArray(1, c.createArrayOf("text", ids)))) {
+        String ofTenant = scope.everyTenant() ? "" : " AND (t.agent_id = ? OR t.agent_id IN (SELECT a.agent_id FROM "
+                + q.table("agents") + " a WHERE a.tenant = ?))";
+        for (MessageRow row : q.rows(c, Tables.MESSAGES, "WHERE t.message_id = ANY(?)" + ofTenant, ps -> {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            if (!scope.everyTenant()) {
+                ps.setString(2, agentId);
+                ps.setString(3, scope.tenant());
+            }
+        })) {
             out.put(row.messageId(), row);
         }
         return out;

@@ -39,11 +39,18 @@ public final class StreamHistory {
         this.q = new TableQueries(schema);
     }
 
+    /** {@link #of(String, long, int, String)} for a reader of every tenant. */
+    public Optional<History> of(String streamId, long afterSeq, int limit) throws SQLException {
+        return of(streamId, afterSeq, limit, null);
+    }
+
     /**
      * The changes after {@code afterSeq} (0: from the first), at most {@code limit}; empty when the stream has
-     * no events at all.
+     * no events at all, or is not {@code tenant}'s (the same answer: another tenant's ids cannot be probed).
+     *
+     * @param tenant the reader's tenant; null: a reader of every tenant
      */
-    public Optional<History> of(String streamId, long afterSeq, int limit) throws SQLException {
+    public Optional<History> of(String streamId, long afterSeq, int limit, String tenant) throws SQLException {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("--limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
         }
@@ -52,6 +59,9 @@ public final class StreamHistory {
         }
         try (Connection c = TableQueries.snapshot(dataSource.getConnection())) {
             try {
+                if (!ReadScope.of(tenant).mayRead(c, q, streamId)) {
+                    return Optional.empty();
+                }
                 List<StoredEvent> events = q.events(c, "WHERE stream_id = ? AND stream_seq > ? ORDER BY stream_seq"
                         + " LIMIT ?", ps -> {
                             ps.setString(1, streamId);

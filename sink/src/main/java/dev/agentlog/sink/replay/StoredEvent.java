@@ -24,21 +24,25 @@ import java.time.ZoneOffset;
  * @param payloadJson the payload as PostgreSQL prints jsonb: numbers as numeric, keys in jsonb's order;
  *     equal by value to what the producer sent, unknown fields included
  * @param kafkaPartition null when the row was not written by the sink (then it cannot be replayed in log order)
+ * @param tenant the stream's tenant, null for none
  */
 public record StoredEvent(String eventId, String streamId, Long streamSeq, String type, int schemaVersion,
         String agentId, String organizationId, OffsetDateTime occurredAt, String source, String actor,
-        String payloadJson, String kafkaTopic, Integer kafkaPartition, Long kafkaOffset) {
+        String payloadJson, String kafkaTopic, Integer kafkaPartition, Long kafkaOffset, String tenant) {
 
     /** The columns {@link #read} expects, in order; prefix each with a table alias if needed. */
     public static final String COLUMNS = "event_id, stream_id, stream_seq, type, schema_version, agent_id,"
-            + " organization_id, occurred_at, source, actor, payload::text, kafka_topic, kafka_partition, kafka_offset";
+            + " organization_id, occurred_at, source, actor, payload::text, kafka_topic, kafka_partition, kafka_offset,"
+            + " tenant";
+    /** How many columns {@link #COLUMNS} has: a query may select more after them. */
+    public static final int COLUMN_COUNT = 15;
 
     /** {@link #COLUMNS} with each column prefixed by a table alias ({@code e.event_id, ...}). */
     public static String columns(String alias) {
         return alias + ".event_id, " + alias + ".stream_id, " + alias + ".stream_seq, " + alias + ".type, " + alias
                 + ".schema_version, " + alias + ".agent_id, " + alias + ".organization_id, " + alias + ".occurred_at, "
                 + alias + ".source, " + alias + ".actor, " + alias + ".payload::text, " + alias + ".kafka_topic, " + alias
-                + ".kafka_partition, " + alias + ".kafka_offset";
+                + ".kafka_partition, " + alias + ".kafka_offset, " + alias + ".tenant";
     }
 
     public static StoredEvent read(ResultSet rs) throws SQLException {
@@ -51,7 +55,7 @@ public record StoredEvent(String eventId, String streamId, Long streamSeq, Strin
         OffsetDateTime occurred = rs.getObject(8, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC);
         return new StoredEvent(rs.getString(1), rs.getString(2), streamSeq, rs.getString(4), rs.getInt(5),
                 rs.getString(6), rs.getString(7), occurred, rs.getString(9), rs.getString(10), rs.getString(11),
-                rs.getString(12), kafkaPartition, kafkaOffset);
+                rs.getString(12), kafkaPartition, kafkaOffset, rs.getString(15));
     }
 
     /** The event as contract JSON (the envelope of contract section 1), {@code stream_seq} included. */
@@ -71,6 +75,7 @@ public record StoredEvent(String eventId, String streamId, Long streamSeq, Strin
             g.writeStringField("occurred_at", Timestamps.format(occurredAt));
             writeIfPresent(g, "source", source);
             writeIfPresent(g, "actor", actor);
+            writeIfPresent(g, "tenant", tenant);
             g.writeFieldName("payload");
             g.writeRawValue(payloadJson);
             g.writeEndObject();

@@ -204,7 +204,7 @@ public final class TableLogSource implements LogSource {
             return false;
         }
         pending = StoredEvent.read(cursor);
-        OffsetDateTime recorded = cursor.getObject(15, OffsetDateTime.class);
+        OffsetDateTime recorded = cursor.getObject(StoredEvent.COLUMN_COUNT + 1, OffsetDateTime.class);
         pendingKey = recorded.toInstant().toEpochMilli();
         return true;
     }

@@ -47,11 +47,11 @@ public final class Verifier {
     private static final Logger log = LoggerFactory.getLogger(Verifier.class);
     private static final int BATCH = 10_000;
     private static final String EVENTS_COLUMNS = "event_id, stream_id, stream_seq, type, schema_version, agent_id,"
-            + " organization_id, occurred_at, source, actor, payload, kafka_topic, kafka_partition, kafka_offset";
+            + " organization_id, occurred_at, source, actor, payload, kafka_topic, kafka_partition, kafka_offset, tenant";
     private static final ColumnType[] EVENTS_TYPES = {ColumnType.TEXT, ColumnType.TEXT, ColumnType.BIGINT,
             ColumnType.TEXT, ColumnType.INTEGER, ColumnType.TEXT, ColumnType.TEXT, ColumnType.TIMESTAMPTZ,
             ColumnType.TEXT, ColumnType.TEXT, ColumnType.JSONB, ColumnType.TEXT, ColumnType.INTEGER,
-            ColumnType.BIGINT};
+            ColumnType.BIGINT, ColumnType.TEXT};
 
     private final DataSource dataSource;
     private final String schema;
@@ -185,7 +185,7 @@ public final class Verifier {
         }
         return new Object[] {e.eventId(), e.streamId(), e.streamSeq(), e.type().wireName(), e.schemaVersion(),
                 e.agentId(), e.organizationId(), e.occurredAt().toInstant(), e.source(), e.actor(), payload,
-                record.topic(), record.partition(), record.offset()};
+                record.topic(), record.partition(), record.offset(), e.tenant()};
     }
 
     private List<TableCheck> compareProjections(Connection c, LogFold fold) throws SQLException {

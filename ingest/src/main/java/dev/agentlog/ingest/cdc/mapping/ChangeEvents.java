@@ -8,9 +8,10 @@ import java.util.Objects;
 
 /**
  * Wraps payloads into envelopes for one source database: the event id from the change's position, the source
- * {@code cdc:<database>}, {@code occurred_at} from the commit, the tenant and the actor from the row. No
+ * {@code cdc:<database>}, {@code occurred_at} from the commit, the organization and the actor from the row. No
  * {@code stream_seq}: the processor places CDC events in their streams in the order they arrive, which is the
- * source's commit order.
+ * source's commit order. No {@code tenant}: CDC reads a whole source database, and it never picks a tenant
+ * itself (Letta's {@code organization_id} is kept as the envelope's {@code organization_id}, not as a tenant).
  */
 public final class ChangeEvents {
     private final String source;
@@ -32,7 +33,7 @@ public final class ChangeEvents {
         }
         return new Event(EventIds.of(source, change, payload.type().wireName()), payload.type(),
                 payload.type().currentVersion(), streamId, null, null, image.text("organization_id"),
-                occurredAt(change), source, actor, payload);
+                occurredAt(change), source, actor, null, payload);
     }
 
     /**
