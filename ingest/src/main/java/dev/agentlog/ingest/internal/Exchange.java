@@ -1,0 +1,323 @@
+package dev.agentlog.ingest.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.agentlog.events.EventCodec;
+import dev.agentlog.ingest.ApiKey;
+import dev.agentlog.ingest.ApiRequest;
+import dev.agentlog.ingest.ApiResponse;
+import dev.agentlog.ingest.IngestSettings;
+import dev.agentlog.ingest.internal.RequestTargets.BadTargetException;
+import dev.agentlog.ingest.internal.Routes.Match;
+import dev.agentlog.ingest.internal.Routes.Route;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request from Jetty's handler call to its answer: decode the target, match a route, authenticate, read the
+ * body against the deadline, run the route, write the answer exactly once, and count it. The rules are documented
+ * on {@link dev.agentlog.ingest.IngestHttpServer}.
+ */
+public final class Exchange {
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+    public static final String METRICS_PATH = "/metrics";
+    private static final String JSON_TYPE = "application/json; charset=utf-8";
+    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+
+    /** What every exchange of one server shares: settings, routes, and the count of requests in flight. */
+    public static final class Shared {
+        final IngestSettings settings;
+        final MeterRegistry registry;
+        final Routes routes;
+        final Supplier<String> metricsScrape;
+        private final Object inFlightLock = new Object();
+        private int inFlight; // guarded by inFlightLock
+        private volatile boolean closing;
+
+        public Shared(IngestSettings settings, MeterRegistry registry, Routes routes, Supplier<String> metricsScrape) {
+            this.settings = settings;
+            this.registry = registry;
+            this.routes = routes;
+            this.metricsScrape = metricsScrape;
+        }
+
+        public boolean closing() {
+            return closing;
+        }
+
+        /** From now on requests are answered 503; false when it was closing already. */
+        public boolean beginClosing() {
+            if (closing) {
+                return false;
+            }
+            closing = true;
+            return true;
+        }
+
+        /** Waits until no request is in flight, or the timeout passed. */
+        public void awaitIdle(long timeoutMs) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            synchronized (inFlightLock) {
+                while (inFlight > 0) {
+                    long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (remainingMs <= 0) {
+                        log.warn("ingest: closing with {} requests still in flight after {} ms", inFlight, timeoutMs);
+                        return;
+                    }
+                    try {
+                        inFlightLock.wait(remainingMs);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+
+        private void enter() {
+            synchronized (inFlightLock) {
+                inFlight++;
+            }
+        }
+
+        private void leave() {
+            synchronized (inFlightLock) {
+                inFlight--;
+                inFlightLock.notifyAll();
+            }
+        }
+    }
+
+    /** Jetty's handler: every request becomes an {@link Exchange}. */
+    public static final class Dispatcher extends Handler.Abstract {
+        private final Shared shared;
+        private final RequestDeadlines deadlines;
+
+        public Dispatcher(Shared shared, RequestDeadlines deadlines) {
+            this.shared = shared;
+            this.deadlines = deadlines;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Connection connection = request.getConnectionMetaData().getConnection();
+            long deadlineNanos = deadlines.headArrived(connection);
+            Request.addCompletionListener(request, failure -> deadlines.requestDone(connection));
+            new Exchange(shared, request, response, callback, getServer().getThreadPool()).run(deadlineNanos);
+            return true;
+        }
+    }
+
+    private final Shared shared;
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final Executor executor;
+    private final long startedNanos = System.nanoTime();
+    private final AtomicBoolean answered = new AtomicBoolean();
+    private final String method;
+    private String routeTag = "unmatched";
+
+    private Exchange(Shared shared, Request request, Response response, Callback callback, Executor executor) {
+        this.shared = shared;
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.executor = executor;
+        this.method = request.getMethod();
+        shared.enter();
+    }
+
+    private void run(long deadlineNanos) {
+        try {
+            route(deadlineNanos);
+        } catch (RuntimeException | Error e) {
+            log.error("ingest: {} {} failed", method, request.getHttpURI().getPath(), e);
+            answer(ApiResponse.error(500, "internal error while answering the request; the server log has the details"));
+        }
+    }
+
+    private void route(long deadlineNanos) {
+        String path;
+        Map<String, List<String>> query;
+        try {
+            path = RequestTargets.path(request.getHttpURI().getPath());
+            query = RequestTargets.query(request.getHttpURI().getQuery());
+        } catch (BadTargetException e) {
+            answer(ApiResponse.error(400, e.getMessage()));
+            return;
+        }
+        if (shared.closing()) {
+            answer(ApiResponse.error(503, "the server is shutting down: send the request to another instance or "
+                    + "again shortly").withHeader("Retry-After", String.valueOf(shared.settings.retryAfterSeconds())));
+            return;
+        }
+        Match match = shared.routes.match(method, path);
+        if (match.route() == null) {
+            answer(match.refusal());
+            return;
+        }
+        Route route = match.route();
+        routeTag = route.path();
+        ApiKey key = null;
+        if (route.scope() != null) {
+            Authorization authorization = Authorization.check(shared.settings.apiKeys(),
+                    request.getHeaders().get(HttpHeader.AUTHORIZATION), route.scope());
+            if (authorization.refusal() != null) {
+                answer(authorization.refusal());
+                return;
+            }
+            key = authorization.key();
+        }
+        if (route.path().equals(METRICS_PATH)) {
+            answerText(200, PROMETHEUS_TYPE, shared.metricsScrape.get());
+            return;
+        }
+        ApiKey caller = key;
+        if (!route.takesBody()) {
+            handle(route, path, query, new byte[0], caller);
+            return;
+        }
+        long declared = request.getLength();
+        int max = shared.settings.maxRequestBytes();
+        if (declared > max) {
+            answer(ApiResponse.error(413, "the request body is " + declared + " bytes, more than " + max
+                    + " (--max-request-bytes): split it into smaller requests").withHeader("Connection", "close"));
+            return;
+        }
+        CompletableFuture<byte[]> body = BodyReader.read(request, max, deadlineNanos - System.nanoTime(),
+                request.getComponents().getScheduler());
+        if (body.isDone()) {
+            continueWith(body, route, path, query, caller);
+        } else {
+            body.whenComplete((bytes, failure) -> dispatch(() -> continueWith(body, route, path, query, caller)));
+        }
+    }
+
+    /** Runs the rest on a handler thread: the body may have completed on a selector or the scheduler. */
+    private void dispatch(Runnable rest) {
+        try {
+            executor.execute(rest);
+        } catch (RejectedExecutionException e) {
+            answer(ApiResponse.error(503, "the server is busy: send the request again shortly")
+                    .withHeader("Retry-After", String.valueOf(shared.settings.retryAfterSeconds())));
+        }
+    }
+
+    private void continueWith(CompletableFuture<byte[]> body, Route route, String path, Map<String, List<String>> query,
+            ApiKey key) {
+        byte[] bytes;
+        try {
+            bytes = body.join();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof BodyReader.TooLargeException) {
+                answer(ApiResponse.error(413, cause.getMessage()).withHeader("Connection", "close"));
+            } else if (cause instanceof BodyReader.LateException) {
+                answer(ApiResponse.error(408, cause.getMessage()).withHeader("Connection", "close"));
+            } else {
+                log.debug("ingest: {} {}: {}", method, path, cause.toString());
+                answer(ApiResponse.error(400, "the request body could not be read: the connection failed while it "
+                        + "arrived").withHeader("Connection", "close"));
+            }
+            return;
+        }
+        try {
+            handle(route, path, query, bytes, key);
+        } catch (RuntimeException | Error e) {
+            log.error("ingest: {} {} failed", method, path, e);
+            answer(ApiResponse.error(500, "internal error while answering the request; the server log has the details"));
+        }
+    }
+
+    private void handle(Route route, String path, Map<String, List<String>> query, byte[] body, ApiKey key) {
+        ApiRequest apiRequest = new ApiRequest(method, path, query, headers(), body, key);
+        ApiResponse answer;
+        try {
+            answer = route.handler().handle(apiRequest);
+        } catch (Exception e) {
+            log.error("ingest: the handler of {} {} failed on {} {}", route.method(), route.path(), method, path, e);
+            answer = ApiResponse.error(500, "internal error while answering " + method + " " + path
+                    + "; the server log has the details");
+        }
+        answer(answer);
+    }
+
+    private Map<String, List<String>> headers() {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getName(), n -> new ArrayList<>()).add(field.getValue());
+        }
+        return headers;
+    }
+
+    private void answer(ApiResponse answer) {
+        byte[] body;
+        try {
+            body = EventCodec.JSON.writeValueAsBytes(answer.body());
+        } catch (JsonProcessingException e) {
+            log.error("ingest: cannot write the answer to {} {}", method, request.getHttpURI().getPath(), e);
+            body = "{\"error\":\"internal error while writing the answer\"}".getBytes(StandardCharsets.UTF_8);
+            answer = ApiResponse.error(500, "internal error");
+        }
+        write(answer.status(), JSON_TYPE, body, answer.headers());
+    }
+
+    private void answerText(int status, String contentType, String text) {
+        write(status, contentType, text.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    private void write(int status, String contentType, byte[] body, Map<String, String> headers) {
+        if (!answered.compareAndSet(false, true)) {
+            return;
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        headers.forEach((name, value) -> response.getHeaders().put(name, value));
+        response.write(true, ByteBuffer.wrap(body), new Callback() {
+            @Override
+            public void succeeded() {
+                finish(status);
+                callback.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                log.debug("ingest: cannot answer {} {}: {}", method, request.getHttpURI().getPath(), failure.toString());
+                finish(status);
+                callback.failed(failure);
+            }
+        });
+    }
+
+    private void finish(int status) {
+        Timer.builder("agentlog.ingest.http.requests").tag("route", routeTag)
+                .tag("method", KNOWN_METHODS.contains(method) ? method : "other").tag("status", String.valueOf(status))
+                .description("HTTP requests answered, by route and status").register(shared.registry)
+                .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+        shared.leave();
+    }
+}
