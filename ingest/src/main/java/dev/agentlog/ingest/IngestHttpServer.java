@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -171,6 +172,12 @@ public final class IngestHttpServer implements AutoCloseable {
         server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        // Bad escapes, bad UTF-8 and control characters in a path are left to RequestTargets, whose 400 says what
+        // and where; Jetty's own answer would be a bare "Bad Request". Ambiguous paths Jetty still refuses.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("agentlog", UriCompliance.Violation.BAD_UTF8_ENCODING,
+                UriCompliance.Violation.TRUNCATED_UTF8_ENCODING, UriCompliance.Violation.BAD_PERCENT_ENCODING,
+                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS, UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS,
+                UriCompliance.Violation.UTF16_ENCODINGS));
         HttpConnectionFactory httpConnections = new HttpConnectionFactory(http);
         Counter cut = Counter.builder("agentlog.ingest.http.cut")
                 .description("Connections closed because a request's head did not arrive within --http-request-timeout-ms")

@@ -3,6 +3,8 @@ package dev.agentlog.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -12,6 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Shared test helpers: events as JSON, a Kafka address nobody listens on, an HTTP client. */
 final class Fixtures {
@@ -26,6 +31,21 @@ final class Fixtures {
     /** Small limits and a short publish timeout, so that the 503 path answers fast. */
     static IngestSettings smallSettings() {
         return new IngestSettings("127.0.0.1", 0, KEYS, 4096, 3, 1024, 4, 500, 1);
+    }
+
+    /** A server on a free port whose Kafka is Kafka's MockProducer, acknowledging every record at once. */
+    static IngestHttpServer startWithMockKafka(IngestSettings settings) {
+        return startWithMockKafka(settings, System::nanoTime);
+    }
+
+    static IngestHttpServer startWithMockKafka(IngestSettings settings, LongSupplier clock) {
+        var producer = new MockProducer<>(true, null,
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+        EventPublisher publisher = new EventPublisher(producer, "mock:9092", Topics.DEFAULT,
+                settings.publisherSettings());
+        return new IngestHttpServer(settings, publisher, EventCodec.standard(),
+                new SimpleMeterRegistry(), () -> "up 1\n", () -> true, clock).start();
     }
 
     /** host:port of a local port that was free a moment ago and is closed now: Kafka is not there. */
@@ -75,8 +95,12 @@ final class Fixtures {
     }
 
     static Reply send(HttpRequest request) {
+        return send(HTTP, request);
+    }
+
+    static Reply send(HttpClient client, HttpRequest request) {
         try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

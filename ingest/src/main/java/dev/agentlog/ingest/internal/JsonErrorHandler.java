@@ -28,13 +28,34 @@ public final class JsonErrorHandler extends ErrorHandler {
         int status = clientFault(code) ? HttpStatus.BAD_REQUEST_400 : code;
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
-        response.write(true, ByteBuffer.wrap(body(status, message)), callback);
+        response.write(true, ByteBuffer.wrap(body(status, reason(code, message, cause))), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(new HttpField(HttpHeader.CONTENT_TYPE, JSON_TYPE));
         return ByteBuffer.wrap(body(status, reason));
+    }
+
+    /**
+     * Jetty's message, or its cause's when the message only repeats the status. Jetty keeps no reason for a path
+     * it cannot parse at all (a {@code %00}): that 400 says where to look.
+     */
+    private static String reason(int code, String message, Throwable cause) {
+        String reason = message;
+        for (Throwable c = cause; bare(code, reason) && c != null; c = c.getCause()) {
+            reason = c.getMessage();
+        }
+        if (code == HttpStatus.BAD_REQUEST_400 && bare(code, reason)) {
+            return "the request line is malformed: the path or query holds a character a URI may not hold, even "
+                    + "percent-encoded (such as %00), or is not a URI";
+        }
+        return bare(code, reason) ? message : reason;
+    }
+
+    private static boolean bare(int code, String message) {
+        return message == null || message.isBlank() || message.equals(HttpStatus.getMessage(code))
+                || message.equals(code + ": " + HttpStatus.getMessage(code));
     }
 
     /** 501 and 505 come from the parser: the request asked for something HTTP/1.1 here does not do. */

@@ -61,10 +61,9 @@ public final class RequestTargets {
                 }
                 bytes.write(Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
                 i += 2;
-            } else if (c > 0x7f) {
-                // Not sent by a conforming client (a URI is ASCII); Jetty hands such bytes over as they came.
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(encoded, 0, encoded.length);
+            } else if (c > 0x7e || c < 0x20) {
+                throw new BadTargetException(what + " must be ASCII without control characters, found U+"
+                        + String.format("%04X", (int) c) + " at character " + i + ": percent-encode it as UTF-8");
             } else {
                 bytes.write(c);
             }
