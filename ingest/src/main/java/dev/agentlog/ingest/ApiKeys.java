@@ -147,6 +147,7 @@ public final class ApiKeys {
                 continue;
             }
             Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+            int before = problems.size();
             for (String scope : fields[1].split(",", -1)) {
                 Optional<Scope> parsed = Scope.fromWire(scope);
                 if (parsed.isEmpty()) {
@@ -154,6 +155,9 @@ public final class ApiKeys {
                 } else {
                     scopes.add(parsed.get());
                 }
+            }
+            if (problems.size() > before) {
+                continue;
             }
             String tenant = null;
             if (fields.length == 4) {
