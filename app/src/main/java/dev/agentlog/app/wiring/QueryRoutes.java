@@ -4,6 +4,7 @@ import dev.agentlog.events.Timestamps;
 import dev.agentlog.ingest.ApiRequest;
 import dev.agentlog.ingest.ApiResponse;
 import dev.agentlog.ingest.IngestHttpServer;
+import dev.agentlog.ingest.Scope;
 import dev.agentlog.sink.query.AgentState;
 import dev.agentlog.sink.query.AgentStates;
 import dev.agentlog.sink.query.StreamHistory;
@@ -12,7 +13,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The read side of the HTTP API, over the projection tables (API key required, like {@code POST /v1/events}):
+ * The read side of the HTTP API, over the projection tables (an API key with the scope {@code state:read}):
  * <ul>
  *   <li>{@code GET /v1/agents/{id}}: the agent's state now; {@code ?at=<RFC 3339>}: as it was then;
  *       {@code ?passages=N}: newest passages per archive (default {@value AgentStates#DEFAULT_LATEST_PASSAGES}).
@@ -38,8 +39,8 @@ public final class QueryRoutes {
     /** Adds the routes to the server (before or after it started). */
     public static void register(IngestHttpServer server, DataSource dataSource, String schema) {
         QueryRoutes routes = new QueryRoutes(dataSource, schema);
-        server.route("GET", AGENTS, routes::agents);
-        server.route("GET", BLOCKS, routes::blocks);
+        server.route("GET", AGENTS, Scope.STATE_READ, routes::agents);
+        server.route("GET", BLOCKS, Scope.STATE_READ, routes::blocks);
     }
 
     private ApiResponse agents(ApiRequest request) throws Exception {

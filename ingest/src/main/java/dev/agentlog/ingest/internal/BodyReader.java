@@ -103,4 +103,44 @@ public final class BodyReader {
             }
         }
     }
+
+    /**
+     * Reads and drops what is left of a body the answer did not need (a 413, a 401 before reading), up to
+     * {@code maxBytes}, then runs {@code done}. Closing a connection with unread input sends a TCP reset, and a
+     * client still uploading would then lose the answer it was sent; past the limit (or when the client stops
+     * sending for the idle timeout) the connection is closed anyway.
+     */
+    public static void drain(Request request, long maxBytes, Runnable done) {
+        new Drain(request, maxBytes, done).run();
+    }
+
+    private static final class Drain implements Runnable {
+        private final Request request;
+        private final Runnable done;
+        private long left;
+
+        Drain(Request request, long maxBytes, Runnable done) {
+            this.request = request;
+            this.left = maxBytes;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                boolean over = Content.Chunk.isFailure(chunk) || chunk.isLast();
+                left -= chunk.remaining();
+                chunk.release();
+                if (over || left < 0) {
+                    done.run();
+                    return;
+                }
+            }
+        }
+    }
 }

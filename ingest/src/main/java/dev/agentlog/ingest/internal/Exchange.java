@@ -138,6 +138,8 @@ public final class Exchange {
     private final Executor executor;
     private final long startedNanos = System.nanoTime();
     private final AtomicBoolean answered = new AtomicBoolean();
+    /** Whether the body was read to its end; if not, the rest is drained after the answer. */
+    private volatile boolean bodyRead;
     private final String method;
     private String routeTag = "unmatched";
 
@@ -198,6 +200,7 @@ public final class Exchange {
         }
         ApiKey caller = key;
         if (!route.takesBody()) {
+            bodyRead = request.getLength() == 0;
             handle(route, path, query, new byte[0], caller);
             return;
         }
@@ -232,11 +235,13 @@ public final class Exchange {
         byte[] bytes;
         try {
             bytes = body.join();
+            bodyRead = true;
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof BodyReader.TooLargeException) {
                 answer(ApiResponse.error(413, cause.getMessage()).withHeader("Connection", "close"));
             } else if (cause instanceof BodyReader.LateException) {
+                bodyRead = true; // a slow client is not waited for again
                 answer(ApiResponse.error(408, cause.getMessage()).withHeader("Connection", "close"));
             } else {
                 log.debug("ingest: {} {}: {}", method, path, cause.toString());
@@ -300,6 +305,14 @@ public final class Exchange {
         response.write(true, ByteBuffer.wrap(body), new Callback() {
             @Override
             public void succeeded() {
+                if (bodyRead) {
+                    complete();
+                } else {
+                    BodyReader.drain(request, shared.settings.maxRequestBytes(), this::complete);
+                }
+            }
+
+            private void complete() {
                 finish(status);
                 callback.succeeded();
             }
