@@ -25,7 +25,6 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,8 +86,8 @@ import org.slf4j.LoggerFactory;
  * body, must have arrived within {@code --http-request-timeout-ms} of the moment the server was ready for it
  * ({@link RequestDeadlines}); a late head gets the connection closed, a late body a 408 and then the close.
  * Bodies are read as they arrive, without holding a thread; handlers run on a pool of {@code --http-threads}
- * threads (plus Jetty's acceptor and selector) with a bounded queue (32 per thread), and a request that finds
- * it full is answered 503. {@link #route} may be called before or after {@link #start()}. {@link #close()}
+ * threads (plus Jetty's acceptor and selector); at most 32 requests per thread are taken at once (read, waiting
+ * or answered), and one more is answered 503 with {@code Retry-After} at once. {@link #route} may be called before or after {@link #start()}. {@link #close()}
  * stops taking requests (503), waits up to the publish timeout for requests in flight, then stops the server;
  * it does not close the publisher.
  *
@@ -101,7 +100,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestHttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestHttpServer.class);
-    private static final int QUEUE_PER_THREAD = 32;
+    /** Requests taken at once per handler thread (being read, waiting for a thread, or answered); more get 503. */
+    private static final int REQUESTS_PER_THREAD = 32;
     /** Jetty's own threads beside the handlers': one acceptor, one selector (two cores), and one spare. */
     private static final int JETTY_THREADS = 3;
 
@@ -132,7 +132,8 @@ public final class IngestHttpServer implements AutoCloseable {
                 : new RateLimiter(settings.rateLimitPerKey(), settings.rateLimitBurst(), nanoClock);
         EventsEndpoint events = new EventsEndpoint(settings, Objects.requireNonNull(publisher, "publisher"),
                 Objects.requireNonNull(codec, "codec"), registry, limiter);
-        this.shared = new Exchange.Shared(settings, registry, routes, metricsScrape);
+        this.shared = new Exchange.Shared(settings, registry, routes, metricsScrape,
+                REQUESTS_PER_THREAD * settings.httpThreads());
         routes.add("POST", "/v1/events", true, Scope.EVENTS_WRITE, events);
         routes.add("GET", "/healthz", true, null, request -> status("ok"));
         routes.add("GET", "/readyz", true, null, request -> ready(readiness));
@@ -166,8 +167,8 @@ public final class IngestHttpServer implements AutoCloseable {
             throw new IllegalStateException("the ingest HTTP server is already started on port " + port());
         }
         int threads = settings.httpThreads() + JETTY_THREADS;
-        QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, 4), 60_000, 0,
-                new BlockingArrayQueue<>(QUEUE_PER_THREAD * settings.httpThreads()), null);
+        // Jetty wants its queue unbounded (its own tasks go through it too); Exchange bounds the requests instead.
+        QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, 4), 60_000, 0, null, null);
         pool.setName("agentlog-http");
         server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
+import dev.agentlog.ingest.testing.RawHttp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +47,24 @@ final class Fixtures {
                 settings.publisherSettings());
         return new IngestHttpServer(settings, publisher, EventCodec.standard(),
                 new SimpleMeterRegistry(), () -> "up 1\n", () -> true, clock).start();
+    }
+
+    /**
+     * Sends {@code requestLine} (with a Host header) on a new connection until the answer satisfies {@code done}:
+     * bounded polling for a state the server reaches on its own threads.
+     */
+    static RawHttp.Response awaitAnswer(int port, String requestLine, java.util.function.Predicate<RawHttp.Response> done) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        RawHttp.Response last = null;
+        while (System.nanoTime() < deadline) {
+            try (RawHttp client = RawHttp.connect(port)) {
+                last = client.send(RawHttp.request(requestLine + " HTTP/1.1\r\nHost: x", new byte[0])).read();
+            }
+            if (done.test(last)) {
+                return last;
+            }
+        }
+        throw new AssertionError("no answer to " + requestLine + " as expected within 20 s; the last: " + last);
     }
 
     /** host:port of a local port that was free a moment ago and is closed now: Kafka is not there. */

@@ -108,4 +108,25 @@ class IngestHttpServerSlowClientTest {
             }
         }
     }
+
+    @Test
+    void shouldAnswer503AtOnceWhenMoreRequestsAreInFlightThanItTakes() {
+        // one handler thread takes 32 requests at once; these 32 are waiting for the rest of their bodies
+        server = Fixtures.startWithMockKafka(new IngestSettings("127.0.0.1", 0, Fixtures.KEYS, 4096, 3, 1024, 1, 500, 1));
+        int port = server.port();
+        java.util.List<RawHttp> waiting = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 32; i++) {
+                waiting.add(RawHttp.connect(port).send(("POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII)));
+            }
+            RawHttp.Response busy = Fixtures.awaitAnswer(port, "GET /healthz", response -> response.status() == 503);
+
+            assertThat(busy.header("Retry-After")).isEqualTo("1");
+            assertThat(busy.body()).contains("the server is busy");
+        } finally {
+            waiting.forEach(RawHttp::close);
+        }
+        Fixtures.awaitAnswer(port, "GET /healthz", response -> response.status() == 200);
+    }
 }

@@ -53,12 +53,16 @@ public final class Exchange {
         final MeterRegistry registry;
         final Routes routes;
         final Supplier<String> metricsScrape;
+        private final int maxInFlight;
         private final Object inFlightLock = new Object();
         private int inFlight; // guarded by inFlightLock
         private volatile boolean closing;
 
-        public Shared(IngestSettings settings, MeterRegistry registry, Routes routes, Supplier<String> metricsScrape) {
+        /** @param maxInFlight requests taken at once; one more is answered 503 */
+        public Shared(IngestSettings settings, MeterRegistry registry, Routes routes, Supplier<String> metricsScrape,
+                int maxInFlight) {
             this.settings = settings;
+            this.maxInFlight = maxInFlight;
             this.registry = registry;
             this.routes = routes;
             this.metricsScrape = metricsScrape;
@@ -97,9 +101,11 @@ public final class Exchange {
             }
         }
 
-        private void enter() {
+        /** Counts the request in; false when too many are in already (it is counted in all the same). */
+        private boolean enter() {
             synchronized (inFlightLock) {
                 inFlight++;
+                return inFlight <= maxInFlight;
             }
         }
 
@@ -141,6 +147,7 @@ public final class Exchange {
     /** Whether the body was read to its end; if not, the rest is drained after the answer. */
     private volatile boolean bodyRead;
     private final String method;
+    private final boolean admitted;
     private String routeTag = "unmatched";
 
     private Exchange(Shared shared, Request request, Response response, Callback callback, Executor executor) {
@@ -150,10 +157,15 @@ public final class Exchange {
         this.callback = callback;
         this.executor = executor;
         this.method = request.getMethod();
-        shared.enter();
+        this.admitted = shared.enter();
     }
 
     private void run(long deadlineNanos) {
+        if (!admitted) {
+            answer(ApiResponse.error(503, "the server is busy: send the request again shortly, or to another instance")
+                    .withHeader("Retry-After", String.valueOf(shared.settings.retryAfterSeconds())));
+            return;
+        }
         try {
             route(deadlineNanos);
         } catch (RuntimeException | Error e) {
