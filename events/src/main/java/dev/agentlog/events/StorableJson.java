@@ -24,6 +24,9 @@ final class StorableJson {
 
     /** Adds a violation for each value (at most {@value #MAX_REPORTED}) no PostgreSQL column could hold. */
     static void check(JsonNode event, List<Violation> out) {
+        if (storable(event)) {
+            return; // the common case, decided without building a path for every value
+        }
         int before = out.size();
         Iterator<Map.Entry<String, JsonNode>> fields = event.fields();
         while (fields.hasNext() && out.size() - before < MAX_REPORTED) {
@@ -62,6 +65,32 @@ final class StorableJson {
                 visit(path + "." + field.getKey(), field.getKey(), field.getValue(), out, before);
             }
         }
+    }
+
+    /** Whether every name and value below {@code node} can be stored. */
+    private static boolean storable(JsonNode node) {
+        if (node.isTextual()) {
+            return textProblem(node.textValue()) == null;
+        }
+        if (node.isNumber()) {
+            return numberProblem(node) == null;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                if (!storable(node.get(i))) {
+                    return false;
+                }
+            }
+        } else if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (textProblem(field.getKey()) != null || !storable(field.getValue())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Why a text cannot be stored, or null when it can. */
