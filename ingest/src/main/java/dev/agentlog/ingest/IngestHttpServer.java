@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.ingest.internal.EventsEndpoint;
 import dev.agentlog.ingest.internal.Exchange;
+import dev.agentlog.ingest.internal.ServerState;
 import dev.agentlog.ingest.internal.JsonErrorHandler;
 import dev.agentlog.ingest.internal.RateLimiter;
 import dev.agentlog.ingest.internal.RequestDeadlines;
@@ -108,7 +109,7 @@ public final class IngestHttpServer implements AutoCloseable {
     private final IngestSettings settings;
     private final MeterRegistry registry;
     private final Routes routes = new Routes();
-    private final Exchange.Shared shared;
+    private final ServerState shared;
     private Server server;
     private ServerConnector connector;
 
@@ -132,7 +133,7 @@ public final class IngestHttpServer implements AutoCloseable {
                 : new RateLimiter(settings.rateLimitPerKey(), settings.rateLimitBurst(), nanoClock);
         EventsEndpoint events = new EventsEndpoint(settings, Objects.requireNonNull(publisher, "publisher"),
                 Objects.requireNonNull(codec, "codec"), registry, limiter);
-        this.shared = new Exchange.Shared(settings, registry, routes, metricsScrape,
+        this.shared = new ServerState(settings, registry, routes, metricsScrape,
                 REQUESTS_PER_THREAD * settings.httpThreads());
         routes.add("POST", "/v1/events", true, Scope.EVENTS_WRITE, events);
         routes.add("GET", "/healthz", true, null, request -> status("ok"));

@@ -5,11 +5,9 @@ import dev.agentlog.events.EventCodec;
 import dev.agentlog.ingest.ApiKey;
 import dev.agentlog.ingest.ApiRequest;
 import dev.agentlog.ingest.ApiResponse;
-import dev.agentlog.ingest.IngestSettings;
 import dev.agentlog.ingest.internal.RequestTargets.BadTargetException;
 import dev.agentlog.ingest.internal.Routes.Match;
 import dev.agentlog.ingest.internal.Routes.Route;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,14 +15,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Connection;
@@ -47,82 +43,12 @@ public final class Exchange {
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
 
-    /** What every exchange of one server shares: settings, routes, and the count of requests in flight. */
-    public static final class Shared {
-        final IngestSettings settings;
-        final MeterRegistry registry;
-        final Routes routes;
-        final Supplier<String> metricsScrape;
-        private final int maxInFlight;
-        private final Object inFlightLock = new Object();
-        private int inFlight; // guarded by inFlightLock
-        private volatile boolean closing;
-
-        /** @param maxInFlight requests taken at once; one more is answered 503 */
-        public Shared(IngestSettings settings, MeterRegistry registry, Routes routes, Supplier<String> metricsScrape,
-                int maxInFlight) {
-            this.settings = settings;
-            this.maxInFlight = maxInFlight;
-            this.registry = registry;
-            this.routes = routes;
-            this.metricsScrape = metricsScrape;
-        }
-
-        public boolean closing() {
-            return closing;
-        }
-
-        /** From now on requests are answered 503; false when it was closing already. */
-        public boolean beginClosing() {
-            if (closing) {
-                return false;
-            }
-            closing = true;
-            return true;
-        }
-
-        /** Waits until no request is in flight, or the timeout passed. */
-        public void awaitIdle(long timeoutMs) {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-            synchronized (inFlightLock) {
-                while (inFlight > 0) {
-                    long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (remainingMs <= 0) {
-                        log.warn("ingest: closing with {} requests still in flight after {} ms", inFlight, timeoutMs);
-                        return;
-                    }
-                    try {
-                        inFlightLock.wait(remainingMs);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-        }
-
-        /** Counts the request in; false when too many are in already (it is counted in all the same). */
-        private boolean enter() {
-            synchronized (inFlightLock) {
-                inFlight++;
-                return inFlight <= maxInFlight;
-            }
-        }
-
-        private void leave() {
-            synchronized (inFlightLock) {
-                inFlight--;
-                inFlightLock.notifyAll();
-            }
-        }
-    }
-
     /** Jetty's handler: every request becomes an {@link Exchange}. */
     public static final class Dispatcher extends Handler.Abstract {
-        private final Shared shared;
+        private final ServerState shared;
         private final RequestDeadlines deadlines;
 
-        public Dispatcher(Shared shared, RequestDeadlines deadlines) {
+        public Dispatcher(ServerState shared, RequestDeadlines deadlines) {
             this.shared = shared;
             this.deadlines = deadlines;
         }
@@ -137,7 +63,7 @@ public final class Exchange {
         }
     }
 
-    private final Shared shared;
+    private final ServerState shared;
     private final Request request;
     private final Response response;
     private final Callback callback;
@@ -150,7 +76,7 @@ public final class Exchange {
     private final boolean admitted;
     private String routeTag = "unmatched";
 
-    private Exchange(Shared shared, Request request, Response response, Callback callback, Executor executor) {
+    private Exchange(ServerState shared, Request request, Response response, Callback callback, Executor executor) {
         this.shared = shared;
         this.request = request;
         this.response = response;
