@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Holds the architecture's lines that the build alone does not: a module's {@code internal} packages are
  * its own (other modules and the app use its public API), the events module imports nothing of ours, and
- * HTTP is served by one library (Jetty), not also by the JDK's {@code com.sun.net.httpserver}.
+ * HTTP is served by one library (Jetty), not also by the JDK's built-in HTTP server.
  * That ingest, processor and sink never depend on each other is held by their poms.
  */
 class ModuleBoundariesTest {
