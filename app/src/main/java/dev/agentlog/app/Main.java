@@ -1,5 +1,6 @@
 package dev.agentlog.app;
 
+import dev.agentlog.app.cli.ApiKeyCommand;
 import dev.agentlog.app.cli.BenchCommand;
 import dev.agentlog.app.cli.BrokerCommand;
 import dev.agentlog.app.cli.CdcCommand;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class,
                 SinkCommand.class, CdcCommand.class, DlqCommand.class, RebuildCommand.class, VerifyCommand.class,
                 StateCommand.class, HistoryCommand.class, ExportCommand.class, ImportCommand.class, BenchCommand.class,
-                SettingsTableCommand.class})
+                ApiKeyCommand.class, SettingsTableCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

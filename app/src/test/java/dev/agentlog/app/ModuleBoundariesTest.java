@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Holds the architecture's lines that the build alone does not: a module's {@code internal} packages are
- * its own (other modules and the app use its public API), and the events module imports nothing of ours.
+ * its own (other modules and the app use its public API), the events module imports nothing of ours, and
+ * HTTP is served by one library (Jetty), not also by the JDK's built-in HTTP server.
  * That ingest, processor and sink never depend on each other is held by their poms.
  */
 class ModuleBoundariesTest {
@@ -41,6 +42,15 @@ class ModuleBoundariesTest {
             var imports = IMPORT.matcher(Files.readString(file));
             while (imports.find()) {
                 assertThat(imports.group(2)).as(file + " imports " + imports.group(1)).isEqualTo("events");
+            }
+        }
+    }
+
+    @Test
+    void shouldServeHttpOnJettyOnlyNeverOnTheJdksHttpServer() throws IOException {
+        for (String module : List.of("events", "ingest", "processor", "sink", "app", "bench")) {
+            for (Path file : javaFiles(ROOT.resolve(module).resolve("src"))) {
+                assertThat(Files.readString(file)).as(file.toString()).doesNotContain("com.sun.net" + ".httpserver");
             }
         }
     }

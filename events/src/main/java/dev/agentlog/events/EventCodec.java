@@ -1,9 +1,12 @@
 package dev.agentlog.events;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,8 +28,16 @@ import java.util.Set;
  * {@code stream} for {@code stream_id} must not pass silently); unknown payload fields are kept.
  */
 public final class EventCodec {
+    /**
+     * Arrays and objects inside each other, at most: far more than any Letta payload needs, and a bound on the
+     * work (and the stack) a hostile document can ask of every reader of the log.
+     */
+    public static final int MAX_NESTING_DEPTH = 100;
+
     /** Shared mapper: exact decimals, so numbers in unknown fields survive a round trip unchanged. */
-    public static final ObjectMapper JSON = JsonMapper.builder()
+    public static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             // "{...} garbage" is not one JSON value: refuse it rather than read the first part.
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -61,6 +72,11 @@ public final class EventCodec {
                 throw new InvalidEventException("$", "is empty, expected a JSON object");
             }
             return node;
+        } catch (StreamConstraintsException e) {
+            String message = e.getOriginalMessage();
+            throw new InvalidEventException("$", message.contains("nesting depth")
+                    ? "nests arrays and objects more than " + MAX_NESTING_DEPTH + " levels deep"
+                    : "holds a value larger than the parser allows: " + message);
         } catch (JsonProcessingException e) {
             throw new InvalidEventException("$", "is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -171,6 +187,7 @@ public final class EventCodec {
             throw new InvalidEventException("$", "must be a JSON object, was " + node.getNodeType().name().toLowerCase());
         }
         List<Violation> violations = new ArrayList<>();
+        StorableJson.check(node, violations);
         node.fieldNames().forEachRemaining(name -> {
             if (!ENVELOPE_FIELDS.contains(name)) {
                 violations.add(new Violation(name, "is not an envelope field (payload fields go inside payload)"));

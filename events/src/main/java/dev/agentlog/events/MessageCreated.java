@@ -19,8 +19,8 @@ public record MessageCreated(String messageId, String role, JsonNode content, Js
     }
 
     static MessageCreated read(PayloadReader r) {
-        return new MessageCreated(r.requiredId("message_id"), r.oneOf("role", ROLES, true), r.array("content"), r.array("tool_calls"),
-                r.string("tool_call_id"), r.any("tool_returns"), r.string("name"), r.string("step_id"), r.string("run_id"),
+        return new MessageCreated(r.requiredId("message_id"), r.oneOf("role", ROLES, true), r.contentParts("content"), r.toolCalls("tool_calls"),
+                r.string("tool_call_id"), r.toolReturns("tool_returns"), r.string("name"), r.string("step_id"), r.string("run_id"),
                 r.string("otid"), r.longValue("source_sequence"), r.timestamp("created_at"), r.unknown());
     }
 

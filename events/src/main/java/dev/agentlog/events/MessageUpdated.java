@@ -13,8 +13,8 @@ public record MessageUpdated(String messageId, String role, JsonNode content, Js
     }
 
     static MessageUpdated read(PayloadReader r) {
-        MessageUpdated m = new MessageUpdated(r.requiredId("message_id"), r.oneOf("role", MessageCreated.ROLES, false), r.array("content"),
-                r.array("tool_calls"), r.string("tool_call_id"), r.any("tool_returns"), r.string("name"), r.string("step_id"),
+        MessageUpdated m = new MessageUpdated(r.requiredId("message_id"), r.oneOf("role", MessageCreated.ROLES, false), r.contentParts("content"),
+                r.toolCalls("tool_calls"), r.string("tool_call_id"), r.toolReturns("tool_returns"), r.string("name"), r.string("step_id"),
                 r.string("run_id"), r.string("otid"), r.cleared(), r.unknown());
         return m;
     }

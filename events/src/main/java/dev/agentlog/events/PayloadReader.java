@@ -154,7 +154,34 @@ public final class PayloadReader {
         return value;
     }
 
-    /** Any JSON value (row images, tool returns in whatever shape the source had). */
+    /** A message's {@code content}: an array of Letta's typed parts ({@link MessageShapes}). */
+    public JsonNode contentParts(String name) {
+        JsonNode value = array(name);
+        if (value != null) {
+            MessageShapes.content(value, (path, rule) -> fail(name + path, rule));
+        }
+        return value;
+    }
+
+    /** A message's {@code tool_calls}: an array of OpenAI-style tool calls ({@link MessageShapes}). */
+    public JsonNode toolCalls(String name) {
+        JsonNode value = array(name);
+        if (value != null) {
+            MessageShapes.toolCalls(value, (path, rule) -> fail(name + path, rule));
+        }
+        return value;
+    }
+
+    /** A message's {@code tool_returns}: an array of Letta's tool returns ({@link MessageShapes}). */
+    public JsonNode toolReturns(String name) {
+        JsonNode value = take(name);
+        if (value != null) {
+            MessageShapes.toolReturns(value, (path, rule) -> fail(name + path, rule));
+        }
+        return value;
+    }
+
+    /** Any JSON value (row images, in whatever shape the source had). */
     public JsonNode any(String name) {
         return take(name);
     }

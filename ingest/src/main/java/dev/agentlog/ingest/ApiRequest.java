@@ -14,16 +14,22 @@ import java.util.TreeMap;
  * @param query   the decoded query parameters, each with every value in order
  * @param headers the request headers; names compare case-insensitively
  * @param body    the body, at most {@code --max-request-bytes}; empty when there is none
- * @param keyName the name of the API key that authenticated the request; {@code null} on a public route
+ * @param key     the API key that authenticated the request (its name, scopes and tenant); {@code null} on a
+ *                public route
  */
 public record ApiRequest(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers,
-        byte[] body, String keyName) {
+        byte[] body, ApiKey key) {
     public ApiRequest {
         query = Collections.unmodifiableMap(query);
         TreeMap<String, List<String>> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         caseInsensitive.putAll(headers);
         headers = Collections.unmodifiableMap(caseInsensitive);
         body = body == null ? new byte[0] : body;
+    }
+
+    /** The name of the API key that authenticated the request; {@code null} on a public route. */
+    public String keyName() {
+        return key == null ? null : key.name();
     }
 
     /** The first value of a query parameter. */

@@ -1,64 +1,64 @@
 package dev.agentlog.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.ingest.internal.EventsEndpoint;
-import dev.agentlog.ingest.internal.QueryStrings;
-import dev.agentlog.ingest.internal.RequestBodies;
+import dev.agentlog.ingest.internal.Exchange;
+import dev.agentlog.ingest.internal.ServerState;
+import dev.agentlog.ingest.internal.JsonErrorHandler;
+import dev.agentlog.ingest.internal.RateLimiter;
+import dev.agentlog.ingest.internal.RequestDeadlines;
+import dev.agentlog.ingest.internal.Routes;
+import dev.agentlog.ingest.internal.ServerTls;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of ingest, on the JDK's own {@link HttpServer}.
+ * The HTTP side of ingest, on Jetty 12 (its core handler API, HTTP/1.1 with keep-alive; HTTPS when
+ * {@link IngestSettings#tls()} is set).
  *
- * <h2>Routes</h2>
+ * <h2>Routes and scopes</h2>
  * <ul>
- * <li>{@code POST /v1/events} (API key): one event object, or an array of them.</li>
- * <li>{@code GET /healthz}: 200 {@code {"status":"ok"}} while the process runs.</li>
- * <li>{@code GET /readyz}: 200 when the readiness check says Kafka is reachable, else 503.</li>
- * <li>{@code GET /metrics}: the Prometheus scrape ({@code text/plain; version=0.0.4}).</li>
- * <li>whatever the application adds with {@link #route} (API key) and {@link #publicRoute}.</li>
+ * <li>{@code POST /v1/events} (scope {@code events:write}): one event object, or an array of them.</li>
+ * <li>{@code GET /metrics} (scope {@code metrics:read}): the Prometheus scrape ({@code text/plain; version=0.0.4}).</li>
+ * <li>{@code GET /healthz} (open): 200 {@code {"status":"ok"}} while the process runs.</li>
+ * <li>{@code GET /readyz} (open): 200 when the readiness check says Kafka is reachable, else 503.</li>
+ * <li>whatever the application adds with {@link #route} (a scope) and {@link #publicRoute} (open).</li>
  * </ul>
- * An unknown path is 404, a known path with another method 405 (with {@code Allow}). {@code /healthz},
- * {@code /readyz} and {@code /metrics} need no key: bind to a private interface if that matters.
+ * Checked in this order: a path or query that is not valid percent-encoded UTF-8, or holds a control character,
+ * 400; an unknown path 404; a known path with another method 405 (with {@code Allow}); no or an unknown key 401
+ * ({@code WWW-Authenticate: Bearer}; the presented key is never echoed or logged); a key without the route's
+ * scope 403. Jetty's own refusals (a request it cannot parse, a header too large) come in the same JSON shape.
+ * Nothing a client sends is answered with a 5xx: those mean the server or Kafka failed.
  *
  * <h2>{@code POST /v1/events}</h2>
- * Checked in this order:
  * <ol>
- * <li>401 without {@code Authorization: Bearer <key>} of a configured key ({@code WWW-Authenticate: Bearer};
- *     the presented key is never echoed or logged).</li>
  * <li>413 when {@code Content-Length} is over {@code --max-request-bytes} (before reading), or when a body
- *     without a length (chunked) grows past it (reading stops there).</li>
+ *     without a length (chunked) grows past it (reading stops there; the connection is closed after the answer).</li>
  * <li>415 unless the {@code Content-Type} is {@code application/json} (any charset parameter),
  *     {@code application/*+json}, or absent. {@code curl --data} sends
  *     {@code application/x-www-form-urlencoded} by default: that is refused, so add the header.</li>
- * <li>400 for a body that is not JSON, not an object or array, or an empty array; 413 for more than
- *     {@code --max-events-per-request} events. Nothing is published then.</li>
+ * <li>400 for a body that is not JSON (or nests deeper than {@value EventCodec#MAX_NESTING_DEPTH}), not an object
+ *     or array, or an empty array; 413 for more than {@code --max-events-per-request} events. Nothing is published.</li>
+ * <li>429 with {@code Retry-After} when the key is over {@code --rate-limit-per-key}: each event of the request
+ *     takes a token of the key's bucket ({@code --rate-limit-burst}); nothing is published.</li>
  * <li>Each event is decoded and validated on its own; the valid ones are published (in request order) and
  *     the answer waits for Kafka's acks ({@code acks=all}). An event without {@code source} gets
  *     {@code http:<key name>}.</li>
@@ -82,36 +82,36 @@ import org.slf4j.LoggerFactory;
  * So a client may always re-send a whole request after a non-202: accepted events are dropped as
  * duplicates by {@code event_id} downstream.
  *
- * <h2>Threads and lifecycle</h2>
- * Requests run on a fixed pool of {@code --http-threads} threads with a bounded queue (32 per thread);
- * a connection that arrives when the queue is full is closed without an answer. {@link #route} may be
- * called before or after {@link #start()}. {@link #close()} stops taking requests (503), waits up to the
- * publish timeout for requests in flight, then stops the server; it does not close the publisher.
+ * <h2>Slow clients, threads and lifecycle</h2>
+ * A connection on which nothing moves for {@code --http-idle-timeout-ms} is closed. Each request, head and
+ * body, must have arrived within {@code --http-request-timeout-ms} of the moment the server was ready for it
+ * ({@link RequestDeadlines}); a late head gets the connection closed, a late body a 408 and then the close.
+ * Bodies are read as they arrive, without holding a thread; handlers run on a pool of {@code --http-threads}
+ * threads (plus Jetty's acceptor and selector); at most 32 requests per thread are taken at once (read, waiting
+ * or answered), and one more is answered 503 with {@code Retry-After} at once. {@link #route} may be called before or after {@link #start()}. {@link #close()}
+ * stops taking requests (503), waits up to the publish timeout for requests in flight, then stops the server;
+ * it does not close the publisher.
  *
  * <h2>Metrics</h2>
- * {@code agentlog.ingest.http.requests} (timer; route, method, status),
- * {@code agentlog.ingest.events.accepted}, {@code agentlog.ingest.events.refused} (reason: invalid,
- * too_large), {@code agentlog.ingest.events.unacknowledged} (reason: kafka_unavailable, kafka_error),
+ * {@code agentlog.ingest.http.requests} (timer; route, method, status), {@code agentlog.ingest.http.cut}
+ * (connections closed for a late request head), {@code agentlog.ingest.events.accepted},
+ * {@code agentlog.ingest.events.refused} (reason: invalid, too_large, rate_limited),
+ * {@code agentlog.ingest.events.unacknowledged} (reason: kafka_unavailable, kafka_error),
  * {@code agentlog.ingest.publish.latency} (timer per request; outcome: acked, unavailable, failed).
  */
 public final class IngestHttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestHttpServer.class);
-    private static final String JSON_TYPE = "application/json; charset=utf-8";
-    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-    private static final Set<String> KNOWN_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
-    private static final int QUEUE_PER_THREAD = 32;
-    private static final int BACKLOG = 128;
+    /** Requests taken at once per handler thread (being read, waiting for a thread, or answered); more get 503. */
+    private static final int REQUESTS_PER_THREAD = 32;
+    /** Jetty's own threads beside the handlers': one acceptor, one selector (two cores), and one spare. */
+    private static final int JETTY_THREADS = 3;
 
     private final IngestSettings settings;
     private final MeterRegistry registry;
-    private final Supplier<String> metricsScrape;
-    private final BooleanSupplier readiness;
-    private final List<Route> routes = new CopyOnWriteArrayList<>();
-    private final Object inFlightLock = new Object();
-    private int inFlight;
-    private volatile boolean closing;
-    private HttpServer server;
-    private ThreadPoolExecutor executor;
+    private final Routes routes = new Routes();
+    private final ServerState shared;
+    private Server server;
+    private ServerConnector connector;
 
     /**
      * @param metricsScrape the Prometheus text for {@code GET /metrics} (e.g. {@code prometheusRegistry::scrape})
@@ -119,228 +119,135 @@ public final class IngestHttpServer implements AutoCloseable {
      */
     public IngestHttpServer(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry,
             Supplier<String> metricsScrape, BooleanSupplier readiness) {
+        this(settings, publisher, codec, registry, metricsScrape, readiness, System::nanoTime);
+    }
+
+    /** @param nanoClock the rate limiter's clock (tests step it) */
+    IngestHttpServer(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry,
+            Supplier<String> metricsScrape, BooleanSupplier readiness, LongSupplier nanoClock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.metricsScrape = Objects.requireNonNull(metricsScrape, "metricsScrape");
-        this.readiness = Objects.requireNonNull(readiness, "readiness");
+        Objects.requireNonNull(metricsScrape, "metricsScrape");
+        Objects.requireNonNull(readiness, "readiness");
+        RateLimiter limiter = settings.rateLimitPerKey() == 0 ? null
+                : new RateLimiter(settings.rateLimitPerKey(), settings.rateLimitBurst(), nanoClock);
         EventsEndpoint events = new EventsEndpoint(settings, Objects.requireNonNull(publisher, "publisher"),
-                Objects.requireNonNull(codec, "codec"), registry);
-        routes.add(new Route("POST", "/v1/events", true, true, events));
-        routes.add(new Route("GET", "/healthz", true, false, request -> status("ok")));
-        routes.add(new Route("GET", "/readyz", true, false, request -> ready()));
-        // Answered as text in dispatch(); the handler is never called.
-        routes.add(new Route("GET", "/metrics", true, false, request -> status("ok")));
+                Objects.requireNonNull(codec, "codec"), registry, limiter);
+        this.shared = new ServerState(settings, registry, routes, metricsScrape,
+                REQUESTS_PER_THREAD * settings.httpThreads());
+        routes.add("POST", "/v1/events", true, Scope.EVENTS_WRITE, events);
+        routes.add("GET", "/healthz", true, null, request -> status("ok"));
+        routes.add("GET", "/readyz", true, null, request -> ready(readiness));
+        routes.add("GET", Exchange.METRICS_PATH, true, Scope.METRICS_READ, request -> status("ok")); // text, see Exchange
     }
 
     /**
-     * Adds a route that needs an API key ({@code ApiRequest.keyName()} says whose). {@code pathPrefix}
-     * matches that path and everything below it: {@code /v1/agents} matches {@code /v1/agents/a-1/history}.
-     * The longest matching prefix with the request's method wins.
+     * Adds a route that needs an API key with {@code scope} ({@code ApiRequest.key()} says whose).
+     * {@code pathPrefix} matches that path and everything below it: {@code /v1/agents} matches
+     * {@code /v1/agents/a-1/history}. The longest matching prefix with the request's method wins.
      */
-    public IngestHttpServer route(String method, String pathPrefix, RouteHandler handler) {
-        routes.add(new Route(checkMethod(method), checkPath(pathPrefix), false, true, Objects.requireNonNull(handler)));
+    public IngestHttpServer route(String method, String pathPrefix, Scope scope, RouteHandler handler) {
+        routes.add(method, pathPrefix, false, Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(handler));
         return this;
     }
 
     /** Adds a route that anyone may call, without an API key. */
     public IngestHttpServer publicRoute(String method, String pathPrefix, RouteHandler handler) {
-        routes.add(new Route(checkMethod(method), checkPath(pathPrefix), false, false, Objects.requireNonNull(handler)));
+        routes.add(method, pathPrefix, false, null, Objects.requireNonNull(handler));
         return this;
     }
 
     /**
      * Binds and starts answering.
      *
-     * @throws UncheckedIOException when the address cannot be bound (the message says which and what to do)
+     * @throws UncheckedIOException     when the address cannot be bound (the message says which and what to do)
+     * @throws IllegalArgumentException when a TLS file cannot be used (the message names the option)
      */
     public synchronized IngestHttpServer start() {
         if (server != null) {
             throw new IllegalStateException("the ingest HTTP server is already started on port " + port());
         }
-        InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+        int threads = settings.httpThreads() + JETTY_THREADS;
+        // Jetty wants its queue unbounded (its own tasks go through it too); Exchange bounds the requests instead.
+        QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, 4), 60_000, 0, null, null);
+        pool.setName("agentlog-http");
+        server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        // Bad escapes, bad UTF-8 and control characters in a path are left to RequestTargets, whose 400 says what
+        // and where; Jetty's own answer would be a bare "Bad Request". Ambiguous paths Jetty still refuses.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("agentlog", UriCompliance.Violation.BAD_UTF8_ENCODING,
+                UriCompliance.Violation.TRUNCATED_UTF8_ENCODING, UriCompliance.Violation.BAD_PERCENT_ENCODING,
+                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS, UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS,
+                UriCompliance.Violation.UTF16_ENCODINGS));
+        HttpConnectionFactory httpConnections = new HttpConnectionFactory(http);
+        Counter cut = Counter.builder("agentlog.ingest.http.cut")
+                .description("Connections closed because a request's head did not arrive within --http-request-timeout-ms")
+                .register(registry);
+        RequestDeadlines deadlines = new RequestDeadlines(settings.requestTimeoutMs(), server.getScheduler(),
+                System::nanoTime, cut::increment);
+        httpConnections.addBean(deadlines);
+        if (settings.tls() != null) {
+            http.addCustomizer(new SecureRequestCustomizer());
+            connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(ServerTls.contextFactory(settings.tls()),
+                    HttpVersion.HTTP_1_1.asString()), httpConnections);
+        } else {
+            connector = new ServerConnector(server, 1, 1, httpConnections);
+        }
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(settings.idleTimeoutMs());
+        server.addConnector(connector);
+        server.setHandler(new Exchange.Dispatcher(shared, deadlines));
+        server.setErrorHandler(new JsonErrorHandler());
         try {
-            server = HttpServer.create(address, BACKLOG);
+            server.start();
         } catch (IOException e) {
+            stopQuietly();
             throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + " ("
                     + e.getMessage() + "): choose another --http-port or stop what uses it", e);
+        } catch (Exception e) {
+            stopQuietly();
+            throw new IllegalStateException("cannot start the HTTP server on " + settings.host() + ":" + settings.port()
+                    + ": " + e.getMessage(), e);
         }
-        AtomicInteger threadNumber = new AtomicInteger();
-        executor = new ThreadPoolExecutor(settings.httpThreads(), settings.httpThreads(), 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(QUEUE_PER_THREAD * settings.httpThreads()),
-                runnable -> new Thread(runnable, "agentlog-http-" + threadNumber.incrementAndGet()),
-                new ThreadPoolExecutor.AbortPolicy());
-        server.setExecutor(executor);
-        server.createContext("/", this::dispatch);
-        server.start();
-        log.info("ingest: listening on http://{}:{} ({})", settings.host(), port(), settings);
+        log.info("ingest: listening on {}://{}:{} (keys: {}; {})", settings.scheme(), settings.host(), port(),
+                settings.apiKeys().summary(), settings);
         return this;
     }
 
     /** The bound port (the real one when {@code --http-port 0}). */
     public synchronized int port() {
-        if (server == null) {
+        if (connector == null || connector.getLocalPort() < 0) {
             throw new IllegalStateException("the ingest HTTP server is not started");
         }
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** Stops taking requests, waits up to the publish timeout for those in flight, stops. Idempotent. */
     @Override
     public synchronized void close() {
-        if (closing) {
+        if (!shared.beginClosing() || server == null) {
             return;
         }
-        closing = true;
-        if (server == null) {
-            return;
-        }
-        awaitIdle(settings.publishTimeoutMs() + 2_000);
-        server.stop(0);
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-        log.info("ingest: HTTP server on port {} stopped", server.getAddress().getPort());
+        int port = connector.getLocalPort();
+        shared.awaitIdle(settings.publishTimeoutMs() + 2_000);
+        stopQuietly();
+        log.info("ingest: HTTP server on port {} stopped", port);
     }
 
-    private void awaitIdle(long timeoutMs) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        synchronized (inFlightLock) {
-            while (inFlight > 0) {
-                long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (remainingMs <= 0) {
-                    log.warn("ingest: closing with {} requests still in flight after {} ms", inFlight, timeoutMs);
-                    return;
-                }
-                try {
-                    inFlightLock.wait(remainingMs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    private void dispatch(HttpExchange exchange) {
-        synchronized (inFlightLock) {
-            inFlight++;
-        }
-        long started = System.nanoTime();
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-        String path = Optional.ofNullable(exchange.getRequestURI().getPath()).orElse("/");
-        String routeTag = "unmatched";
-        int status = 500;
+    private void stopQuietly() {
         try {
-            Route route = null;
-            ApiResponse response;
-            if (closing) {
-                response = ApiResponse.error(503, "the server is shutting down: send the request to another instance or "
-                        + "again shortly").withHeader("Retry-After", String.valueOf(settings.retryAfterSeconds()));
-            } else {
-                Match match = match(method, path);
-                route = match.route;
-                routeTag = route == null ? routeTag : route.path;
-                response = match.route == null ? match.refusal : handle(exchange, method, path, route);
-            }
-            if (route != null && route.path.equals("/metrics") && response.status() == 200) {
-                status = write(exchange, method, 200, PROMETHEUS_TYPE, metricsScrape.get().getBytes(StandardCharsets.UTF_8),
-                        Map.of());
-            } else {
-                status = write(exchange, method, response.status(), JSON_TYPE,
-                        EventCodec.JSON.writeValueAsBytes(response.body()), response.headers());
-            }
-        } catch (IOException e) {
-            log.debug("ingest: cannot answer {} {}: {}", method, path, e.toString());
-        } catch (RuntimeException e) {
-            log.error("ingest: {} {} failed", method, path, e);
-        } finally {
-            exchange.close();
-            Timer.builder("agentlog.ingest.http.requests").tag("route", routeTag)
-                    .tag("method", KNOWN_METHODS.contains(method) ? method : "other").tag("status", String.valueOf(status))
-                    .description("HTTP requests answered, by route and status").register(registry)
-                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            synchronized (inFlightLock) {
-                inFlight--;
-                inFlightLock.notifyAll();
-            }
-        }
-    }
-
-    /** Authenticates, reads the body within the limit, calls the route. */
-    private ApiResponse handle(HttpExchange exchange, String method, String path, Route route) throws IOException {
-        String keyName = null;
-        if (route.authenticated) {
-            Optional<ApiResponse> refusal = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
-            if (refusal.isPresent()) {
-                return refusal.get();
-            }
-            keyName = keyNameOf(exchange.getRequestHeaders().getFirst("Authorization"));
-        }
-        byte[] body;
-        try {
-            body = RequestBodies.read(exchange.getRequestBody(), exchange.getRequestHeaders().getFirst("Content-Length"),
-                    settings.maxRequestBytes());
-        } catch (RequestBodies.TooLargeException e) {
-            // The rest of the body is drained after the answer is written (see write()); the connection is
-            // not reused.
-            return ApiResponse.error(413, e.getMessage()).withHeader("Connection", "close");
-        } catch (IllegalArgumentException e) {
-            return ApiResponse.error(400, e.getMessage());
-        }
-        ApiRequest request = new ApiRequest(method, path, QueryStrings.parse(exchange.getRequestURI().getRawQuery()),
-                exchange.getRequestHeaders(), body, keyName);
-        try {
-            return route.handler.handle(request);
+            server.stop();
         } catch (Exception e) {
-            log.error("ingest: the handler of {} {} failed on {} {}", route.method, route.path, method, path, e);
-            return ApiResponse.error(500, "internal error while answering " + method + " " + path
-                    + "; the server log has the details");
+            log.warn("ingest: error while stopping the HTTP server", e);
         }
     }
 
-    private Optional<ApiResponse> authenticate(String authorization) {
-        if (authorization == null || authorization.isBlank()) {
-            return Optional.of(unauthorized("missing API key: send the header Authorization: Bearer <key>", null));
-        }
-        String key = bearerKey(authorization);
-        if (key == null) {
-            return Optional.of(unauthorized("the Authorization header must be 'Bearer <key>'", "invalid_request"));
-        }
-        if (settings.apiKeys().nameOf(key).isEmpty()) {
-            return Optional.of(unauthorized("unknown API key (not shown here): check the key the server was started "
-                    + "with (--api-keys)", "invalid_token"));
-        }
-        return Optional.empty();
-    }
-
-    private String keyNameOf(String authorization) {
-        return settings.apiKeys().nameOf(bearerKey(authorization)).orElseThrow();
-    }
-
-    private static String bearerKey(String authorization) {
-        String value = authorization.trim();
-        if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        String key = value.substring(7).trim();
-        return key.isEmpty() ? null : key;
-    }
-
-    private static ApiResponse unauthorized(String message, String error) {
-        return ApiResponse.error(401, message).withHeader("WWW-Authenticate",
-                "Bearer realm=\"agentlog\"" + (error == null ? "" : ", error=\"" + error + "\""));
-    }
-
-    private ApiResponse ready() {
+    private ApiResponse ready(BooleanSupplier readiness) {
         boolean ready;
         try {
-            ready = !closing && readiness.getAsBoolean();
+            ready = !shared.closing() && readiness.getAsBoolean();
         } catch (RuntimeException e) {
             log.debug("ingest: readiness check failed", e);
             ready = false;
@@ -350,7 +257,7 @@ public final class IngestHttpServer implements AutoCloseable {
         }
         ObjectNode body = EventCodec.JSON.createObjectNode();
         body.put("status", "not ready");
-        body.put("error", closing ? "the server is shutting down" : "Kafka is not reachable");
+        body.put("error", shared.closing() ? "the server is shutting down" : "Kafka is not reachable");
         return ApiResponse.json(503, body);
     }
 
@@ -359,93 +266,4 @@ public final class IngestHttpServer implements AutoCloseable {
         body.put("status", status);
         return ApiResponse.ok(body);
     }
-
-    private Match match(String method, String path) {
-        Route best = null;
-        Set<String> allowed = new TreeSet<>();
-        for (Route route : routes) {
-            if (!route.matches(path)) {
-                continue;
-            }
-            allowed.add(route.method);
-            if (route.method.equals(method) && (best == null || route.path.length() > best.path.length())) {
-                best = route;
-            }
-        }
-        if (best != null) {
-            return new Match(best, null);
-        }
-        if (!allowed.isEmpty()) {
-            return new Match(null, ApiResponse.error(405, method + " is not allowed on " + path + "; use "
-                    + String.join(" or ", allowed)).withHeader("Allow", String.join(", ", allowed)));
-        }
-        List<String> known = new ArrayList<>();
-        for (Route route : routes) {
-            known.add(route.method + " " + route.path + (route.exact ? "" : "/..."));
-        }
-        return new Match(null, ApiResponse.error(404, "no route for " + method + " " + path + "; the routes are: "
-                + String.join(", ", known)));
-    }
-
-    private int write(HttpExchange exchange, String method, int status, String contentType, byte[] body,
-            Map<String, String> headers) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        boolean noBody = method.equals("HEAD") || body.length == 0;
-        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-                out.flush();
-                if (status == 413) {
-                    drainRequest(exchange);
-                }
-            }
-        }
-        return status;
-    }
-
-    /**
-     * Reads and drops what is left of a refused request body (up to another --max-request-bytes) before the
-     * connection closes: closing a socket with unread input sends a TCP reset, and a client still uploading
-     * would then lose the 413 it was sent instead of reading it. Closing the response stream would drain only
-     * 64 KiB, so this runs before.
-     */
-    private void drainRequest(HttpExchange exchange) {
-        byte[] buffer = new byte[64 * 1024];
-        long left = settings.maxRequestBytes();
-        try {
-            InputStream in = exchange.getRequestBody();
-            int n;
-            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
-                left -= n;
-            }
-        } catch (IOException e) {
-            log.debug("ingest: client went away while its refused body was drained: {}", e.toString());
-        }
-    }
-
-    private static String checkMethod(String method) {
-        if (method == null || !method.matches("[A-Za-z]+")) {
-            throw new IllegalArgumentException("route method must be an HTTP method such as GET, was '" + method + "'");
-        }
-        return method.toUpperCase(Locale.ROOT);
-    }
-
-    private static String checkPath(String pathPrefix) {
-        if (pathPrefix == null || !pathPrefix.startsWith("/")) {
-            throw new IllegalArgumentException("route path must start with '/', was '" + pathPrefix + "'");
-        }
-        return pathPrefix.length() > 1 && pathPrefix.endsWith("/")
-                ? pathPrefix.substring(0, pathPrefix.length() - 1) : pathPrefix;
-    }
-
-    private record Route(String method, String path, boolean exact, boolean authenticated, RouteHandler handler) {
-        boolean matches(String requestPath) {
-            return requestPath.equals(path)
-                    || !exact && requestPath.startsWith(path.equals("/") ? path : path + "/");
-        }
-    }
-
-    private record Match(Route route, ApiResponse refusal) {}
 }

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class EventsEndpointTenantTest {
     private final IngestSettings settings = IngestSettings.defaults(ApiKeys.parse("tester:test-key-0123456789"));
     private final EventsEndpoint endpoint = new EventsEndpoint(settings,
             new EventPublisher(producer, "mock:9092", Topics.DEFAULT, settings.publisherSettings()), codec,
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(), null);
 
     private static ObjectNode event(String eventId) throws Exception {
         return (ObjectNode) EventCodec.JSON.readTree("""
@@ -35,9 +36,10 @@ class EventsEndpointTenantTest {
              "occurred_at":"2026-11-24T10:00:00Z","payload":{"message_id":"message-1"}}""".formatted(eventId));
     }
 
-    private static ApiRequest post(JsonNode body) {
+    /** A request of the key {@code tester}, whose tenant is {@code tenant} (null: none). */
+    private static ApiRequest post(JsonNode body, String tenant) {
         return new ApiRequest("POST", "/v1/events", Map.of(), Map.of("Content-Type", List.of("application/json")),
-                body.toString().getBytes(StandardCharsets.UTF_8), "tester");
+                body.toString().getBytes(StandardCharsets.UTF_8), new ApiKey("tester", Set.of(Scope.EVENTS_WRITE), tenant));
     }
 
     private Event published(int index) throws Exception {
@@ -46,8 +48,8 @@ class EventsEndpointTenantTest {
 
     @Test
     void shouldStampTheKeysTenantOnEveryEventOfARequest() throws Exception {
-        ApiResponse response = endpoint.handle(post(EventCodec.JSON.createArrayNode().add(event("e-1")).add(event("e-2"))),
-                "acme");
+        ApiResponse response = endpoint.handle(post(EventCodec.JSON.createArrayNode().add(event("e-1")).add(event("e-2")),
+                "acme"));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(published(0).tenant()).isEqualTo("acme");
@@ -57,8 +59,8 @@ class EventsEndpointTenantTest {
 
     @Test
     void shouldIgnoreATenantTheClientWroteIntoTheEvent() throws Exception {
-        endpoint.handle(post(event("e-1").put("tenant", "globex")), "acme");
-        endpoint.handle(post(event("e-2").put("tenant", "globex")), null);
+        endpoint.handle(post(event("e-1").put("tenant", "globex"), "acme"));
+        endpoint.handle(post(event("e-2").put("tenant", "globex"), null));
 
         assertThat(published(0).tenant()).isEqualTo("acme");
         assertThat(published(1).tenant()).as("a key without a tenant writes events of no tenant").isNull();
@@ -67,7 +69,7 @@ class EventsEndpointTenantTest {
 
     @Test
     void shouldAcceptAnEventWhoseForgedTenantIsMalformed() throws Exception {
-        ApiResponse response = endpoint.handle(post(event("e-1").put("tenant", 42)), "acme");
+        ApiResponse response = endpoint.handle(post(event("e-1").put("tenant", 42), "acme"));
 
         assertThat(response.status()).isEqualTo(202);
         assertThat(published(0).tenant()).isEqualTo("acme");
@@ -75,7 +77,7 @@ class EventsEndpointTenantTest {
 
     @Test
     void shouldWriteNoTenantThroughTheRouteOfAKeyWithoutOne() throws Exception {
-        endpoint.handle(post(event("e-1").put("tenant", "globex")));
+        endpoint.handle(post(event("e-1").put("tenant", "globex"), null));
 
         assertThat(published(0).tenant()).isNull();
     }

@@ -3,6 +3,9 @@ package dev.agentlog.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.Topics;
+import dev.agentlog.ingest.testing.RawHttp;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -12,6 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Shared test helpers: events as JSON, a Kafka address nobody listens on, an HTTP client. */
 final class Fixtures {
@@ -26,6 +32,39 @@ final class Fixtures {
     /** Small limits and a short publish timeout, so that the 503 path answers fast. */
     static IngestSettings smallSettings() {
         return new IngestSettings("127.0.0.1", 0, KEYS, 4096, 3, 1024, 4, 500, 1);
+    }
+
+    /** A server on a free port whose Kafka is Kafka's MockProducer, acknowledging every record at once. */
+    static IngestHttpServer startWithMockKafka(IngestSettings settings) {
+        return startWithMockKafka(settings, System::nanoTime);
+    }
+
+    static IngestHttpServer startWithMockKafka(IngestSettings settings, LongSupplier clock) {
+        var producer = new MockProducer<>(true, null,
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+        EventPublisher publisher = new EventPublisher(producer, "mock:9092", Topics.DEFAULT,
+                settings.publisherSettings());
+        return new IngestHttpServer(settings, publisher, EventCodec.standard(),
+                new SimpleMeterRegistry(), () -> "up 1\n", () -> true, clock).start();
+    }
+
+    /**
+     * Sends {@code requestLine} (with a Host header) on a new connection until the answer satisfies {@code done}:
+     * bounded polling for a state the server reaches on its own threads.
+     */
+    static RawHttp.Response awaitAnswer(int port, String requestLine, java.util.function.Predicate<RawHttp.Response> done) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        RawHttp.Response last = null;
+        while (System.nanoTime() < deadline) {
+            try (RawHttp client = RawHttp.connect(port)) {
+                last = client.send(RawHttp.request(requestLine + " HTTP/1.1\r\nHost: x", new byte[0])).read();
+            }
+            if (done.test(last)) {
+                return last;
+            }
+        }
+        throw new AssertionError("no answer to " + requestLine + " as expected within 20 s; the last: " + last);
     }
 
     /** host:port of a local port that was free a moment ago and is closed now: Kafka is not there. */
@@ -75,8 +114,12 @@ final class Fixtures {
     }
 
     static Reply send(HttpRequest request) {
+        return send(HTTP, request);
+    }
+
+    static Reply send(HttpClient client, HttpRequest request) {
         try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -45,7 +45,7 @@ class IngestHttpServerTest {
                 java.util.Map.of());
         server = new IngestHttpServer(settings, publisher, EventCodec.standard(), REGISTRY,
                 () -> "# HELP up 1\nup 1\n", KAFKA_READY::get);
-        server.route("GET", "/v1/agents/", request -> {
+        server.route("GET", "/v1/agents/", Scope.STATE_READ, request -> {
             ObjectNode body = EventCodec.JSON.createObjectNode();
             body.put("agent", request.pathAfter("/v1/agents/"));
             body.put("at", request.queryParam("at").orElse(null));
@@ -96,8 +96,8 @@ class IngestHttpServerTest {
     }
 
     @Test
-    void shouldServeTheMetricsScrapeAsPrometheusText() {
-        Reply reply = send(request(port, "/metrics").GET().build());
+    void shouldServeTheMetricsScrapeAsPrometheusTextToAKeyWithMetricsRead() {
+        Reply reply = send(request(port, "/metrics").header("Authorization", "Bearer " + KEY).GET().build());
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.header("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");

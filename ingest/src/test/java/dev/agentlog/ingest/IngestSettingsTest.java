@@ -59,4 +59,29 @@ class IngestSettingsTest {
                 .hasMessageContaining("--max-event-bytes must be >= 1, was 0")
                 .hasMessageContaining("--publish-timeout-ms must be >= 100, was 99");
     }
+
+    @Test
+    void shouldCheckTheTimeLimitsAndTheRateLimit() {
+        IngestSettings defaults = IngestSettings.defaults(KEYS);
+
+        assertThat(defaults.idleTimeoutMs()).isEqualTo(30_000);
+        assertThat(defaults.requestTimeoutMs()).isEqualTo(60_000);
+        assertThat(defaults.rateLimitPerKey()).isZero();
+        assertThat(defaults.withRateLimit(50, 0).rateLimitBurst()).as("the request limit").isEqualTo(1000);
+        assertThat(defaults.withRateLimit(5000, 0).rateLimitBurst()).as("the rate").isEqualTo(5000);
+        assertThatThrownBy(() -> defaults.withTimeouts(99, 0).withRateLimit(-1, -1))
+                .hasMessageContaining("--http-idle-timeout-ms must be >= 100, was 99")
+                .hasMessageContaining("--http-request-timeout-ms must be >= 100, was 0");
+        assertThatThrownBy(() -> defaults.withRateLimit(-1, -1))
+                .hasMessageContaining("--rate-limit-per-key must be >= 0 (0 = no limit), was -1")
+                .hasMessageContaining("--rate-limit-burst must be >= 0");
+        assertThatThrownBy(() -> defaults.withRateLimit(10, 999))
+                .hasMessageContaining("--rate-limit-burst (999) must be at least --max-events-per-request (1000)");
+    }
+
+    @Test
+    void shouldSayInToStringWhetherTlsAndTheRateLimitAreOn() {
+        assertThat(IngestSettings.defaults(KEYS).withRateLimit(10, 0).toString())
+                .contains("tls=off", "rateLimitPerKey=10/s, burst 1000", "idleTimeoutMs=30000", "requestTimeoutMs=60000");
+    }
 }

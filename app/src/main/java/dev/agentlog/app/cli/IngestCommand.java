@@ -4,7 +4,6 @@ import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.Pipeline;
 import dev.agentlog.app.wiring.TopicAdmin;
-import dev.agentlog.ingest.ApiKeys;
 import dev.agentlog.ingest.IngestSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
@@ -29,8 +28,11 @@ public final class IngestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         kafka.validate();
         String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
-        ApiKeys keys = ApiKeys.parse(Required.option(http.apiKeys, "--api-keys"));
-        IngestSettings settings = http.settings(keys);
+        if (!http.hasKeys()) {
+            throw new IllegalArgumentException("--api-keys or --api-keys-file is required (or set AGENTLOG_API_KEYS or "
+                    + "AGENTLOG_API_KEYS_FILE)");
+        }
+        IngestSettings settings = http.settings(http.keys());
         TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions, kafka.replicationFactor,
                 TimeUnit.DAYS.toMillis(7), settings.maxEventBytes());
         try (Running running = new Running()) {
@@ -38,7 +40,8 @@ public final class IngestCommand implements Callable<Integer> {
             KafkaReadiness readiness = running.add(new KafkaReadiness(bootstrap));
             Pipeline pipeline = running.add(new Pipeline(bootstrap, kafka.topics(), registry));
             pipeline.startIngest(settings, registry::scrape, readiness, server -> { });
-            spec.commandLine().getOut().println("ingest listening on http://" + settings.host() + ":" + pipeline.httpPort());
+            spec.commandLine().getOut().println("ingest listening on " + settings.scheme() + "://" + settings.host() + ":"
+                    + pipeline.httpPort());
             spec.commandLine().getOut().flush();
             running.awaitStop();
         }

@@ -72,11 +72,11 @@ public final class UpCommand implements Callable<Integer> {
         SinkSettings sinkSettings = sink.settings(postgres.schema);
         ApiKeyFile.Key generated = null;
         ApiKeys keys;
-        if (http.apiKeys == null || http.apiKeys.isBlank()) {
+        if (!http.hasKeys()) {
             generated = ApiKeyFile.loadOrGenerate(dataDir.resolve("api-key"));
             keys = ApiKeys.of(java.util.Map.of(ApiKeyFile.NAME, generated.value()));
         } else {
-            keys = ApiKeys.parse(http.apiKeys);
+            keys = http.keys();
         }
         IngestSettings ingestSettings = http.settings(keys);
         Files.createDirectories(dataDir);
@@ -107,7 +107,8 @@ public final class UpCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.println();
             out.println("agentlog is up.");
-            out.println("  HTTP API     http://" + ingestSettings.host() + ":" + pipeline.httpPort() + "/v1/events");
+            out.println("  HTTP API     " + ingestSettings.scheme() + "://" + ingestSettings.host() + ":" + pipeline.httpPort()
+                    + "/v1/events");
             if (generated != null && generated.generated()) {
                 out.println("  API key      " + generated.value() + "   (shown once; kept in " + dataDir.resolve("api-key") + ")");
             } else if (generated != null) {

@@ -4,6 +4,7 @@ import dev.agentlog.events.Timestamps;
 import dev.agentlog.ingest.ApiRequest;
 import dev.agentlog.ingest.ApiResponse;
 import dev.agentlog.ingest.IngestHttpServer;
+import dev.agentlog.ingest.Scope;
 import dev.agentlog.sink.query.AgentState;
 import dev.agentlog.sink.query.AgentStates;
 import dev.agentlog.sink.query.StreamHistory;
@@ -13,7 +14,7 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * The read side of the HTTP API, over the projection tables (API key required, like {@code POST /v1/events}):
+ * The read side of the HTTP API, over the projection tables (an API key with the scope {@code state:read}):
  * <ul>
  *   <li>{@code GET /v1/agents/{id}}: the agent's state now; {@code ?at=<RFC 3339>}: as it was then;
  *       {@code ?passages=N}: newest passages per archive (default {@value AgentStates#DEFAULT_LATEST_PASSAGES}).
@@ -40,21 +41,22 @@ public final class QueryRoutes {
         this.tenantOf = tenantOf;
     }
 
-    /** Adds the routes to the server (before or after it started); every key reads every tenant's data. */
+    /** Adds the routes to the server (before or after it started); a key with a tenant reads only that tenant's data. */
     public static void register(IngestHttpServer server, DataSource dataSource, String schema) {
-        register(server, dataSource, schema, request -> null);
+        register(server, dataSource, schema, request -> request.key() == null ? null : request.key().tenant());
     }
 
     /**
-     * Adds the routes to the server (before or after it started).
+     * Adds the routes to the server (before or after it started), each needing a key with the state:read scope.
      *
-     * @param tenantOf the tenant of the request's API key; null for a key without one (it reads every tenant's)
+     * @param tenantOf the tenant whose data the request may read; null for a key without one (it reads every
+     *                 tenant's)
      */
     public static void register(IngestHttpServer server, DataSource dataSource, String schema,
             Function<ApiRequest, String> tenantOf) {
         QueryRoutes routes = new QueryRoutes(dataSource, schema, tenantOf);
-        server.route("GET", AGENTS, routes::agents);
-        server.route("GET", BLOCKS, routes::blocks);
+        server.route("GET", AGENTS, Scope.STATE_READ, routes::agents);
+        server.route("GET", BLOCKS, Scope.STATE_READ, routes::blocks);
     }
 
     private ApiResponse agents(ApiRequest request) throws Exception {

@@ -61,8 +61,10 @@ class TenantsEndToEndTest {
     static final String GROUP = "tn-sink";
     static final Map<String, String> KEYS = Map.of("acme", "tn-acme-key-0123456789", "globex", "tn-globex-key-0123456789",
             "ops", "tn-ops-key-0123456789");
-    /** What the lead's key file will say: the acme and globex keys have their tenant, ops has none. */
-    static final Map<String, String> TENANT_OF_KEY = Map.of("acme", "acme", "globex", "globex");
+    /** The key file ingest reads: the acme and globex keys carry their tenant, ops has none. */
+    static final String KEY_FILE = KEYS.entrySet().stream().map(e -> e.getKey() + " events:write,state:read "
+            + ApiKeys.hash(e.getValue()) + (e.getKey().equals("ops") ? "" : " tenant=" + e.getKey()))
+            .collect(java.util.stream.Collectors.joining("\n"));
     static final String ACME_AGENT = "agent-tn-acme";
     static final String GLOBEX_AGENT = "agent-tn-globex";
     static final String ACME_BLOCK = "block-tn-acme";
@@ -91,9 +93,8 @@ class TenantsEndToEndTest {
         readiness = new KafkaReadiness(bootstrap);
         pipeline = new Pipeline(bootstrap, TOPICS, new SimpleMeterRegistry())
                 .startSink(SinkSettings.defaults().withSchema(SCHEMA).withGroupId(GROUP), pool, 1)
-                .startIngest(IngestSettings.defaults(ApiKeys.of(KEYS)).withPort(0), () -> "", readiness,
-                        server -> QueryRoutes.register(server, pool, SCHEMA,
-                                request -> TENANT_OF_KEY.get(request.keyName())));
+                .startIngest(IngestSettings.defaults(ApiKeys.parseKeyFile(KEY_FILE, "test keys")).withPort(0), () -> "",
+                        readiness, server -> QueryRoutes.register(server, pool, SCHEMA));
         processor = startProcessor();
         probe = new PipelineProbe(bootstrap, TOPICS, PROCESSOR_ID, pool, SCHEMA);
         acme = client().tenant("acme").build();
@@ -153,6 +154,13 @@ class TenantsEndToEndTest {
         return out;
     }
 
+    static HttpResponse<String> post(String key, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.httpPort() + "/v1/events"))
+                .header("Authorization", "Bearer " + KEYS.get(key)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     static HttpResponse<String> get(String key, String pathAndQuery) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.httpPort() + pathAndQuery))
                 .header("Authorization", "Bearer " + KEYS.get(key)).GET().build();
@@ -181,9 +189,15 @@ class TenantsEndToEndTest {
                 // globex writes on acme's agent: refused
                 event("tn-g6", ACME_AGENT, "message.created", message("message-tn-forged", "globex was here")));
         send(noTenant, event("tn-n1", ACME_AGENT, "agent.updated", "{\"name\":\"renamed by nobody\"}"));
+        // over HTTP, globex's key forges acme's tenant in the body: ingest stamps globex, the processor refuses it
+        HttpResponse<String> forged = post("globex", "{\"event_id\":\"tn-g7\",\"type\":\"agent.updated\","
+                + "\"schema_version\":1,\"stream_id\":\"" + ACME_AGENT + "\",\"tenant\":\"acme\",\"occurred_at\":\""
+                + AT.plusSeconds(SECONDS.incrementAndGet()) + "\",\"payload\":{\"name\":\"taken by globex\"}}");
+        assertThat(forged.statusCode()).as(forged.body()).isEqualTo(202);
         probe.awaitDrained();
 
-        assertThat(tenantDeadLetters()).containsExactlyInAnyOrder("tenant tn-g6 globex", "tenant tn-n1 null");
+        assertThat(tenantDeadLetters()).containsExactlyInAnyOrder("tenant tn-g6 globex", "tenant tn-n1 null",
+                "tenant tn-g7 globex");
         assertThat(Rows.of(pool, "select stream_id, count(*), min(tenant), max(tenant) from tn.events group by stream_id"
                 + " order by stream_id")).containsExactly(ACME_AGENT + " | 5 | acme | acme", GLOBEX_AGENT
                 + " | 5 | globex | globex", ACME_ARCHIVE + " | 2 | acme | acme", ACME_BLOCK + " | 1 | acme | acme");

@@ -47,12 +47,17 @@ public final class EventsEndpoint implements RouteHandler {
     private final Counter accepted;
     private final Counter refusedInvalid;
     private final Counter refusedTooLarge;
+    private final Counter refusedRateLimited;
+    private final RateLimiter limiter;
     private final Counter unacknowledgedUnavailable;
     private final Counter unacknowledgedFailed;
     private final MeterRegistry registry;
 
-    public EventsEndpoint(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry) {
+    /** @param limiter the per-key rate limit, or null for none */
+    public EventsEndpoint(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry,
+            RateLimiter limiter) {
         this.settings = settings;
+        this.limiter = limiter;
         this.publisher = publisher;
         this.codec = codec;
         this.registry = registry;
@@ -60,6 +65,7 @@ public final class EventsEndpoint implements RouteHandler {
                 .description("Events acknowledged by Kafka (acks=all) and answered as accepted").register(registry);
         this.refusedInvalid = refused("invalid");
         this.refusedTooLarge = refused("too_large");
+        this.refusedRateLimited = refused("rate_limited");
         this.unacknowledgedUnavailable = unacknowledged("kafka_unavailable");
         this.unacknowledgedFailed = unacknowledged("kafka_error");
     }
@@ -74,10 +80,10 @@ public final class EventsEndpoint implements RouteHandler {
                 .description("Valid events Kafka did not acknowledge; the client may re-send them").register(registry);
     }
 
-    /** As {@link #handle(ApiRequest, String)} for a key without a tenant: the events belong to no tenant. */
+    /** As {@link #handle(ApiRequest, String)} for the tenant of the request's API key (none: no tenant). */
     @Override
     public ApiResponse handle(ApiRequest request) {
-        return handle(request, null);
+        return handle(request, request.key() == null ? null : request.key().tenant());
     }
 
     /**
@@ -114,6 +120,17 @@ public final class EventsEndpoint implements RouteHandler {
         root.forEach(elements::add);
         if (!batch) {
             elements = List.of(root);
+        }
+        if (limiter != null) {
+            RateLimiter.Decision decision = limiter.tryTake(request.keyName(), elements.size());
+            if (!decision.granted()) {
+                refusedRateLimited.increment(elements.size());
+                return ApiResponse.error(429, "the API key '" + request.keyName() + "' is over its rate of "
+                        + settings.rateLimitPerKey() + " events/s (burst " + settings.rateLimitBurst() + ", "
+                        + "--rate-limit-per-key): nothing of this request was taken; send it again after "
+                        + decision.retryAfterSeconds() + " s").withHeader("Retry-After",
+                        String.valueOf(decision.retryAfterSeconds()));
+            }
         }
         return answer(batch, elements, publish(elements, "http:" + request.keyName(), tenant));
     }
