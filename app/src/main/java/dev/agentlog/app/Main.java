@@ -18,6 +18,8 @@ import dev.agentlog.app.cli.SettingsTableCommand;
 import dev.agentlog.app.cli.SinkCommand;
 import dev.agentlog.app.cli.UpCommand;
 import dev.agentlog.app.runtime.LocalServiceStartException;
+import dev.agentlog.app.settings.Settings;
+import dev.agentlog.app.settings.SettingsException;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,7 +42,9 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine(Map<String, String> environment) {
         CommandLine cli = new CommandLine(new Main());
+        Settings.register(cli);
         cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
+        cli.setExecutionStrategy(Main::execute);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
                 // A bad setting: nothing was started. The message names the option.
@@ -54,6 +58,27 @@ public final class Main implements Runnable {
             throw e;
         });
         return cli;
+    }
+
+    /**
+     * Runs the command after every one of its settings was read and checked: a bad setting stops it before it starts
+     * anything, with every problem named at once (exit code 2).
+     */
+    private static int execute(CommandLine.ParseResult parseResult) {
+        Integer help = CommandLine.executeHelpRequest(parseResult);
+        if (help != null) {
+            return help;
+        }
+        CommandLine command = parseResult.asCommandLineList().get(parseResult.asCommandLineList().size() - 1);
+        try {
+            Settings.resolve(command.getCommand(), command.getCommandSpec().qualifiedName(" "));
+        } catch (SettingsException e) {
+            e.problems().forEach(problem -> command.getErr().println(command.getCommandSpec().qualifiedName(" ") + ": "
+                    + problem));
+            command.getErr().flush();
+            return ExitCodes.USAGE;
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     @Override

@@ -52,6 +52,6 @@ class SchemaMigratorTest {
     void shouldRefuseASchemaNameThatIsNotAPlainIdentifier() {
         assertThatThrownBy(() -> SchemaMigrator.migrate(TestPostgres.dataSource(), "agentlog; DROP TABLE x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--schema must be a lower-case PostgreSQL identifier");
+                .hasMessageContaining("schema must be a lower-case PostgreSQL identifier");
     }
 }

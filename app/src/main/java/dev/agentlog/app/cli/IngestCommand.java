@@ -21,17 +21,18 @@ public final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    KafkaOptions kafka;
-    @Mixin
     HttpOptions http;
+    final KafkaOptions kafka = KafkaOptions.required();
 
     @Override
     public Integer call() throws Exception {
-        kafka.validate();
-        String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
-        ApiKeys keys = ApiKeys.parse(Required.option(http.apiKeys, "--api-keys"));
+        String bootstrap = kafka.bootstrapServers();
+        if (http.apiKeys == null || http.apiKeys.isBlank()) {
+            throw new IllegalArgumentException("--api-keys is required (or set AGENTLOG_API_KEYS)");
+        }
+        ApiKeys keys = ApiKeys.parse(http.apiKeys);
         IngestSettings settings = http.settings(keys);
-        TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions, kafka.replicationFactor,
+        TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions(), kafka.replicationFactor(),
                 TimeUnit.DAYS.toMillis(7), settings.maxEventBytes());
         try (Running running = new Running()) {
             PrometheusMeterRegistry registry = Metrics.prometheus();

@@ -1,45 +1,59 @@
 package dev.agentlog.app.cli;
 
-import java.nio.file.Path;
-import picocli.CommandLine.Option;
+import dev.agentlog.app.Secrets;
+import dev.agentlog.app.settings.Check;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
+import dev.agentlog.sink.SinkSettings;
 
-/** Where PostgreSQL is, or how to start a local one. */
-public final class PostgresOptions {
-    @Option(names = "--pg-url", paramLabel = "JDBC_URL",
-            description = "PostgreSQL JDBC URL of the projections, e.g. jdbc:postgresql://db:5432/agentlog. `up` starts a local PostgreSQL when this is not set.")
-    public String url;
+/** Where the projections' PostgreSQL is and how to reach it. */
+public final class PostgresOptions extends SettingGroup {
+    public static final Setting<String> PG_URL = Setting.text("pg-url").label("JDBC_URL").shownAs(Secrets::maskJdbcUrl)
+            .check(url -> url.startsWith("jdbc:postgresql:") ? null : "must start with jdbc:postgresql:")
+            .doc("PostgreSQL JDBC URL of the projections, e.g. jdbc:postgresql://db:5432/agentlog. `up` starts a local PostgreSQL when this is not set.");
+    public static final Setting<String> PG_USER = Setting.text("pg-user").label("USER")
+            .doc("PostgreSQL user (or put it in --pg-url).");
+    public static final Setting<String> PG_PASSWORD = Setting.secret("pg-password").label("PASSWORD")
+            .doc("PostgreSQL password. Never logged; prefer --pg-password-file or the environment.");
+    public static final Setting<String> PG_SCHEMA = Setting.text("pg-schema").defaultsTo(SinkSettings.DEFAULT_SCHEMA)
+            .label("SCHEMA").check(Check.matches("[a-z_][a-z0-9_]{0,62}", "a lower-case SQL identifier"))
+            .doc("Schema of the projection tables; created and migrated at start.");
+    public static final Setting<Integer> PG_POOL_SIZE = Setting.count("pg-pool-size").defaultsTo(4)
+            .check(Check.between(1, 1000)).doc("Connections in the pool of each process.");
 
-    @Option(names = "--pg-user", paramLabel = "USER", description = "PostgreSQL user (or put it in --pg-url).")
-    public String user;
+    public PostgresOptions() {
+        super(PG_URL, PG_USER, PG_PASSWORD, PG_SCHEMA, PG_POOL_SIZE);
+    }
 
-    @Option(names = "--pg-password", paramLabel = "PASSWORD", description = "PostgreSQL password. Never logged; prefer the environment variable.")
-    public String password;
+    /** For the commands that read or write a PostgreSQL of the user's. */
+    public static PostgresOptions required() {
+        PostgresOptions options = new PostgresOptions();
+        options.require(PG_URL);
+        return options;
+    }
 
-    @Option(names = "--pg-schema", defaultValue = "agentlog", paramLabel = "SCHEMA",
-            description = "Schema of the projection tables; created and migrated at start.")
-    public String schema;
+    public String url() {
+        return get(PG_URL);
+    }
 
-    @Option(names = "--pg-pool-size", defaultValue = "4", paramLabel = "N",
-            description = "Connections in the pool of each process.")
-    public int poolSize;
+    public String user() {
+        return get(PG_USER);
+    }
 
-    @Option(names = "--pg-port", defaultValue = "15432", paramLabel = "PORT",
-            description = "Port of the local PostgreSQL that `up` starts when --pg-url is not set.")
-    public int localPort;
+    public String password() {
+        return get(PG_PASSWORD);
+    }
 
-    @Option(names = "--pg-bin-dir", paramLabel = "DIR",
-            description = "PostgreSQL server binaries (initdb, pg_ctl) for the local PostgreSQL when the bundled one cannot run. Default: the bundled binaries, then /usr/lib/postgresql/*/bin.")
-    public Path binDir;
+    public String schema() {
+        return get(PG_SCHEMA);
+    }
 
-    public void validate() {
-        if (poolSize < 1) {
-            throw new IllegalArgumentException("--pg-pool-size must be >= 1, was " + poolSize);
-        }
-        if (url != null && !url.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("--pg-url must start with jdbc:postgresql:, was " + dev.agentlog.app.Secrets.maskJdbcUrl(url));
-        }
-        if (schema == null || !schema.matches("[a-z_][a-z0-9_]{0,62}")) {
-            throw new IllegalArgumentException("--pg-schema must be a lower-case SQL identifier, was '" + schema + "'");
-        }
+    public int poolSize() {
+        return get(PG_POOL_SIZE);
+    }
+
+    /** The database given by --pg-url, --pg-user, --pg-password. */
+    public PostgresTarget target() {
+        return new PostgresTarget(url(), user(), password());
     }
 }

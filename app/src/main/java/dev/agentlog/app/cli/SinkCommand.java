@@ -9,9 +9,7 @@ import dev.agentlog.sink.SchemaMigrator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Sink workers alone; processes with the same --group-id split the partitions. */
@@ -20,35 +18,26 @@ import picocli.CommandLine.Spec;
 public final class SinkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    PostgresOptions postgres;
-    @Mixin
-    SinkOptions sink;
-    @Mixin
-    MetricsOption metrics;
-
-    @Option(names = "--sink-workers", defaultValue = "1", paramLabel = "N",
-            description = "Sink workers (consumer threads) in this process.")
-    int sinkWorkers;
+    final KafkaOptions kafka = KafkaOptions.required();
+    final PostgresOptions postgres = PostgresOptions.required();
+    final SinkOptions sink = new SinkOptions();
+    final MetricsOptions metrics = new MetricsOptions();
 
     @Override
     public Integer call() throws Exception {
-        kafka.validate();
-        postgres.validate();
-        String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
-        String url = Required.option(postgres.url, "--pg-url");
-        var settings = sink.settings(postgres.schema);
+        String bootstrap = kafka.bootstrapServers();
+        String url = postgres.url();
+        var settings = sink.settings(postgres.schema());
         try (Running running = new Running()) {
-            HikariDataSource pool = running.add(Database.pool(url, postgres.user, postgres.password,
-                    Math.max(postgres.poolSize, sinkWorkers), "agentlog-sink"));
-            SchemaMigrator.migrate(pool, postgres.schema);
+            HikariDataSource pool = running.add(Database.pool(url, postgres.user(), postgres.password(),
+                    Math.max(postgres.poolSize(), sink.workers()), "agentlog-sink"));
+            SchemaMigrator.migrate(pool, postgres.schema());
             PrometheusMeterRegistry registry = Metrics.prometheus();
-            if (metrics.port >= 0) {
-                running.add(new MetricsHttpServer(metrics.host, metrics.port, registry::scrape));
+            if (metrics.enabled()) {
+                running.add(new MetricsHttpServer(metrics.host(), metrics.port(), registry::scrape));
             }
-            running.add(new Pipeline(bootstrap, kafka.topics(), registry, kafka.clientProperties())).startSink(settings, pool, sinkWorkers, sink.groupInstanceId);
+            running.add(new Pipeline(bootstrap, kafka.topics(), registry, kafka.clientProperties()))
+                    .startSink(settings, pool, sink.workers(), sink.groupInstanceId());
             spec.commandLine().getOut().println("sink " + settings.groupId() + " running: " + bootstrap + " -> "
                     + dev.agentlog.app.Secrets.maskJdbcUrl(url));
             spec.commandLine().getOut().flush();

@@ -3,6 +3,9 @@ package dev.agentlog.app.cli;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.runtime.EmbeddedKafkaBroker;
 import dev.agentlog.app.runtime.LocalPostgres;
+import dev.agentlog.app.settings.Check;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.wiring.ApiKeyFile;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.KafkaReadiness;
@@ -24,7 +27,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -32,44 +34,30 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Run the whole pipeline in one process. Starts an in-process Kafka broker when --bootstrap-servers is not set and a local PostgreSQL when --pg-url is not set.")
 public final class UpCommand implements Callable<Integer> {
+    public static final Setting<Integer> KAFKA_PORT = Setting.port("kafka-port").defaultsTo(9092)
+            .check(Check.between(0, 65_535))
+            .doc("Port of the in-process Kafka broker that `up` starts when --bootstrap-servers is not set.");
+    public static final Setting<Integer> KAFKA_CONTROLLER_PORT = Setting.port("kafka-controller-port").defaultsTo(9093)
+            .check(Check.between(0, 65_535)).doc("KRaft controller port of the in-process broker.");
+
     @Spec
     CommandSpec spec;
     @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    PostgresOptions postgres;
-    @Mixin
     HttpOptions http;
-    @Mixin
-    SinkOptions sink;
-    @Mixin
-    ProcessorOptions processor;
-    @Mixin
-    DataDirOption data;
-
-    @Option(names = "--kafka-port", defaultValue = "9092", paramLabel = "PORT",
-            description = "Port of the in-process Kafka broker that `up` starts when --bootstrap-servers is not set.")
-    int kafkaPort;
-
-    @Option(names = "--kafka-controller-port", defaultValue = "9093", paramLabel = "PORT",
-            description = "KRaft controller port of the in-process broker.")
-    int kafkaControllerPort;
-
-    @Option(names = "--sink-workers", defaultValue = "1", paramLabel = "N",
-            description = "Sink workers (consumer threads) in this process.")
-    int sinkWorkers;
+    final KafkaOptions kafka = new KafkaOptions();
+    final PostgresOptions postgres = new PostgresOptions();
+    final LocalPostgresOptions localPostgres = new LocalPostgresOptions();
+    final SinkOptions sink = new SinkOptions();
+    final ProcessorOptions processor = new ProcessorOptions();
+    final DataDirOptions data = new DataDirOptions();
+    final SettingGroup embeddedBroker = new SettingGroup(KAFKA_PORT, KAFKA_CONTROLLER_PORT);
 
     @Override
     public Integer call() throws Exception {
-        kafka.validate();
-        postgres.validate();
-        if (sinkWorkers < 1) {
-            throw new IllegalArgumentException("--sink-workers must be >= 1, was " + sinkWorkers);
-        }
         Topics topics = kafka.topics();
-        Path dataDir = data.dataDir.toAbsolutePath();
-        ProcessorSettings processorSettings = processor.settings(dataDir, kafka.replicationFactor);
-        SinkSettings sinkSettings = sink.settings(postgres.schema);
+        Path dataDir = data.dataDir();
+        ProcessorSettings processorSettings = processor.settings(dataDir, kafka.replicationFactor());
+        SinkSettings sinkSettings = sink.settings(postgres.schema());
         ApiKeyFile.Key generated = null;
         ApiKeys keys;
         if (http.apiKeys == null || http.apiKeys.isBlank()) {
@@ -82,26 +70,26 @@ public final class UpCommand implements Callable<Integer> {
         Files.createDirectories(dataDir);
 
         try (Running running = new Running()) {
-            String bootstrap = kafka.bootstrapServers;
+            String bootstrap = kafka.bootstrapServers();
             if (bootstrap == null) {
-                EmbeddedKafkaBroker broker = running.add(EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), kafkaPort,
-                        kafkaControllerPort, kafka.partitions));
+                EmbeddedKafkaBroker broker = running.add(EmbeddedKafkaBroker.start(dataDir.resolve("kafka"),
+                        embeddedBroker.get(KAFKA_PORT), embeddedBroker.get(KAFKA_CONTROLLER_PORT), kafka.partitions()));
                 bootstrap = broker.bootstrapServers();
             }
             PostgresTarget target = postgresTarget(running, dataDir);
             HikariDataSource pool = running.add(Database.pool(target.url(), target.user(), target.password(),
-                    postgres.poolSize, "agentlog-up"));
-            SchemaMigrator.migrate(pool, postgres.schema);
-            TopicAdmin.ensureTopics(bootstrap, topics, kafka.partitions, kafka.replicationFactor,
+                    postgres.poolSize(), "agentlog-up"));
+            SchemaMigrator.migrate(pool, postgres.schema());
+            TopicAdmin.ensureTopics(bootstrap, topics, kafka.partitions(), kafka.replicationFactor(),
                     TimeUnit.DAYS.toMillis(7), ingestSettings.maxEventBytes());
 
             PrometheusMeterRegistry registry = Metrics.prometheus();
             KafkaReadiness readiness = running.add(new KafkaReadiness(bootstrap));
             Pipeline pipeline = running.add(new Pipeline(bootstrap, topics, registry, kafka.clientProperties()));
-            pipeline.startSink(sinkSettings, pool, sinkWorkers, sink.groupInstanceId)
+            pipeline.startSink(sinkSettings, pool, sink.workers(), sink.groupInstanceId())
                     .startProcessor(processorSettings)
                     .startIngest(ingestSettings, registry::scrape, readiness,
-                            server -> QueryRoutes.register(server, pool, postgres.schema))
+                            server -> QueryRoutes.register(server, pool, postgres.schema()))
                     .awaitProcessorRunning(java.time.Duration.ofSeconds(120));
 
             PrintWriter out = spec.commandLine().getOut();
@@ -116,7 +104,7 @@ public final class UpCommand implements Callable<Integer> {
                 out.println("  API keys     " + keys.names());
             }
             out.println("  Kafka        " + bootstrap + "   (topics " + topics.in() + ", " + topics.events() + ", " + topics.dlq() + ")");
-            out.println("  PostgreSQL   " + target.masked() + "   (schema " + postgres.schema + ")");
+            out.println("  PostgreSQL   " + target.masked() + "   (schema " + postgres.schema() + ")");
             out.println("  Data         " + dataDir);
             out.println("Stop with Ctrl-C.");
             out.flush();
@@ -126,10 +114,11 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private PostgresTarget postgresTarget(Running running, Path dataDir) {
-        if (postgres.url != null) {
-            return new PostgresTarget(postgres.url, postgres.user, postgres.password);
+        if (postgres.url() != null) {
+            return postgres.target();
         }
-        LocalPostgres local = running.add(LocalPostgres.start(dataDir.resolve("postgres"), postgres.localPort, postgres.binDir));
+        LocalPostgres local = running.add(LocalPostgres.start(dataDir.resolve("postgres"),
+                localPostgres.get(LocalPostgresOptions.PG_PORT), localPostgres.get(LocalPostgresOptions.PG_BIN_DIR)));
         return new PostgresTarget(local.jdbcUrl(), local.user(), local.password());
     }
 }
