@@ -48,11 +48,13 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
                 // A bad setting: nothing was started. The message names the option.
-                commandLine.getErr().println("agentlog " + commandLine.getCommandName() + ": " + Secrets.maskJdbcUrl(e.getMessage()));
+                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName(" ") + ": "
+                        + Secrets.maskJdbcUrl(e.getMessage()));
                 return ExitCodes.USAGE;
             }
             if (e instanceof LocalServiceStartException || e instanceof IllegalStateException) {
-                commandLine.getErr().println("agentlog " + commandLine.getCommandName() + ": " + Secrets.maskJdbcUrl(e.getMessage()));
+                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName(" ") + ": "
+                        + Secrets.maskJdbcUrl(e.getMessage()));
                 return ExitCodes.FAILURE;
             }
             throw e;

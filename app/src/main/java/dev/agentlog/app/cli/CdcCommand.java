@@ -5,6 +5,7 @@ import dev.agentlog.app.settings.Check;
 import dev.agentlog.app.settings.Setting;
 import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.settings.Settings;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.MetricsHttpServer;
 import dev.agentlog.app.wiring.TopicAdmin;
@@ -18,7 +19,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -95,19 +95,19 @@ public final class CdcCommand implements Callable<Integer>, Settings.CrossChecke
         if (capture.get(SETUP)) {
             return setup(settings);
         }
-        String bootstrap = kafka.bootstrapServers();
+        KafkaClients clients = kafka.clients();
         int maxEventBytes = capture.get(MAX_EVENT_BYTES);
         PublisherSettings publisherSettings = new PublisherSettings(maxEventBytes, PublisherSettings.DEFAULT_PUBLISH_TIMEOUT_MS);
         new SourceDatabase(settings).checkReady(); // before anything is created: wal_level and privilege name their fix
-        TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions(), kafka.replicationFactor(),
+        TopicAdmin.ensureTopics(clients, kafka.topics(), kafka.partitions(), kafka.replicationFactor(),
                 TimeUnit.DAYS.toMillis(7), maxEventBytes);
         try (Running running = new Running()) {
             PrometheusMeterRegistry registry = Metrics.prometheus();
             if (metrics.enabled()) {
                 running.add(new MetricsHttpServer(metrics.host(), metrics.port(), registry::scrape));
             }
-            EventPublisher publisher = running.add(new EventPublisher(bootstrap, kafka.topics(), publisherSettings,
-                    Map.of()));
+            EventPublisher publisher = running.add(new EventPublisher(clients.bootstrapServers(), kafka.topics(),
+                    publisherSettings, clients.common()));
             LettaCdc cdc = running.add(new LettaCdc(settings, publisher, registry)).start();
             spec.commandLine().getOut().println("cdc running: " + settings.source() + " schema " + settings.schema()
                     + ", slot " + settings.slotName() + " -> " + publisher.topic());

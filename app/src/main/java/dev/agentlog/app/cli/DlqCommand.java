@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.settings.SettingGroup;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -42,7 +44,8 @@ public final class DlqCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String bootstrap = kafka.bootstrapServers();
+            KafkaClients clients = kafka.clients();
+            KafkaAccess.check(clients);
             String reason = filters.get(REASON);
             String stream = filters.get(STREAM);
             DeadLetterFilter filter = DeadLetterFilter.all();
@@ -53,7 +56,8 @@ public final class DlqCommand implements Runnable {
                 filter = filter.withStream(stream);
             }
             PrintWriter out = spec.commandLine().getOut();
-            DeadLetters.list(bootstrap, kafka.topics(), filter, line -> out.println(line.toString()));
+            DeadLetters.list(clients.bootstrapServers(), clients.common(), kafka.topics(), filter,
+                    line -> out.println(line.toString()));
             out.flush();
             return ExitCodes.OK;
         }
@@ -72,13 +76,14 @@ public final class DlqCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String bootstrap = kafka.bootstrapServers();
+            KafkaClients clients = kafka.clients();
+            KafkaAccess.check(clients);
             String file = input.get(FILE);
             int sent;
             try (BufferedReader in = "-".equals(file)
                     ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                     : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-                sent = DeadLetters.replay(bootstrap, kafka.topics(), in);
+                sent = DeadLetters.replay(clients.bootstrapServers(), clients.common(), kafka.topics(), in);
             }
             spec.commandLine().getOut().println("replayed " + sent + " record(s) to " + kafka.topics().in());
             spec.commandLine().getOut().flush();

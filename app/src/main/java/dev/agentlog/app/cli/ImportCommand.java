@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.app.settings.Setting;
 import dev.agentlog.app.settings.SettingGroup;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
@@ -19,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -67,7 +68,8 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String bootstrap = kafka.bootstrapServers();
+        KafkaClients clients = kafka.clients();
+        KafkaAccess.check(clients);
         String asAgent = fork.get(AS);
         EventCodec codec = EventCodec.standard();
         List<String> problems = new ArrayList<>();
@@ -97,7 +99,8 @@ public final class ImportCommand implements Callable<Integer> {
         }
         ForkRewriter rewriter = asAgent == null ? ForkRewriter.keepingIds() : ForkRewriter.asNewAgent(agent[0], asAgent);
         int[] sent = {0};
-        try (EventPublisher publisher = new EventPublisher(bootstrap, kafka.topics(), PublisherSettings.DEFAULT, Map.of())) {
+        try (EventPublisher publisher = new EventPublisher(clients.bootstrapServers(), kafka.topics(),
+                PublisherSettings.DEFAULT, clients.common())) {
             List<Event> chunk = new ArrayList<>(CHUNK);
             forEachEvent((line, event) -> {
                 chunk.add(codec.fromJson(rewriter.rewrite(event)));

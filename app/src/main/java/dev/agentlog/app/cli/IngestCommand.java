@@ -1,5 +1,6 @@
 package dev.agentlog.app.cli;
 
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.Pipeline;
@@ -26,18 +27,18 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String bootstrap = kafka.bootstrapServers();
+        KafkaClients clients = kafka.clients();
         if (http.apiKeys == null || http.apiKeys.isBlank()) {
             throw new IllegalArgumentException("--api-keys is required (or set AGENTLOG_API_KEYS)");
         }
         ApiKeys keys = ApiKeys.parse(http.apiKeys);
         IngestSettings settings = http.settings(keys);
-        TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions(), kafka.replicationFactor(),
+        TopicAdmin.ensureTopics(clients, kafka.topics(), kafka.partitions(), kafka.replicationFactor(),
                 TimeUnit.DAYS.toMillis(7), settings.maxEventBytes());
         try (Running running = new Running()) {
             PrometheusMeterRegistry registry = Metrics.prometheus();
-            KafkaReadiness readiness = running.add(new KafkaReadiness(bootstrap));
-            Pipeline pipeline = running.add(new Pipeline(bootstrap, kafka.topics(), registry));
+            KafkaReadiness readiness = running.add(new KafkaReadiness(clients));
+            Pipeline pipeline = running.add(new Pipeline(clients, kafka.topics(), registry));
             pipeline.startIngest(settings, registry::scrape, readiness, server -> { });
             spec.commandLine().getOut().println("ingest listening on http://" + settings.host() + ":" + pipeline.httpPort());
             spec.commandLine().getOut().flush();

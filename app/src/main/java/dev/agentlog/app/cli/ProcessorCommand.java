@@ -1,5 +1,6 @@
 package dev.agentlog.app.cli;
 
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.MetricsHttpServer;
 import dev.agentlog.app.wiring.Pipeline;
@@ -25,18 +26,17 @@ public final class ProcessorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String bootstrap = kafka.bootstrapServers();
+        KafkaClients clients = kafka.clients();
         var settings = processor.settings(data.dataDir(), kafka.replicationFactor());
-        TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions(), kafka.replicationFactor(),
+        TopicAdmin.ensureTopics(clients, kafka.topics(), kafka.partitions(), kafka.replicationFactor(),
                 TimeUnit.DAYS.toMillis(7), IngestSettings.DEFAULT_MAX_EVENT_BYTES);
         try (Running running = new Running()) {
             PrometheusMeterRegistry registry = Metrics.prometheus();
             if (metrics.enabled()) {
                 running.add(new MetricsHttpServer(metrics.host(), metrics.port(), registry::scrape));
             }
-            running.add(new Pipeline(bootstrap, kafka.topics(), registry, kafka.clientProperties()))
-                    .startProcessor(settings);
-            spec.commandLine().getOut().println("processor " + settings.applicationId() + " running against " + bootstrap);
+            running.add(new Pipeline(clients, kafka.topics(), registry)).startProcessor(settings);
+            spec.commandLine().getOut().println("processor " + settings.applicationId() + " running against " + clients.bootstrapServers());
             spec.commandLine().getOut().flush();
             running.awaitStop();
         }

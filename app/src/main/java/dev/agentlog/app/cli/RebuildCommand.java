@@ -7,6 +7,8 @@ import dev.agentlog.app.settings.Setting;
 import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.settings.Settings;
 import dev.agentlog.app.wiring.Database;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.replay.KafkaLogSource;
 import dev.agentlog.sink.replay.LogSource;
@@ -143,7 +145,9 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
     }
 
     private KafkaLogSource kafkaLog(String topic) {
-        return new KafkaLogSource(kafka.bootstrapServers(), topic, Map.of());
+        KafkaClients clients = kafka.clients();
+        KafkaAccess.check(clients);
+        return new KafkaLogSource(clients.bootstrapServers(), topic, clients.common());
     }
 
     /** A bar redrawn in place on a terminal; a plain line every few seconds and at each phase elsewhere. */

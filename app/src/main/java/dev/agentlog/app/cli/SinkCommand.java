@@ -2,6 +2,8 @@ package dev.agentlog.app.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.wiring.Database;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.MetricsHttpServer;
 import dev.agentlog.app.wiring.Pipeline;
@@ -25,7 +27,8 @@ public final class SinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String bootstrap = kafka.bootstrapServers();
+        KafkaClients clients = kafka.clients();
+        KafkaAccess.check(clients);
         String url = postgres.url();
         var settings = sink.settings(postgres.schema());
         try (Running running = new Running()) {
@@ -36,9 +39,9 @@ public final class SinkCommand implements Callable<Integer> {
             if (metrics.enabled()) {
                 running.add(new MetricsHttpServer(metrics.host(), metrics.port(), registry::scrape));
             }
-            running.add(new Pipeline(bootstrap, kafka.topics(), registry, kafka.clientProperties()))
+            running.add(new Pipeline(clients, kafka.topics(), registry))
                     .startSink(settings, pool, sink.workers(), sink.groupInstanceId());
-            spec.commandLine().getOut().println("sink " + settings.groupId() + " running: " + bootstrap + " -> "
+            spec.commandLine().getOut().println("sink " + settings.groupId() + " running: " + clients.bootstrapServers() + " -> "
                     + dev.agentlog.app.Secrets.maskJdbcUrl(url));
             spec.commandLine().getOut().flush();
             running.awaitStop();

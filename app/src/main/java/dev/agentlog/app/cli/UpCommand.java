@@ -8,6 +8,9 @@ import dev.agentlog.app.settings.Setting;
 import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.wiring.ApiKeyFile;
 import dev.agentlog.app.wiring.Database;
+import dev.agentlog.app.settings.Settings;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.Pipeline;
@@ -23,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -33,7 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Everything in one process: an in-process broker and a local PostgreSQL unless given, ingest, processor, sink. */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Run the whole pipeline in one process. Starts an in-process Kafka broker when --bootstrap-servers is not set and a local PostgreSQL when --pg-url is not set.")
-public final class UpCommand implements Callable<Integer> {
+public final class UpCommand implements Callable<Integer>, Settings.CrossChecked {
     public static final Setting<Integer> KAFKA_PORT = Setting.port("kafka-port").defaultsTo(9092)
             .check(Check.between(0, 65_535))
             .doc("Port of the in-process Kafka broker that `up` starts when --bootstrap-servers is not set.");
@@ -51,6 +55,16 @@ public final class UpCommand implements Callable<Integer> {
     final ProcessorOptions processor = new ProcessorOptions();
     final DataDirOptions data = new DataDirOptions();
     final SettingGroup embeddedBroker = new SettingGroup(KAFKA_PORT, KAFKA_CONTROLLER_PORT);
+
+    /** The client settings are for a Kafka of the user's: the in-process broker takes plain connections. */
+    @Override
+    public void checkSettings(List<String> problems) {
+        if (kafka.bootstrapServers() == null && kafka.hasClientConfig()) {
+            problems.add(KafkaOptions.KAFKA_CONFIG.option() + " and " + KafkaOptions.KAFKA_PROPERTY.option()
+                    + " are for a Kafka given by " + KafkaOptions.BOOTSTRAP_SERVERS.option()
+                    + "; the in-process broker `up` starts takes plain connections");
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -71,7 +85,9 @@ public final class UpCommand implements Callable<Integer> {
 
         try (Running running = new Running()) {
             String bootstrap = kafka.bootstrapServers();
-            if (bootstrap == null) {
+            if (bootstrap != null) {
+                KafkaAccess.check(kafka.clients());
+            } else {
                 EmbeddedKafkaBroker broker = running.add(EmbeddedKafkaBroker.start(dataDir.resolve("kafka"),
                         embeddedBroker.get(KAFKA_PORT), embeddedBroker.get(KAFKA_CONTROLLER_PORT), kafka.partitions()));
                 bootstrap = broker.bootstrapServers();
@@ -80,12 +96,13 @@ public final class UpCommand implements Callable<Integer> {
             HikariDataSource pool = running.add(Database.pool(target.url(), target.user(), target.password(),
                     postgres.poolSize(), "agentlog-up"));
             SchemaMigrator.migrate(pool, postgres.schema());
-            TopicAdmin.ensureTopics(bootstrap, topics, kafka.partitions(), kafka.replicationFactor(),
+            KafkaClients clients = kafka.clients(bootstrap);
+            TopicAdmin.ensureTopics(clients, topics, kafka.partitions(), kafka.replicationFactor(),
                     TimeUnit.DAYS.toMillis(7), ingestSettings.maxEventBytes());
 
             PrometheusMeterRegistry registry = Metrics.prometheus();
-            KafkaReadiness readiness = running.add(new KafkaReadiness(bootstrap));
-            Pipeline pipeline = running.add(new Pipeline(bootstrap, topics, registry, kafka.clientProperties()));
+            KafkaReadiness readiness = running.add(new KafkaReadiness(clients));
+            Pipeline pipeline = running.add(new Pipeline(clients, topics, registry));
             pipeline.startSink(sinkSettings, pool, sink.workers(), sink.groupInstanceId())
                     .startProcessor(processorSettings)
                     .startIngest(ingestSettings, registry::scrape, readiness,

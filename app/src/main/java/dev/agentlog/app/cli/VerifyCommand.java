@@ -6,6 +6,8 @@ import dev.agentlog.app.settings.Setting;
 import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.settings.Settings;
 import dev.agentlog.app.wiring.Database;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.sink.replay.KafkaLogSource;
 import dev.agentlog.sink.replay.Verifier;
 import dev.agentlog.sink.replay.VerifyReport;
@@ -58,7 +60,9 @@ public final class VerifyCommand implements Callable<Integer>, Settings.CrossChe
             if (verify.get(RebuildCommand.FROM_TABLE)) {
                 report = verifier.againstTable(topic);
             } else {
-                try (KafkaLogSource source = new KafkaLogSource(kafka.bootstrapServers(), topic, Map.of())) {
+                KafkaClients clients = kafka.clients();
+                KafkaAccess.check(clients);
+                try (KafkaLogSource source = new KafkaLogSource(clients.bootstrapServers(), topic, clients.common())) {
                     report = verifier.againstLog(source);
                 }
             }

@@ -34,7 +34,7 @@ public final class Settings {
 
     /**
      * Reads and checks every setting of {@code command} once its command line is parsed, then logs them (secrets
-     * masked).
+     * masked) under {@code commandName} ("agentlog sink").
      *
      * @throws SettingsException naming every problem at once
      */
@@ -53,7 +53,7 @@ public final class Settings {
         if (!groups.isEmpty()) {
             Map<String, String> described = new LinkedHashMap<>();
             groups.forEach(group -> described.putAll(group.describe()));
-            log.info("agentlog {} settings: {}", commandName, described);
+            log.info("{} settings: {}", commandName, described);
         }
     }
 

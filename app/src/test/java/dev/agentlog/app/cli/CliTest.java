@@ -60,8 +60,9 @@ class CliTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err().lines()).containsExactly(
-                "agentlog sink: --bootstrap-servers is required (or set AGENTLOG_BOOTSTRAP_SERVERS)",
                 "agentlog sink: --topic-prefix must be 1..200 of [a-zA-Z0-9._-] (it starts topic names), was 'a b'",
+                "agentlog sink: --bootstrap-servers is required (or set AGENTLOG_BOOTSTRAP_SERVERS, or bootstrap.servers"
+                        + " in --kafka-config)",
                 "agentlog sink: --pg-pool-size must be between 1 and 1000, was 0",
                 "agentlog sink: --batch-max-events must be between 1 and 100000, was 0",
                 "agentlog sink: --sink-retry-backoff-ms must be an integer, was 'soon'");
