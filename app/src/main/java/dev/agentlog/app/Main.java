@@ -7,6 +7,8 @@ import dev.agentlog.app.cli.DlqCommand;
 import dev.agentlog.app.cli.ExportCommand;
 import dev.agentlog.app.cli.HistoryCommand;
 import dev.agentlog.app.cli.ImportCommand;
+import dev.agentlog.app.cli.MigrateCommand;
+import dev.agentlog.app.cli.PgRolesCommand;
 import dev.agentlog.app.cli.RebuildCommand;
 import dev.agentlog.app.cli.StateCommand;
 import dev.agentlog.app.cli.VerifyCommand;
@@ -30,8 +32,8 @@ import picocli.CommandLine.Command;
                 + "Every option can also be set in the environment: --pg-url is AGENTLOG_PG_URL.",
         subcommands = {UpCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class,
                 SinkCommand.class, CdcCommand.class, DlqCommand.class, RebuildCommand.class, VerifyCommand.class,
-                StateCommand.class, HistoryCommand.class, ExportCommand.class, ImportCommand.class, BenchCommand.class,
-                SettingsTableCommand.class})
+                StateCommand.class, HistoryCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class,
+                PgRolesCommand.class, BenchCommand.class, SettingsTableCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

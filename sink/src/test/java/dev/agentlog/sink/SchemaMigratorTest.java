@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agentlog.sink.fold.Column;
 import dev.agentlog.sink.fold.TableDef;
 import dev.agentlog.sink.fold.Tables;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class SchemaMigratorTest {
@@ -46,6 +49,23 @@ class SchemaMigratorTest {
             case REAL_ARRAY -> "real[]";
         };
         return column.name() + " " + type;
+    }
+
+    @Test
+    void shouldReadTheVersionOfASchemaWithoutFlyway() throws Exception {
+        String schema = TestPostgres.freshSchema("versioned");
+
+        assertThat(SchemaMigrator.version(TestPostgres.dataSource(), schema)).isEqualTo(SchemaMigrator.LATEST_VERSION);
+        assertThat(SchemaMigrator.version(TestPostgres.dataSource(), "never_migrated")).isZero();
+    }
+
+    @Test
+    void shouldKnowTheNewestMigrationAsTheLatestVersion() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/agentlog"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElse(0))
+                    .isEqualTo(SchemaMigrator.LATEST_VERSION);
+        }
     }
 
     @Test

@@ -42,8 +42,7 @@ public final class ExportCommand implements Callable<Integer> {
         Instant instant = at == null ? null : StateCommand.instant(at, StateCommand.AT.option());
         String schema = postgres.schema();
         long written;
-        try (HikariDataSource pool = Database.pool(postgres.url(), postgres.user(), postgres.password(), 1,
-                "agentlog-export")) {
+        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-export", true)) {
             AgentExport export = new AgentExport(pool, schema);
             if (outFile == null) {
                 PrintWriter out = spec.commandLine().getOut();

@@ -39,8 +39,7 @@ public final class HistoryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Optional<StreamHistory.History> history;
         String schema = postgres.schema();
-        try (HikariDataSource pool = Database.pool(postgres.url(), postgres.user(), postgres.password(), 1,
-                "agentlog-history")) {
+        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-history", true)) {
             history = new StreamHistory(pool, schema).of(streamId, query.get(AFTER_SEQ), query.get(LIMIT));
         } catch (SQLException e) {
             throw new IllegalStateException("reading the history of " + streamId + " from " + schema

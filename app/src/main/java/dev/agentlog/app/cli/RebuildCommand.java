@@ -9,6 +9,7 @@ import dev.agentlog.app.settings.Settings;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.KafkaAccess;
 import dev.agentlog.app.wiring.KafkaClients;
+import dev.agentlog.app.wiring.PostgresTarget;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.replay.KafkaLogSource;
 import dev.agentlog.sink.replay.LogSource;
@@ -89,8 +90,12 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
                     + " characters for a rebuild (the old schema is named <schema>_old_<yyyyMMdd_HHmmss>), was '"
                     + postgres.schema() + "'");
         }
-        if (!rebuild.get(FROM_TABLE) && !rebuild.get(LIST_OLD) && rebuild.get(DROP) == null
-                && kafka.bootstrapServers() == null) {
+        boolean rebuilding = !rebuild.get(LIST_OLD) && rebuild.get(DROP) == null;
+        if (rebuilding && postgres.migrationTarget() == null) {
+            problems.add("a rebuild makes its new schema's tables with migrations, which a transaction pooler cannot run:"
+                    + " set " + PostgresOptions.PG_MIGRATE_URL.option() + " to a direct connection");
+        }
+        if (rebuilding && !rebuild.get(FROM_TABLE) && kafka.bootstrapServers() == null) {
             problems.add(KafkaOptions.BOOTSTRAP_SERVERS.option() + " is required unless " + FROM_TABLE.option()
                     + " (or set " + KafkaOptions.BOOTSTRAP_SERVERS.environmentVariable() + ")");
         }
@@ -104,8 +109,8 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
         boolean fromTable = rebuild.get(FROM_TABLE);
         PrintWriter out = spec.commandLine().getOut();
         // per lane a connection and one for its table source; the swap's lock, the live offsets, the background ANALYZE
-        try (HikariDataSource pool = Database.pool(url, postgres.user(), postgres.password(),
-                Math.max(postgres.poolSize(), 2 * workers + 3), "agentlog-rebuild")) {
+        try (HikariDataSource pool = Database.pool(postgres.target(), Math.max(postgres.poolSize(), 2 * workers + 3),
+                "agentlog-rebuild", false)) {
             if (rebuild.get(LIST_OLD)) {
                 List<String> schemas = OldSchemas.list(pool, schema);
                 schemas.forEach(out::println);
@@ -133,7 +138,7 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
                         + (fromTable ? schema + ".events" : topic) + " (shadow schema " + settings.shadowSchema()
                         + ")");
                 out.flush();
-                result = new Rebuild(pool, settings, source, progress(out), new SimpleMeterRegistry()).run();
+                result = run(new Rebuild(pool, settings, source, progress(out), new SimpleMeterRegistry()));
             } catch (SQLException e) {
                 throw new IllegalStateException("rebuild of " + schema + " failed in PostgreSQL ("
                         + e.getMessage() + "); the live schema is unchanged; the shadow schema " + settings.shadowSchema()
@@ -141,6 +146,17 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
             }
             printResult(out, result);
             return ExitCodes.OK;
+        }
+    }
+
+    /** The shadow schema's tables are made through a direct connection when --pg-url goes through a pooler. */
+    private RebuildResult run(Rebuild rebuild) throws SQLException {
+        if (postgres.pooler() == PostgresTarget.PgPooler.NONE) {
+            return rebuild.run();
+        }
+        try (HikariDataSource direct = Database.pool(postgres.migrationTarget(), PostgresOptions.MIGRATION_CONNECTIONS,
+                "agentlog-rebuild-migrate", false)) {
+            return rebuild.withMigrationsThrough(direct).run();
         }
     }
 

@@ -7,7 +7,6 @@ import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.MetricsHttpServer;
 import dev.agentlog.app.wiring.Pipeline;
-import dev.agentlog.sink.SchemaMigrator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,9 +31,9 @@ public final class SinkCommand implements Callable<Integer> {
         String url = postgres.url();
         var settings = sink.settings(postgres.schema());
         try (Running running = new Running()) {
-            HikariDataSource pool = running.add(Database.pool(url, postgres.user(), postgres.password(),
-                    Math.max(postgres.poolSize(), sink.workers()), "agentlog-sink"));
-            SchemaMigrator.migrate(pool, postgres.schema());
+            HikariDataSource pool = running.add(Database.pool(postgres.target(),
+                    Math.max(postgres.poolSize(), sink.workers()), "agentlog-sink", false));
+            postgres.ensureSchema(pool);
             PrometheusMeterRegistry registry = Metrics.prometheus();
             if (metrics.enabled()) {
                 running.add(new MetricsHttpServer(metrics.host(), metrics.port(), registry::scrape));

@@ -50,8 +50,7 @@ public final class StateCommand implements Callable<Integer> {
         Instant instant = at == null ? null : instant(at, AT.option());
         Optional<AgentState> state;
         String schema = postgres.schema();
-        try (HikariDataSource pool = Database.pool(postgres.url(), postgres.user(), postgres.password(), 1,
-                "agentlog-state")) {
+        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-state", true)) {
             AgentStates states = new AgentStates(pool, schema);
             state = instant == null ? states.current(agentId, passages) : states.at(agentId, instant, passages);
         } catch (SQLException e) {

@@ -14,6 +14,7 @@ import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.Pipeline;
+import dev.agentlog.app.wiring.PostgresTarget;
 import dev.agentlog.app.wiring.QueryRoutes;
 import dev.agentlog.app.wiring.TopicAdmin;
 import dev.agentlog.events.Topics;
@@ -93,9 +94,14 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
                 bootstrap = broker.bootstrapServers();
             }
             PostgresTarget target = postgresTarget(running, dataDir);
-            HikariDataSource pool = running.add(Database.pool(target.url(), target.user(), target.password(),
-                    postgres.poolSize(), "agentlog-up"));
-            SchemaMigrator.migrate(pool, postgres.schema());
+            HikariDataSource pool = running.add(Database.pool(target, postgres.poolSize(), "agentlog-up", false));
+            // the query API reads in transactions of their own, read only
+            HikariDataSource queries = running.add(Database.pool(target, 2, "agentlog-up-queries", true));
+            if (postgres.url() != null) {
+                postgres.ensureSchema(pool);
+            } else {
+                SchemaMigrator.migrate(pool, postgres.schema());
+            }
             KafkaClients clients = kafka.clients(bootstrap);
             TopicAdmin.ensureTopics(clients, topics, kafka.partitions(), kafka.replicationFactor(),
                     TimeUnit.DAYS.toMillis(7), ingestSettings.maxEventBytes());
@@ -106,7 +112,7 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
             pipeline.startSink(sinkSettings, pool, sink.workers(), sink.groupInstanceId())
                     .startProcessor(processorSettings)
                     .startIngest(ingestSettings, registry::scrape, readiness,
-                            server -> QueryRoutes.register(server, pool, postgres.schema()))
+                            server -> QueryRoutes.register(server, queries, postgres.schema()))
                     .awaitProcessorRunning(java.time.Duration.ofSeconds(120));
 
             PrintWriter out = spec.commandLine().getOut();
@@ -136,6 +142,6 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
         }
         LocalPostgres local = running.add(LocalPostgres.start(dataDir.resolve("postgres"),
                 localPostgres.get(LocalPostgresOptions.PG_PORT), localPostgres.get(LocalPostgresOptions.PG_BIN_DIR)));
-        return new PostgresTarget(local.jdbcUrl(), local.user(), local.password());
+        return PostgresTarget.direct(local.jdbcUrl(), local.user(), local.password());
     }
 }

@@ -54,8 +54,7 @@ public final class VerifyCommand implements Callable<Integer>, Settings.CrossChe
         String topic = kafka.topics().events();
         String schema = postgres.schema();
         VerifyReport report;
-        try (HikariDataSource pool = Database.pool(postgres.url(), postgres.user(), postgres.password(), 2,
-                "agentlog-verify")) {
+        try (HikariDataSource pool = Database.pool(postgres.target(), 2, "agentlog-verify", true)) {
             Verifier verifier = new Verifier(pool, schema, verify.get(SinkOptions.GROUP_ID), verify.get(MAX_DIFFERENCES));
             if (verify.get(RebuildCommand.FROM_TABLE)) {
                 report = verifier.againstTable(topic);

@@ -146,7 +146,8 @@ public final class SaslSslBroker implements AutoCloseable {
                 "");
     }
 
-    private static int freePort() throws IOException {
+    /** A port nothing listens on at this moment, on loopback. */
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return socket.getLocalPort();

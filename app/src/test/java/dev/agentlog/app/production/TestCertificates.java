@@ -38,6 +38,11 @@ public final class TestCertificates {
         return certificates;
     }
 
+    /** Where the files are. */
+    public Path dir() {
+        return dir;
+    }
+
     public Path caCertificate() {
         return dir.resolve("ca.crt");
     }
