@@ -2,10 +2,9 @@ package dev.agentlog.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentlog.app.settings.Settings;
+import dev.agentlog.app.settings.ParsedCommand;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 class EnvironmentDefaultsTest {
@@ -18,12 +17,7 @@ class EnvironmentDefaultsTest {
     }
 
     private static Probe parse(Map<String, String> env, String... args) {
-        Probe probe = new Probe();
-        CommandLine cli = new CommandLine(probe);
-        Settings.register(cli);
-        cli.setDefaultValueProvider(new EnvironmentDefaults(env)).parseArgs(args);
-        Settings.resolve(probe, "probe");
-        return probe;
+        return ParsedCommand.resolve(new Probe(), env, args);
     }
 
     @Test

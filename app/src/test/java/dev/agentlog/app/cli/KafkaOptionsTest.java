@@ -3,7 +3,7 @@ package dev.agentlog.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentlog.app.Main;
-import dev.agentlog.app.settings.Settings;
+import dev.agentlog.app.settings.ParsedCommand;
 import dev.agentlog.app.wiring.KafkaClients;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,12 +29,7 @@ class KafkaOptionsTest {
     }
 
     private static KafkaOptions resolve(String... args) {
-        Probe probe = new Probe();
-        CommandLine cli = new CommandLine(probe);
-        Settings.register(cli);
-        cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs(args);
-        Settings.resolve(probe, "probe");
-        return probe.kafka;
+        return ParsedCommand.resolve(new Probe(), Map.of(), args).kafka;
     }
 
     private static CliTest.Run sink(String... kafkaArgs) {

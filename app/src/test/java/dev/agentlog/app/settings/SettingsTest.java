@@ -3,14 +3,12 @@ package dev.agentlog.app.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentlog.app.cli.EnvironmentDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 class SettingsTest {
@@ -34,12 +32,7 @@ class SettingsTest {
     }
 
     private static Probe resolve(Map<String, String> env, String... args) {
-        Probe probe = new Probe();
-        CommandLine cli = new CommandLine(probe);
-        Settings.register(cli);
-        cli.setDefaultValueProvider(new EnvironmentDefaults(env)).parseArgs(args);
-        Settings.resolve(probe, "probe");
-        return probe;
+        return ParsedCommand.resolve(new Probe(), env, args);
     }
 
     @Test
