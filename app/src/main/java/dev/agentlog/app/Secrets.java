@@ -1,5 +1,6 @@
 package dev.agentlog.app;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -13,7 +14,8 @@ public final class Secrets {
     public static final String MASK = "****";
     private static final Pattern URL_PASSWORD_PARAM = Pattern.compile("(?i)([?&;](?:password|sslpassword)=)[^&;]*");
     private static final Pattern URL_USER_INFO = Pattern.compile("(//[^/:@?]+:)[^@/?]*@");
-    private static final Pattern JAAS_PASSWORD = Pattern.compile("(?i)(password\\s*=\\s*)(\"[^\"]*\"|\\S+)");
+    /** An option of a JAAS entry: {@code name="value"}, {@code name='value'} or {@code name=value}. */
+    private static final Pattern JAAS_OPTION = Pattern.compile("([A-Za-z0-9_.-]+)(\\s*=\\s*)(\"[^\"]*\"|'[^']*'|[^\\s;]+)");
 
     private Secrets() {}
 
@@ -25,10 +27,15 @@ public final class Secrets {
         return URL_USER_INFO.matcher(masked).replaceAll("$1" + MASK + "@");
     }
 
+    /**
+     * Whether a setting's value is secret: passwords, secrets, JAAS configs, API keys, private keys and keystores
+     * ({@code ssl.key*}: {@code ssl.keystore.key}, {@code ssl.key.password}, ...).
+     */
     public static boolean isSecretKey(String key) {
-        String k = key.toLowerCase();
-        return k.contains("password") || k.contains("secret") || k.equals("sasl.jaas.config") || k.contains("api-keys")
-                || k.contains("api.keys") || k.endsWith(".key") && !k.endsWith("serializer.key");
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.endsWith("sasl.jaas.config") || k.contains("api-keys")
+                || k.contains("api.keys") || k.endsWith(".key") && !k.endsWith("serializer.key")
+                || k.startsWith("ssl.key") || k.contains(".ssl.key") || k.contains("credentials");
     }
 
     /** A copy of a Kafka (or any) config map safe to log: secret values replaced, JAAS passwords masked. */
@@ -36,8 +43,8 @@ public final class Secrets {
         Map<String, String> out = new TreeMap<>();
         config.forEach((key, value) -> {
             String text = String.valueOf(value);
-            if (key.equalsIgnoreCase("sasl.jaas.config")) {
-                out.put(key, JAAS_PASSWORD.matcher(text).replaceAll("$1" + MASK));
+            if (key.toLowerCase(Locale.ROOT).endsWith("sasl.jaas.config")) {
+                out.put(key, maskJaas(text));
             } else if (isSecretKey(key)) {
                 out.put(key, MASK);
             } else if (text.startsWith("jdbc:")) {
@@ -47,5 +54,14 @@ public final class Secrets {
             }
         });
         return out;
+    }
+
+    /** A JAAS entry with every option's value masked but the user name's (which says who logs in, not how). */
+    static String maskJaas(String jaas) {
+        return JAAS_OPTION.matcher(jaas).replaceAll(match -> {
+            boolean user = match.group(1).equalsIgnoreCase("username") || match.group(1).equalsIgnoreCase("user");
+            return java.util.regex.Matcher.quoteReplacement(match.group(1) + match.group(2)
+                    + (user ? match.group(3) : MASK));
+        });
     }
 }

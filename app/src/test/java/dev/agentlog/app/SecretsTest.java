@@ -37,4 +37,23 @@ class SecretsTest {
         assertThat(masked).containsEntry("bootstrap.servers", "k:9092").containsEntry("ssl.keystore.password", "****");
         assertThat(masked.get("sasl.jaas.config")).contains("username=\"u\"").contains("password=****");
     }
+
+    @Test
+    void shouldMaskEveryJaasOptionButTheUserName() {
+        String masked = Secrets.maskConfig(Map.of("sasl.jaas.config",
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId='app'"
+                        + " clientSecret='s3cr3t' username=\"u\" password=s3cr3t;")).get("sasl.jaas.config");
+
+        assertThat(masked).doesNotContain("s3cr3t").contains("OAuthBearerLoginModule required", "username=\"u\"",
+                "clientSecret=****");
+    }
+
+    @Test
+    void shouldMaskKeystoresAndPrivateKeys() {
+        assertThat(Secrets.maskConfig(Map.of("ssl.keystore.key", "-----BEGIN PRIVATE KEY-----", "ssl.key.password", "k",
+                "producer.ssl.keystore.password", "p", "ssl.truststore.location", "/etc/ca.p12")))
+                .containsEntry("ssl.keystore.key", "****").containsEntry("ssl.key.password", "****")
+                .containsEntry("producer.ssl.keystore.password", "****")
+                .containsEntry("ssl.truststore.location", "/etc/ca.p12");
+    }
 }

@@ -83,7 +83,17 @@ public final class DeadLetters {
      * @return how many lines were emitted
      */
     public static long list(String bootstrapServers, Topics topics, DeadLetterFilter filter, Consumer<ObjectNode> out) {
+        return list(bootstrapServers, Map.of(), topics, filter, out);
+    }
+
+    /**
+     * As {@link #list(String, Topics, DeadLetterFilter, Consumer)}, with further client settings (security, TLS);
+     * the reader's own below win over them.
+     */
+    public static long list(String bootstrapServers, Map<String, Object> kafkaProperties, Topics topics,
+            DeadLetterFilter filter, Consumer<ObjectNode> out) {
         Properties props = new Properties();
+        props.putAll(kafkaProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "agentlog-dlq-list");
         // The processor writes dead letters in transactions: show only committed ones.
@@ -177,6 +187,12 @@ public final class DeadLetters {
      * @throws IllegalArgumentException naming every bad line, when any is bad; nothing is sent then
      */
     public static int replay(String bootstrapServers, Topics topics, BufferedReader jsonLines) throws IOException {
+        return replay(bootstrapServers, Map.of(), topics, jsonLines);
+    }
+
+    /** As {@link #replay(String, Topics, BufferedReader)}, with further client settings (security, TLS). */
+    public static int replay(String bootstrapServers, Map<String, Object> kafkaProperties, Topics topics,
+            BufferedReader jsonLines) throws IOException {
         List<ObjectNode> lines = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         String text;
@@ -203,13 +219,20 @@ public final class DeadLetters {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(nothingSent(problems));
         }
-        return replay(bootstrapServers, topics, lines);
+        return replay(bootstrapServers, kafkaProperties, topics, lines);
     }
 
     /** Checks every line (null entries are skipped but counted, so that problems name the right line), then sends. */
     public static int replay(String bootstrapServers, Topics topics, List<ObjectNode> lines) {
+        return replay(bootstrapServers, Map.of(), topics, lines);
+    }
+
+    /** As {@link #replay(String, Topics, List)}, with further client settings; the producer's own below win. */
+    public static int replay(String bootstrapServers, Map<String, Object> kafkaProperties, Topics topics,
+            List<ObjectNode> lines) {
         List<ProducerRecord<byte[], byte[]>> records = toRecords(topics, lines);
         Properties props = new Properties();
+        props.putAll(kafkaProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "agentlog-dlq-replay");
         // Acknowledged only once every in-sync replica has it, and never written twice by a producer retry.

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * The processor's settings, frozen once running. The compact constructor checks every field and reports
- * every problem at once, each named by its command-line option ({@code --gap-timeout-ms must be >= 1, was 0}).
+ * every problem at once, each named by its component ({@code gapTimeoutMs must be >= 1, was 0}); the command
+ * line's options, their checks and their documentation are the app's.
  *
  * @param applicationId      Kafka Streams application.id: the consumer group, the transactional id prefix and
  *                           the prefix of the changelog topics. Instances with the same id share the work.
@@ -47,19 +48,19 @@ public record ProcessorSettings(
     public ProcessorSettings {
         List<String> problems = new ArrayList<>();
         if (applicationId == null || applicationId.isBlank()) {
-            problems.add("--application-id must not be empty, was '" + applicationId + "'");
+            problems.add("applicationId must not be empty, was '" + applicationId + "'");
         } else if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
-            problems.add("--application-id must consist of [a-zA-Z0-9._-] (it prefixes topic names), was '"
+            problems.add("applicationId must consist of [a-zA-Z0-9._-] (it prefixes topic names), was '"
                     + applicationId + "'");
         }
         if (stateDir == null) {
-            problems.add("--state-dir must be set (a directory kept across restarts)");
+            problems.add("stateDir must be set (a directory kept across restarts)");
         }
-        atLeast(problems, "--dedupe-retention-ms", dedupeRetentionMs, 1);
-        atLeast(problems, "--gap-timeout-ms", gapTimeoutMs, 1);
-        atLeast(problems, "--replication-factor", replicationFactor, 1);
-        atLeast(problems, "--num-standby-replicas", numStandbyReplicas, 0);
-        atLeast(problems, "--commit-interval-ms", commitIntervalMs, 1);
+        atLeast(problems, "dedupeRetentionMs", dedupeRetentionMs, 1);
+        atLeast(problems, "gapTimeoutMs", gapTimeoutMs, 1);
+        atLeast(problems, "replicationFactor", replicationFactor, 1);
+        atLeast(problems, "numStandbyReplicas", numStandbyReplicas, 0);
+        atLeast(problems, "commitIntervalMs", commitIntervalMs, 1);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -108,9 +109,9 @@ public record ProcessorSettings(
                 numStandbyReplicas, value);
     }
 
-    private static void atLeast(List<String> problems, String option, long value, long min) {
+    private static void atLeast(List<String> problems, String component, long value, long min) {
         if (value < min) {
-            problems.add(option + " must be >= " + min + ", was " + value);
+            problems.add(component + " must be >= " + min + ", was " + value);
         }
     }
 }

@@ -22,21 +22,21 @@ class ProcessorSettingsTest {
     }
 
     @Test
-    void shouldNameTheOptionWhenGapTimeoutIsBelowOne() {
+    void shouldNameTheComponentWhenGapTimeoutIsBelowOne() {
         assertThatThrownBy(() -> defaults.withGapTimeoutMs(0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--gap-timeout-ms must be >= 1, was 0");
+                .hasMessage("gapTimeoutMs must be >= 1, was 0");
     }
 
     @Test
     void shouldReportEveryProblemAtOnce() {
         assertThatThrownBy(() -> new ProcessorSettings("bad id!", null, 0, 1, 0, -1, 0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--application-id must consist of")
-                .hasMessageContaining("--state-dir must be set")
-                .hasMessageContaining("--dedupe-retention-ms must be >= 1, was 0")
-                .hasMessageContaining("--replication-factor must be >= 1, was 0")
-                .hasMessageContaining("--num-standby-replicas must be >= 0, was -1")
-                .hasMessageContaining("--commit-interval-ms must be >= 1, was 0");
+                .hasMessageContaining("applicationId must consist of")
+                .hasMessageContaining("stateDir must be set")
+                .hasMessageContaining("dedupeRetentionMs must be >= 1, was 0")
+                .hasMessageContaining("replicationFactor must be >= 1, was 0")
+                .hasMessageContaining("numStandbyReplicas must be >= 0, was -1")
+                .hasMessageContaining("commitIntervalMs must be >= 1, was 0");
     }
 }

@@ -5,6 +5,7 @@ import dev.agentlog.sink.fold.Rows;
 import dev.agentlog.sink.fold.TableDef;
 import dev.agentlog.sink.fold.Tables;
 import dev.agentlog.sink.internal.ProjectionTableSql;
+import dev.agentlog.sink.internal.Snapshots;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -22,9 +23,9 @@ public final class ProjectionReader {
         SinkSettings.defaults().withSchema(schema); // same name check as everywhere
         ProjectionState state = new ProjectionState();
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            // read only first: pgjdbc then begins the transaction READ ONLY (a transaction's setting, not the session's)
             c.setReadOnly(true);
+            Snapshots.begin(c);
             try {
                 for (TableDef<?, ?> table : Tables.ALL) {
                     read(c, schema, table, state);

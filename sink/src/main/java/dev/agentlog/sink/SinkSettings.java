@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * Settings of a sink worker, immutable and checked once. Every problem is reported at once, named by
- * its command-line option.
+ * its component (the command line's options, their checks and their documentation are the app's).
  *
  * @param groupId Kafka consumer group of the sink workers, also the key of their offsets in
  *     {@code sink_offsets} (default {@value #DEFAULT_GROUP_ID}); workers with one group id split the partitions
@@ -31,7 +31,7 @@ public record SinkSettings(String groupId, String schema, int batchMaxEvents, in
     public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 10;
     public static final long DEFAULT_RETRY_BACKOFF_MS = 200;
     public static final long DEFAULT_RETRY_BACKOFF_MAX_MS = 10_000;
-    /** Upper bound of --batch-max-events: a batch is held in memory and written in one transaction. */
+    /** Upper bound of batchMaxEvents: a batch is held in memory and written in one transaction. */
     public static final int MAX_BATCH_MAX_EVENTS = 100_000;
 
     private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -39,26 +39,26 @@ public record SinkSettings(String groupId, String schema, int batchMaxEvents, in
     public SinkSettings {
         List<String> problems = new ArrayList<>();
         if (groupId == null || groupId.isBlank()) {
-            problems.add("--group-id must not be empty, was '" + groupId + "'");
+            problems.add("groupId must not be empty, was '" + groupId + "'");
         }
         if (schema == null || !SCHEMA_NAME.matcher(schema).matches()) {
-            problems.add("--schema must be a lower-case PostgreSQL identifier ([a-z_][a-z0-9_]*, at most 63 chars),"
+            problems.add("schema must be a lower-case PostgreSQL identifier ([a-z_][a-z0-9_]*, at most 63 chars),"
                     + " was '" + schema + "'");
         }
         if (batchMaxEvents < 1 || batchMaxEvents > MAX_BATCH_MAX_EVENTS) {
-            problems.add("--batch-max-events must be between 1 and " + MAX_BATCH_MAX_EVENTS + ", was " + batchMaxEvents);
+            problems.add("batchMaxEvents must be between 1 and " + MAX_BATCH_MAX_EVENTS + ", was " + batchMaxEvents);
         }
         if (batchMaxWaitMs < 0) {
-            problems.add("--batch-max-wait-ms must be >= 0, was " + batchMaxWaitMs);
+            problems.add("batchMaxWaitMs must be >= 0, was " + batchMaxWaitMs);
         }
         if (retryMaxAttempts < 1) {
-            problems.add("--retry-max-attempts must be >= 1, was " + retryMaxAttempts);
+            problems.add("retryMaxAttempts must be >= 1, was " + retryMaxAttempts);
         }
         if (retryBackoffMs < 1) {
-            problems.add("--retry-backoff-ms must be >= 1, was " + retryBackoffMs);
+            problems.add("retryBackoffMs must be >= 1, was " + retryBackoffMs);
         }
         if (retryBackoffMaxMs < retryBackoffMs) {
-            problems.add("--retry-backoff-max-ms must be >= --retry-backoff-ms (" + retryBackoffMs + "), was "
+            problems.add("retryBackoffMaxMs must be >= retryBackoffMs (" + retryBackoffMs + "), was "
                     + retryBackoffMaxMs);
         }
         if (!problems.isEmpty()) {

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.agentlog.sink.fold.Column;
 import dev.agentlog.sink.fold.TableDef;
 import dev.agentlog.sink.fold.Tables;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class SchemaMigratorTest {
@@ -49,9 +52,26 @@ class SchemaMigratorTest {
     }
 
     @Test
+    void shouldReadTheVersionOfASchemaWithoutFlyway() throws Exception {
+        String schema = TestPostgres.freshSchema("versioned");
+
+        assertThat(SchemaMigrator.version(TestPostgres.dataSource(), schema)).isEqualTo(SchemaMigrator.LATEST_VERSION);
+        assertThat(SchemaMigrator.version(TestPostgres.dataSource(), "never_migrated")).isZero();
+    }
+
+    @Test
+    void shouldKnowTheNewestMigrationAsTheLatestVersion() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/agentlog"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElse(0))
+                    .isEqualTo(SchemaMigrator.LATEST_VERSION);
+        }
+    }
+
+    @Test
     void shouldRefuseASchemaNameThatIsNotAPlainIdentifier() {
         assertThatThrownBy(() -> SchemaMigrator.migrate(TestPostgres.dataSource(), "agentlog; DROP TABLE x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--schema must be a lower-case PostgreSQL identifier");
+                .hasMessageContaining("schema must be a lower-case PostgreSQL identifier");
     }
 }

@@ -18,14 +18,14 @@ class SinkSettingsTest {
     }
 
     @Test
-    void shouldNameEveryBadSettingByItsOptionAtOnce() {
+    void shouldNameEveryBadSettingAtOnce() {
         assertThatThrownBy(() -> new SinkSettings(" ", "Agent-Log", 0, -1, 0, 0, -5))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--group-id must not be empty")
-                .hasMessageContaining("--schema must be a lower-case PostgreSQL identifier")
-                .hasMessageContaining("--batch-max-events must be between 1 and 100000, was 0")
-                .hasMessageContaining("--batch-max-wait-ms must be >= 0, was -1")
-                .hasMessageContaining("--retry-max-attempts must be >= 1, was 0")
-                .hasMessageContaining("--retry-backoff-ms must be >= 1, was 0");
+                .hasMessageContaining("groupId must not be empty")
+                .hasMessageContaining("schema must be a lower-case PostgreSQL identifier")
+                .hasMessageContaining("batchMaxEvents must be between 1 and 100000, was 0")
+                .hasMessageContaining("batchMaxWaitMs must be >= 0, was -1")
+                .hasMessageContaining("retryMaxAttempts must be >= 1, was 0")
+                .hasMessageContaining("retryBackoffMs must be >= 1, was 0");
     }
 }

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,9 +27,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bench-jar", defaultValue = "bench/target/agentlog-bench.jar", paramLabel = "JAR",
-            description = "The benchmark program (agentlog-bench.jar, built from the bench module).")
-    Path benchJar;
+    public static final Setting<Path> BENCH_JAR = Setting.path("bench-jar")
+            .defaultsTo(Path.of("bench/target/agentlog-bench.jar")).label("JAR")
+            .doc("The benchmark program (agentlog-bench.jar, built from the bench module).");
+
+    final SettingGroup program = new SettingGroup(BENCH_JAR);
 
     @Parameters(paramLabel = "ARGS", arity = "1..*",
             description = "The benchmark and its options: sink | compare [--events N] [...]")
@@ -36,6 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path benchJar = program.get(BENCH_JAR);
         if (!Files.isRegularFile(benchJar)) {
             spec.commandLine().getErr().println("--bench-jar: no benchmark program at " + benchJar.toAbsolutePath()
                     + "; build it from the repository's root with: mvn -B -q -Ppeer -pl bench -am package -DskipTests");

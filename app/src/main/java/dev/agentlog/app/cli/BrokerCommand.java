@@ -3,9 +3,9 @@ package dev.agentlog.app.cli;
 import dev.agentlog.app.runtime.EmbeddedKafkaBroker;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The embedded broker alone: a development Kafka for running the other parts as separate processes. */
@@ -14,24 +14,19 @@ import picocli.CommandLine.Spec;
 public final class BrokerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    DataDirOption data;
+    public static final Setting<Integer> PORT = Setting.port("port").defaultsTo(9092)
+            .doc("Port of the broker's PLAINTEXT listener.");
+    public static final Setting<Integer> CONTROLLER_PORT = Setting.port("controller-port").defaultsTo(9093)
+            .doc("Port of the KRaft controller listener.");
 
-    @Option(names = "--port", defaultValue = "9092", paramLabel = "PORT", description = "Port of the broker's PLAINTEXT listener.")
-    int port;
-
-    @Option(names = "--controller-port", defaultValue = "9093", paramLabel = "PORT", description = "Port of the KRaft controller listener.")
-    int controllerPort;
-
-    @Option(names = "--partitions", defaultValue = "12", paramLabel = "N",
-            description = "Partitions of each topic agentlog creates (existing topics are left as they are). The upper bound of useful sink workers and processor instances.")
-    int partitions;
+    final DataDirOptions data = new DataDirOptions();
+    final SettingGroup broker = new SettingGroup(PORT, CONTROLLER_PORT, KafkaOptions.PARTITIONS);
 
     @Override
     public Integer call() throws Exception {
         try (Running running = new Running()) {
-            EmbeddedKafkaBroker broker = running.add(EmbeddedKafkaBroker.start(
-                    data.dataDir.toAbsolutePath().resolve("kafka"), port, controllerPort, partitions));
+            EmbeddedKafkaBroker broker = running.add(EmbeddedKafkaBroker.start(data.dataDir().resolve("kafka"),
+                    this.broker.get(PORT), this.broker.get(CONTROLLER_PORT), this.broker.get(KafkaOptions.PARTITIONS)));
             spec.commandLine().getOut().println("Kafka broker on " + broker.bootstrapServers() + ", data in "
                     + broker.dataDirectory() + ". Stop with Ctrl-C.");
             spec.commandLine().getOut().flush();

@@ -1,5 +1,11 @@
 package dev.agentlog.app.cli;
 
+import dev.agentlog.app.Secrets;
+import dev.agentlog.app.settings.Check;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
+import dev.agentlog.app.settings.Settings;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.MetricsHttpServer;
 import dev.agentlog.app.wiring.TopicAdmin;
@@ -13,13 +19,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,120 +31,95 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "cdc", mixinStandardHelpOptions = true,
         description = "Capture a Letta PostgreSQL database: every row change becomes a typed agent event in <prefix>.events.in.")
-public final class CdcCommand implements Callable<Integer> {
+public final class CdcCommand implements Callable<Integer>, Settings.CrossChecked {
+    public static final Setting<String> SOURCE_PG_URL = Setting.text("source-pg-url").label("JDBC_URL")
+            .shownAs(Secrets::maskJdbcUrl)
+            .doc("The Letta database to capture, e.g. jdbc:postgresql://db:5432/letta; a direct connection (a transaction pooler cannot replicate).");
+    public static final Setting<String> SOURCE_PG_USER = Setting.text("source-pg-user").label("USER")
+            .doc("User of the Letta database, with the REPLICATION attribute (or put it in --source-pg-url).");
+    public static final Setting<String> SOURCE_PG_PASSWORD = Setting.secret("source-pg-password").label("PASSWORD")
+            .doc("Password of the Letta database. Never logged; prefer --source-pg-password-file or the environment.");
+    public static final Setting<String> SCHEMA = Setting.text("schema").defaultsTo(CdcSettings.DEFAULT_SCHEMA)
+            .label("SCHEMA")
+            .doc("Schema of Letta's tables: public (an external database such as Supabase) or letta (Letta's own image).");
+    public static final Setting<String> SLOT_NAME = Setting.text("slot-name").defaultsTo(CdcSettings.DEFAULT_SLOT_NAME)
+            .label("NAME")
+            .doc("Replication slot of the capture; the source keeps WAL for it until capture confirms it (see --drop-slot).");
+    public static final Setting<String> PUBLICATION_NAME = Setting.text("publication-name")
+            .defaultsTo(CdcSettings.DEFAULT_PUBLICATION_NAME).label("NAME")
+            .doc("Publication of the captured tables; created or brought up to date at start.");
+    public static final Setting<Long> POLL_INTERVAL_MS = Setting.millis("poll-interval-ms")
+            .defaultsTo(CdcSettings.DEFAULT_POLL_INTERVAL_MS)
+            .doc("How long capture waits for more changes before it publishes a batch: the floor of commit-to-event latency.");
+    public static final Setting<String> OFFSET_PG_URL = Setting.text("offset-pg-url").label("JDBC_URL")
+            .shownAs(Secrets::maskJdbcUrl)
+            .doc("PostgreSQL that keeps the capture's source position (default: the Letta database itself).");
+    public static final Setting<String> OFFSET_PG_USER = Setting.text("offset-pg-user").label("USER")
+            .doc("User for --offset-pg-url (default: the source user, or the URL's).");
+    public static final Setting<String> OFFSET_PG_PASSWORD = Setting.secret("offset-pg-password").label("PASSWORD")
+            .doc("Password for --offset-pg-url. Never logged.");
+    public static final Setting<String> OFFSET_TABLE = Setting.text("offset-table").label("TABLE")
+            .doc("Table of the source position, created when missing; one per slot (default: agentlog_cdc_offsets_<slot>).");
+    public static final Setting<Long> OFFSET_FLUSH_INTERVAL_MS = Setting.millis("offset-flush-interval-ms")
+            .defaultsTo(CdcSettings.DEFAULT_OFFSET_FLUSH_INTERVAL_MS)
+            .doc("How often the acknowledged source position is stored and confirmed to the slot (0 = after every batch).");
+    public static final Setting<Long> HEARTBEAT_INTERVAL_MS = Setting.millis("heartbeat-interval-ms")
+            .defaultsTo(CdcSettings.DEFAULT_HEARTBEAT_INTERVAL_MS)
+            .doc("How often the source position moves on while Letta's tables are quiet, so the slot releases WAL (0 = never).");
+    public static final Setting<List<String>> EXCLUDE_TABLES = Setting.commaList("exclude-tables").label("TABLE")
+            .doc("Tables of --schema not to capture (every other table travels as a typed event or row.changed).");
+    public static final Setting<List<String>> CAPTURE_SENSITIVE = Setting.commaList("capture-sensitive")
+            .label("TABLE[.COLUMN]")
+            .doc("Secret-bearing columns and tables that capture leaves out by default (provider keys, environment variable values, MCP tokens, mcp_oauth, provider_traces: see docs/cdc.md) to capture all the same.");
+    public static final Setting<Long> WAL_WARN_BYTES = Setting.largeBytes("wal-warn-bytes")
+            .defaultsTo(CdcSettings.DEFAULT_WAL_WARN_BYTES).check(Check.atLeast(0L))
+            .doc("WAL held by the replication slot on the source past which capture warns at every report (0 = never).");
+    public static final Setting<Long> WAL_REPORT_INTERVAL_MS = Setting.millis("wal-report-interval-ms")
+            .defaultsTo(CdcSettings.DEFAULT_WAL_REPORT_INTERVAL_MS).check(Check.atLeast(0L))
+            .doc("How often capture logs the WAL its slot holds on the source (0 = never).");
+    public static final Setting<Integer> MAX_EVENT_BYTES = Setting.bytes("max-event-bytes")
+            .defaultsTo(IngestSettings.DEFAULT_MAX_EVENT_BYTES).check(Check.atLeast(1))
+            .doc("Largest serialized event; a larger one is refused (413), or, from cdc, skipped, logged and counted (agentlog.cdc.too.large).");
+    public static final Setting<Boolean> SETUP = Setting.flag("setup")
+            .doc("Prepare the source and exit: a replica identity for tables without a primary key (else Letta's own updates and deletes on them fail), REPLICA IDENTITY FULL on Letta's typed tables, the heartbeat table and the publication; asks first, or --yes.");
+    public static final Setting<Boolean> YES = Setting.flag("yes").doc("With --setup: run the statements without asking.");
+    public static final Setting<Boolean> DROP_SLOT = Setting.flag("drop-slot")
+            .doc("Drop the replication slot, the publication and the stored source position, then exit: an abandoned slot keeps WAL on the source.");
+
     @Spec
     CommandSpec spec;
-    @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    MetricsOption metrics;
-
-    @Option(names = "--source-pg-url", paramLabel = "JDBC_URL",
-            description = "The Letta database to capture, e.g. jdbc:postgresql://db:5432/letta; a direct connection (a transaction pooler cannot replicate).")
-    String sourcePgUrl;
-
-    @Option(names = "--source-pg-user", paramLabel = "USER",
-            description = "User of the Letta database, with the REPLICATION attribute (or put it in --source-pg-url).")
-    String sourcePgUser;
-
-    @Option(names = "--source-pg-password", paramLabel = "PASSWORD",
-            description = "Password of the Letta database. Never logged; prefer the environment variable.")
-    String sourcePgPassword;
-
-    @Option(names = "--schema", defaultValue = CdcSettings.DEFAULT_SCHEMA, paramLabel = "SCHEMA",
-            description = "Schema of Letta's tables: public (an external database such as Supabase) or letta (Letta's own image).")
-    String schema;
-
-    @Option(names = "--slot-name", defaultValue = CdcSettings.DEFAULT_SLOT_NAME, paramLabel = "NAME",
-            description = "Replication slot of the capture; the source keeps WAL for it until capture confirms it (see --drop-slot).")
-    String slotName;
-
-    @Option(names = "--publication-name", defaultValue = CdcSettings.DEFAULT_PUBLICATION_NAME, paramLabel = "NAME",
-            description = "Publication of the captured tables; created or brought up to date at start.")
-    String publicationName;
-
-    @Option(names = "--poll-interval-ms", defaultValue = "" + CdcSettings.DEFAULT_POLL_INTERVAL_MS, paramLabel = "MS",
-            description = "How long capture waits for more changes before it publishes a batch: the floor of commit-to-event latency.")
-    long pollIntervalMs;
-
-    @Option(names = "--offset-pg-url", paramLabel = "JDBC_URL",
-            description = "PostgreSQL that keeps the capture's source position (default: the Letta database itself).")
-    String offsetPgUrl;
-
-    @Option(names = "--offset-pg-user", paramLabel = "USER",
-            description = "User for --offset-pg-url (default: the source user, or the URL's).")
-    String offsetPgUser;
-
-    @Option(names = "--offset-pg-password", paramLabel = "PASSWORD",
-            description = "Password for --offset-pg-url. Never logged.")
-    String offsetPgPassword;
-
-    @Option(names = "--offset-table", paramLabel = "TABLE",
-            description = "Table of the source position, created when missing; one per slot (default: agentlog_cdc_offsets_<slot>).")
-    String offsetTable;
-
-    @Option(names = "--offset-flush-interval-ms", defaultValue = "" + CdcSettings.DEFAULT_OFFSET_FLUSH_INTERVAL_MS, paramLabel = "MS",
-            description = "How often the acknowledged source position is stored and confirmed to the slot (0 = after every batch).")
-    long offsetFlushIntervalMs;
-
-    @Option(names = "--heartbeat-interval-ms", defaultValue = "" + CdcSettings.DEFAULT_HEARTBEAT_INTERVAL_MS, paramLabel = "MS",
-            description = "How often the source position moves on while Letta's tables are quiet, so the slot releases WAL (0 = never).")
-    long heartbeatIntervalMs;
-
-    @Option(names = "--exclude-tables", split = ",", paramLabel = "TABLE",
-            description = "Tables of --schema not to capture (every other table travels as a typed event or row.changed).")
-    List<String> excludeTables;
-
-    @Option(names = "--capture-sensitive", split = ",", paramLabel = "TABLE[.COLUMN]",
-            description = "Secret-bearing columns and tables that capture leaves out by default (provider keys, environment variable values, MCP tokens, mcp_oauth, provider_traces: see docs/cdc.md) to capture all the same.")
-    List<String> captureSensitive;
-
-    @Option(names = "--wal-warn-bytes", defaultValue = "" + CdcSettings.DEFAULT_WAL_WARN_BYTES, paramLabel = "BYTES",
-            description = "WAL held by the replication slot on the source past which capture warns at every report (0 = never).")
-    long walWarnBytes;
-
-    @Option(names = "--wal-report-interval-ms", defaultValue = "" + CdcSettings.DEFAULT_WAL_REPORT_INTERVAL_MS, paramLabel = "MS",
-            description = "How often capture logs the WAL its slot holds on the source (0 = never).")
-    long walReportIntervalMs;
-
-    @Option(names = "--max-event-bytes", defaultValue = "" + IngestSettings.DEFAULT_MAX_EVENT_BYTES, paramLabel = "BYTES",
-            description = "Largest serialized event; a larger CDC event is skipped, logged and counted (agentlog.cdc.too.large).")
-    int maxEventBytes;
-
-    @Option(names = "--setup",
-            description = "Prepare the source and exit: a replica identity for tables without a primary key (else Letta's own updates and deletes on them fail), REPLICA IDENTITY FULL on Letta's typed tables, the heartbeat table and the publication; asks first, or --yes.")
-    boolean setup;
-
-    @Option(names = "--yes", description = "With --setup: run the statements without asking.")
-    boolean yes;
-
-    @Option(names = "--drop-slot",
-            description = "Drop the replication slot, the publication and the stored source position, then exit: an abandoned slot keeps WAL on the source.")
-    boolean dropSlot;
+    final KafkaOptions kafka = new KafkaOptions();
+    final MetricsOptions metrics = new MetricsOptions();
+    final SettingGroup capture = new SettingGroup(SOURCE_PG_URL, SOURCE_PG_USER, SOURCE_PG_PASSWORD, SCHEMA, SLOT_NAME,
+            PUBLICATION_NAME, POLL_INTERVAL_MS, OFFSET_PG_URL, OFFSET_PG_USER, OFFSET_PG_PASSWORD, OFFSET_TABLE,
+            OFFSET_FLUSH_INTERVAL_MS, HEARTBEAT_INTERVAL_MS, EXCLUDE_TABLES, CAPTURE_SENSITIVE, WAL_WARN_BYTES,
+            WAL_REPORT_INTERVAL_MS, MAX_EVENT_BYTES, SETUP, YES, DROP_SLOT)
+            .require(SOURCE_PG_URL);
 
     @Override
     public Integer call() throws Exception {
         CdcSettings settings = settings();
-        if (dropSlot) {
+        if (capture.get(DROP_SLOT)) {
             return dropSlot(settings);
         }
-        if (setup) {
+        if (capture.get(SETUP)) {
             return setup(settings);
         }
-        kafka.validate();
-        String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
+        KafkaClients clients = kafka.clients();
+        int maxEventBytes = capture.get(MAX_EVENT_BYTES);
         PublisherSettings publisherSettings = new PublisherSettings(maxEventBytes, PublisherSettings.DEFAULT_PUBLISH_TIMEOUT_MS);
         SourceDatabase source = new SourceDatabase(settings);
         source.checkReady(); // before anything is created: wal_level and privilege name their fix
         source.checkSafe(); // and nothing starts that would make Letta's own writes fail
-        TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions, kafka.replicationFactor,
+        TopicAdmin.ensureTopics(clients, kafka.topics(), kafka.partitions(), kafka.replicationFactor(),
                 TimeUnit.DAYS.toMillis(7), maxEventBytes);
         try (Running running = new Running()) {
             PrometheusMeterRegistry registry = Metrics.prometheus();
-            if (metrics.port >= 0) {
-                running.add(new MetricsHttpServer(metrics.host, metrics.port, registry::scrape));
+            if (metrics.enabled()) {
+                running.add(new MetricsHttpServer(metrics.host(), metrics.port(), registry::scrape));
             }
-            EventPublisher publisher = running.add(new EventPublisher(bootstrap, kafka.topics(), publisherSettings, Map.of()));
+            EventPublisher publisher = running.add(new EventPublisher(clients.bootstrapServers(), kafka.topics(),
+                    publisherSettings, clients.common()));
             LettaCdc cdc = running.add(new LettaCdc(settings, publisher, registry)).start();
             spec.commandLine().getOut().println("cdc running: " + settings.source() + " schema " + settings.schema()
                     + ", slot " + settings.slotName() + " -> " + publisher.topic());
@@ -152,14 +130,26 @@ public final class CdcCommand implements Callable<Integer> {
     }
 
     CdcSettings settings() {
-        CdcSettings settings = new CdcSettings(Required.option(sourcePgUrl, "--source-pg-url"), sourcePgUser,
-                sourcePgPassword, schema, slotName, publicationName, offsetPgUrl, offsetPgUser, offsetPgPassword,
-                offsetTable, pollIntervalMs, offsetFlushIntervalMs, heartbeatIntervalMs, excludeTables, false,
-                captureSensitive, walWarnBytes, walReportIntervalMs);
-        if (maxEventBytes < 1) {
-            throw new IllegalArgumentException("--max-event-bytes must be >= 1, was " + maxEventBytes);
+        return new CdcSettings(capture.get(SOURCE_PG_URL), capture.get(SOURCE_PG_USER), capture.get(SOURCE_PG_PASSWORD),
+                capture.get(SCHEMA), capture.get(SLOT_NAME), capture.get(PUBLICATION_NAME), capture.get(OFFSET_PG_URL),
+                capture.get(OFFSET_PG_USER), capture.get(OFFSET_PG_PASSWORD), capture.get(OFFSET_TABLE),
+                capture.get(POLL_INTERVAL_MS), capture.get(OFFSET_FLUSH_INTERVAL_MS), capture.get(HEARTBEAT_INTERVAL_MS),
+                capture.get(EXCLUDE_TABLES), false, capture.get(CAPTURE_SENSITIVE), capture.get(WAL_WARN_BYTES),
+                capture.get(WAL_REPORT_INTERVAL_MS));
+    }
+
+    /** The capture needs Kafka; --setup and --drop-slot only the source. */
+    @Override
+    public void checkSettings(List<String> problems) {
+        if (!capture.get(SETUP) && !capture.get(DROP_SLOT) && kafka.bootstrapServers() == null) {
+            problems.add(KafkaOptions.BOOTSTRAP_SERVERS.option() + " is required (or set "
+                    + KafkaOptions.BOOTSTRAP_SERVERS.environmentVariable() + ")");
         }
-        return settings;
+        try {
+            settings();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
     }
 
     private int dropSlot(CdcSettings settings) {
@@ -188,7 +178,7 @@ public final class CdcCommand implements Callable<Integer> {
         out.println("agentlog cdc --setup runs on " + settings.source() + " (as " + settings.effectiveSourceUser() + "):");
         plan.forEach(step -> out.println("  " + step.sql() + ";   -- " + (step.required() ? "required: " : "") + step.why()));
         out.flush();
-        if (!yes && !confirmed()) {
+        if (!capture.get(YES) && !confirmed()) {
             spec.commandLine().getErr().println("nothing was changed: run again with --setup --yes to run these "
                     + "statements, or run them yourself as the tables' owner");
             spec.commandLine().getErr().flush();

@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
+import dev.agentlog.app.settings.SettingGroup;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** What the dead-letter topic holds, and sending fixed records back in. */
@@ -30,21 +32,22 @@ public final class DlqCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Print the dead-letter records as JSON lines (original key and value, reason, rule, source position).")
     static final class ListDeadLetters implements Callable<Integer> {
+        static final Setting<String> REASON = Setting.text("reason").label("REASON")
+                .doc("Only dead letters of this reason: invalid, unknown_type, unsupported_version, conflict, gap, poison.");
+        static final Setting<String> STREAM = Setting.text("stream").label("STREAM_ID")
+                .doc("Only dead letters of this stream.");
+
         @Spec
         CommandSpec spec;
-        @Mixin
-        KafkaOptions kafka;
-
-        @Option(names = "--reason", paramLabel = "REASON",
-                description = "Only dead letters of this reason: invalid, unknown_type, unsupported_version, conflict, gap, poison.")
-        String reason;
-
-        @Option(names = "--stream", paramLabel = "STREAM_ID", description = "Only dead letters of this stream.")
-        String stream;
+        final KafkaOptions kafka = KafkaOptions.required();
+        final SettingGroup filters = new SettingGroup(REASON, STREAM);
 
         @Override
         public Integer call() {
-            String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
+            KafkaClients clients = kafka.clients();
+            KafkaAccess.check(clients);
+            String reason = filters.get(REASON);
+            String stream = filters.get(STREAM);
             DeadLetterFilter filter = DeadLetterFilter.all();
             if (reason != null) {
                 filter = filter.withReason(reason);
@@ -53,7 +56,8 @@ public final class DlqCommand implements Runnable {
                 filter = filter.withStream(stream);
             }
             PrintWriter out = spec.commandLine().getOut();
-            DeadLetters.list(bootstrap, kafka.topics(), filter, line -> out.println(line.toString()));
+            DeadLetters.list(clients.bootstrapServers(), clients.common(), kafka.topics(), filter,
+                    line -> out.println(line.toString()));
             out.flush();
             return ExitCodes.OK;
         }
@@ -62,22 +66,24 @@ public final class DlqCommand implements Runnable {
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = "Send fixed dead letters (JSON lines as `dlq list` prints them, with the value edited) back to <prefix>.events.in.")
     static final class ReplayDeadLetters implements Callable<Integer> {
+        static final Setting<String> FILE = Setting.text("file").label("FILE")
+                .doc("JSON-lines file to replay; - for standard input.");
+
         @Spec
         CommandSpec spec;
-        @Mixin
-        KafkaOptions kafka;
-
-        @Option(names = "--file", paramLabel = "FILE", description = "JSON-lines file to replay; - for standard input.", required = true)
-        String file;
+        final KafkaOptions kafka = KafkaOptions.required();
+        final SettingGroup input = new SettingGroup(FILE).require(FILE);
 
         @Override
         public Integer call() throws Exception {
-            String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
+            KafkaClients clients = kafka.clients();
+            KafkaAccess.check(clients);
+            String file = input.get(FILE);
             int sent;
             try (BufferedReader in = "-".equals(file)
                     ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                     : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-                sent = DeadLetters.replay(bootstrap, kafka.topics(), in);
+                sent = DeadLetters.replay(clients.bootstrapServers(), clients.common(), kafka.topics(), in);
             }
             spec.commandLine().getOut().println("replayed " + sent + " record(s) to " + kafka.topics().in());
             spec.commandLine().getOut().flush();

@@ -1,6 +1,6 @@
 package dev.agentlog.app.cli;
 
-import java.util.Locale;
+import dev.agentlog.app.settings.Setting;
 import java.util.Map;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
@@ -18,7 +18,7 @@ public final class EnvironmentDefaults implements IDefaultValueProvider {
     }
 
     public static String variableFor(String longOptionName) {
-        return "AGENTLOG_" + longOptionName.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
+        return Setting.environmentVariable(longOptionName);
     }
 
     @Override

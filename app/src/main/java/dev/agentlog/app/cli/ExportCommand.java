@@ -1,6 +1,8 @@
 package dev.agentlog.app.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.sink.query.AgentExport;
 import java.io.BufferedOutputStream;
@@ -12,9 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,29 +24,26 @@ import picocli.CommandLine.Spec;
                 + " lines in log order, up to --at. `agentlog import` sends them into another deployment, or forks"
                 + " the agent with --as.")
 public final class ExportCommand implements Callable<Integer> {
+    public static final Setting<Path> OUT = Setting.path("out").label("FILE")
+            .doc("Write to FILE instead of standard output.");
+
     @Spec
     CommandSpec spec;
-    @Mixin
-    PostgresOptions postgres;
+    final PostgresOptions postgres = PostgresOptions.required();
+    final SettingGroup export = new SettingGroup(StateCommand.AT, OUT);
 
     @Parameters(index = "0", paramLabel = "AGENT_ID", description = "The agent to export.")
     String agentId;
 
-    @Option(names = "--at", paramLabel = "TIME",
-            description = "RFC 3339 instant with offset: only the events that occurred at or before it.")
-    String at;
-
-    @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE instead of standard output.")
-    Path outFile;
-
     @Override
     public Integer call() throws Exception {
-        postgres.validate();
-        String url = Required.option(postgres.url, "--pg-url");
-        Instant instant = at == null ? null : StateCommand.instant(at, "--at");
+        String at = this.export.get(StateCommand.AT);
+        Path outFile = this.export.get(OUT);
+        Instant instant = at == null ? null : StateCommand.instant(at, StateCommand.AT.option());
+        String schema = postgres.schema();
         long written;
-        try (HikariDataSource pool = Database.pool(url, postgres.user, postgres.password, 1, "agentlog-export")) {
-            AgentExport export = new AgentExport(pool, postgres.schema);
+        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-export", true)) {
+            AgentExport export = new AgentExport(pool, schema);
             if (outFile == null) {
                 PrintWriter out = spec.commandLine().getOut();
                 written = export.write(agentId, instant, e -> out.println(new String(e.toJsonBytes(),
@@ -61,12 +58,12 @@ public final class ExportCommand implements Callable<Integer> {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("exporting " + agentId + " from " + postgres.schema + " failed: "
+            throw new IllegalStateException("exporting " + agentId + " from " + schema + " failed: "
                     + e.getMessage(), e);
         }
         if (written == 0) {
             spec.commandLine().getErr().println("agentlog export: no events of agent " + agentId + " in schema "
-                    + postgres.schema + (at == null ? "" : " at or before " + at) + " (check the id and --pg-schema)");
+                    + schema + (at == null ? "" : " at or before " + at) + " (check the id and --pg-schema)");
             spec.commandLine().getErr().flush();
             return ExitCodes.FAILURE;
         }

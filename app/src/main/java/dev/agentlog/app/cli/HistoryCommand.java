@@ -1,6 +1,9 @@
 package dev.agentlog.app.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.agentlog.app.settings.Check;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.sink.query.StreamHistory;
 import java.io.PrintWriter;
@@ -8,9 +11,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -19,44 +20,39 @@ import picocli.CommandLine.Spec;
         description = "Print every change of an agent, a block or an archive in order: time, type, actor, source;"
                 + " for a block edit the versions and a unified diff of the old and new value.")
 public final class HistoryCommand implements Callable<Integer> {
+    public static final Setting<Boolean> JSON = Setting.flag("json")
+            .doc("Print JSON (what GET /v1/agents/{id}/history answers) instead of text.");
+    public static final Setting<Long> AFTER_SEQ = Setting.number("after-seq").defaultsTo(0L).label("SEQ")
+            .check(Check.atLeast(0)).doc("Only changes after this stream_seq (to page through a long history).");
+    public static final Setting<Integer> LIMIT = Setting.count("limit").defaultsTo(StreamHistory.MAX_LIMIT)
+            .check(Check.between(1, StreamHistory.MAX_LIMIT)).doc("Most changes printed.");
+
     @Spec
     CommandSpec spec;
-    @Mixin
-    PostgresOptions postgres;
+    final PostgresOptions postgres = PostgresOptions.required();
+    final SettingGroup query = new SettingGroup(JSON, AFTER_SEQ, LIMIT);
 
     @Parameters(index = "0", paramLabel = "ID", description = "An agent, block or archive id (a stream id).")
     String streamId;
 
-    @Option(names = "--json", description = "Print JSON (what GET /v1/agents/{id}/history answers) instead of text.")
-    boolean json;
-
-    @Option(names = "--after-seq", defaultValue = "0", paramLabel = "SEQ",
-            description = "Only changes after this stream_seq (to page through a long history).")
-    long afterSeq;
-
-    @Option(names = "--limit", defaultValue = "" + StreamHistory.MAX_LIMIT, paramLabel = "N",
-            description = "Most changes printed.")
-    int limit;
-
     @Override
     public Integer call() throws Exception {
-        postgres.validate();
-        String url = Required.option(postgres.url, "--pg-url");
         Optional<StreamHistory.History> history;
-        try (HikariDataSource pool = Database.pool(url, postgres.user, postgres.password, 1, "agentlog-history")) {
-            history = new StreamHistory(pool, postgres.schema).of(streamId, afterSeq, limit);
+        String schema = postgres.schema();
+        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-history", true)) {
+            history = new StreamHistory(pool, schema).of(streamId, query.get(AFTER_SEQ), query.get(LIMIT));
         } catch (SQLException e) {
-            throw new IllegalStateException("reading the history of " + streamId + " from " + postgres.schema
+            throw new IllegalStateException("reading the history of " + streamId + " from " + schema
                     + " failed: " + e.getMessage(), e);
         }
         if (history.isEmpty()) {
             spec.commandLine().getErr().println("agentlog history: no events of " + streamId + " in schema "
-                    + postgres.schema + " (check the id and --pg-schema)");
+                    + schema + " (check the id and --pg-schema)");
             spec.commandLine().getErr().flush();
             return ExitCodes.FAILURE;
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (query.get(JSON)) {
             StateCommand.print(out, history.get().toJson());
         } else {
             out.print(history.get().toText());

@@ -2,6 +2,10 @@ package dev.agentlog.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
@@ -17,15 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -45,18 +46,17 @@ public final class ImportCommand implements Callable<Integer> {
     private static final int CHUNK = 1_000;
     private static final int MAX_PROBLEMS = 10;
 
+    public static final Setting<String> AS = Setting.text("as").label("NEW_AGENT_ID")
+            .doc("Import as a new agent with this id (a fork), with new ids for everything the agent owns.");
+
     @Spec
     CommandSpec spec;
-    @Mixin
-    KafkaOptions kafka;
+    final KafkaOptions kafka = KafkaOptions.required();
+    final SettingGroup fork = new SettingGroup(AS);
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The JSON-lines file `agentlog export` wrote; - for"
             + " standard input.")
     String file;
-
-    @Option(names = "--as", paramLabel = "NEW_AGENT_ID",
-            description = "Import as a new agent with this id (a fork), with new ids for everything the agent owns.")
-    String asAgent;
 
     private String stdin;
 
@@ -68,8 +68,9 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        kafka.validate();
-        String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
+        KafkaClients clients = kafka.clients();
+        KafkaAccess.check(clients);
+        String asAgent = fork.get(AS);
         EventCodec codec = EventCodec.standard();
         List<String> problems = new ArrayList<>();
         String[] agent = {null};
@@ -98,7 +99,8 @@ public final class ImportCommand implements Callable<Integer> {
         }
         ForkRewriter rewriter = asAgent == null ? ForkRewriter.keepingIds() : ForkRewriter.asNewAgent(agent[0], asAgent);
         int[] sent = {0};
-        try (EventPublisher publisher = new EventPublisher(bootstrap, kafka.topics(), PublisherSettings.DEFAULT, Map.of())) {
+        try (EventPublisher publisher = new EventPublisher(clients.bootstrapServers(), kafka.topics(),
+                PublisherSettings.DEFAULT, clients.common())) {
             List<Event> chunk = new ArrayList<>(CHUNK);
             forEachEvent((line, event) -> {
                 chunk.add(codec.fromJson(rewriter.rewrite(event)));

@@ -1,5 +1,6 @@
 package dev.agentlog.app.cli;
 
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.Pipeline;
@@ -20,25 +21,23 @@ public final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     @Mixin
-    KafkaOptions kafka;
-    @Mixin
     HttpOptions http;
+    final KafkaOptions kafka = KafkaOptions.required();
 
     @Override
     public Integer call() throws Exception {
-        kafka.validate();
-        String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
+        KafkaClients clients = kafka.clients();
         if (!http.hasKeys()) {
             throw new IllegalArgumentException("--api-keys or --api-keys-file is required (or set AGENTLOG_API_KEYS or "
                     + "AGENTLOG_API_KEYS_FILE)");
         }
         IngestSettings settings = http.settings(http.keys());
-        TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions, kafka.replicationFactor,
+        TopicAdmin.ensureTopics(clients, kafka.topics(), kafka.partitions(), kafka.replicationFactor(),
                 TimeUnit.DAYS.toMillis(7), settings.maxEventBytes());
         try (Running running = new Running()) {
             PrometheusMeterRegistry registry = Metrics.prometheus();
-            KafkaReadiness readiness = running.add(new KafkaReadiness(bootstrap));
-            Pipeline pipeline = running.add(new Pipeline(bootstrap, kafka.topics(), registry));
+            KafkaReadiness readiness = running.add(new KafkaReadiness(clients));
+            Pipeline pipeline = running.add(new Pipeline(clients, kafka.topics(), registry));
             pipeline.startIngest(settings, registry::scrape, readiness, server -> { });
             spec.commandLine().getOut().println("ingest listening on " + settings.scheme() + "://" + settings.host() + ":"
                     + pipeline.httpPort());

@@ -1,5 +1,6 @@
 package dev.agentlog.app.cli;
 
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.MetricsHttpServer;
 import dev.agentlog.app.wiring.Pipeline;
@@ -9,7 +10,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -19,29 +19,24 @@ import picocli.CommandLine.Spec;
 public final class ProcessorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    ProcessorOptions processor;
-    @Mixin
-    DataDirOption data;
-    @Mixin
-    MetricsOption metrics;
+    final KafkaOptions kafka = KafkaOptions.required();
+    final ProcessorOptions processor = new ProcessorOptions();
+    final DataDirOptions data = new DataDirOptions();
+    final MetricsOptions metrics = new MetricsOptions();
 
     @Override
     public Integer call() throws Exception {
-        kafka.validate();
-        String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
-        var settings = processor.settings(data.dataDir.toAbsolutePath(), kafka.replicationFactor);
-        TopicAdmin.ensureTopics(bootstrap, kafka.topics(), kafka.partitions, kafka.replicationFactor,
+        KafkaClients clients = kafka.clients();
+        var settings = processor.settings(data.dataDir(), kafka.replicationFactor());
+        TopicAdmin.ensureTopics(clients, kafka.topics(), kafka.partitions(), kafka.replicationFactor(),
                 TimeUnit.DAYS.toMillis(7), IngestSettings.DEFAULT_MAX_EVENT_BYTES);
         try (Running running = new Running()) {
             PrometheusMeterRegistry registry = Metrics.prometheus();
-            if (metrics.port >= 0) {
-                running.add(new MetricsHttpServer(metrics.host, metrics.port, registry::scrape));
+            if (metrics.enabled()) {
+                running.add(new MetricsHttpServer(metrics.host(), metrics.port(), registry::scrape));
             }
-            running.add(new Pipeline(bootstrap, kafka.topics(), registry, kafka.clientProperties())).startProcessor(settings);
-            spec.commandLine().getOut().println("processor " + settings.applicationId() + " running against " + bootstrap);
+            running.add(new Pipeline(clients, kafka.topics(), registry)).startProcessor(settings);
+            spec.commandLine().getOut().println("processor " + settings.applicationId() + " running against " + clients.bootstrapServers());
             spec.commandLine().getOut().flush();
             running.awaitStop();
         }

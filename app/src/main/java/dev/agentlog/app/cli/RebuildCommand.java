@@ -2,7 +2,14 @@ package dev.agentlog.app.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.Secrets;
+import dev.agentlog.app.settings.Check;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
+import dev.agentlog.app.settings.Settings;
 import dev.agentlog.app.wiring.Database;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
+import dev.agentlog.app.wiring.PostgresTarget;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.replay.KafkaLogSource;
 import dev.agentlog.sink.replay.LogSource;
@@ -23,9 +30,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Replays the log of record into a shadow schema and swaps it in without stopping the live sink. */
@@ -35,104 +40,130 @@ import picocli.CommandLine.Spec;
                 + " and the live sink keeps writing, catch up to the live sink's offsets, then swap the two schemas in"
                 + " one transaction. The old tables are kept in <schema>_old_<yyyyMMdd_HHmmss> until --drop.",
                 "Run `agentlog verify` afterwards to prove the result."})
-public final class RebuildCommand implements Callable<Integer> {
+public final class RebuildCommand implements Callable<Integer>, Settings.CrossChecked {
     /** How often a plain progress line is printed when the output is not a terminal. */
     private static final long LINE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long BAR_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int BAR_CELLS = 30;
 
+    public static final Setting<Integer> REBUILD_BATCH_MAX_EVENTS = Setting.count("rebuild-batch-max-events")
+            .defaultsTo(RebuildSettings.DEFAULT_BATCH_MAX_EVENTS).check(Check.between(1, SinkSettings.MAX_BATCH_MAX_EVENTS))
+            .doc("Most events a rebuild applies to the shadow schema in one transaction.");
+    public static final Setting<Integer> WORKERS = Setting.count("workers").defaultsTo(RebuildSettings.DEFAULT_WORKERS)
+            .check(Check.between(1, RebuildSettings.MAX_WORKERS))
+            .doc("Lanes replaying in parallel, each with its share of the partitions, at most 1 s of log time apart"
+                    + " (records of two lanes closer than that may be applied in either order); 1 replays in one"
+                    + " merged log order, the one verify folds in.");
+    public static final Setting<Boolean> FROM_TABLE = Setting.flag("from-table")
+            .doc("Read the log from the schema's events table instead of the Kafka topic (when the topic's retention"
+                    + " was shorter than forever).");
+    public static final Setting<Boolean> RESUME = Setting.flag("resume")
+            .doc("Continue in the shadow schema an interrupted rebuild left, from its offsets, instead of starting"
+                    + " again from the log's beginning.");
+    public static final Setting<Boolean> DROP_OLD = Setting.flag("drop-old")
+            .doc("Drop the old tables right after the swap instead of keeping them.");
+    public static final Setting<Long> LOCK_TIMEOUT_MS = Setting.millis("lock-timeout-ms")
+            .defaultsTo(RebuildSettings.DEFAULT_LOCK_TIMEOUT_MS).check(Check.atLeast(1))
+            .doc("Longest the swap waits for the live sink's transaction in flight before it catches up again and"
+                    + " retries.");
+    public static final Setting<Integer> SWAP_ATTEMPTS = Setting.count("swap-attempts")
+            .defaultsTo(RebuildSettings.DEFAULT_SWAP_ATTEMPTS).check(Check.atLeast(1))
+            .doc("Swaps tried before the rebuild gives up (the shadow schema is kept for --resume).");
+    public static final Setting<String> DROP = Setting.text("drop").label("SCHEMA")
+            .doc("Do not rebuild: drop SCHEMA, an old schema a rebuild kept (<schema>_old_<stamp>) or an interrupted"
+                    + " rebuild's shadow (<schema>_rebuild).");
+    public static final Setting<Boolean> LIST_OLD = Setting.flag("list-old")
+            .doc("Do not rebuild: list the old and shadow schemas rebuilds left.");
+
     @Spec
     CommandSpec spec;
-    @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    PostgresOptions postgres;
+    final KafkaOptions kafka = new KafkaOptions();
+    final PostgresOptions postgres = PostgresOptions.required();
+    final SettingGroup rebuild = new SettingGroup(SinkOptions.GROUP_ID, REBUILD_BATCH_MAX_EVENTS, WORKERS, FROM_TABLE,
+            RESUME, DROP_OLD, LOCK_TIMEOUT_MS, SWAP_ATTEMPTS, DROP, LIST_OLD);
 
-    @Option(names = "--group-id", defaultValue = SinkSettings.DEFAULT_GROUP_ID, paramLabel = "GROUP",
-            description = "Consumer group of the live sink: the rebuild stops at its offsets and hands them over.")
-    String groupId;
-
-    @Option(names = "--rebuild-batch-max-events", defaultValue = "" + RebuildSettings.DEFAULT_BATCH_MAX_EVENTS,
-            paramLabel = "N", description = "Most events a rebuild applies to the shadow schema in one transaction.")
-    int batchMaxEvents;
-
-    @Option(names = "--workers", defaultValue = "" + RebuildSettings.DEFAULT_WORKERS, paramLabel = "N",
-            description = "Lanes replaying in parallel, each with its share of the partitions, at most 1 s of log time"
-                    + " apart (records of two lanes closer than that may be applied in either order); 1 replays in one"
-                    + " merged log order, the one verify folds in.")
-    int workers;
-
-    @Option(names = "--from-table", description = "Read the log from the schema's events table instead of the Kafka"
-            + " topic (when the topic's retention was shorter than forever).")
-    boolean fromTable;
-
-    @Option(names = "--resume", description = "Continue in the shadow schema an interrupted rebuild left, from its"
-            + " offsets, instead of starting again from the log's beginning.")
-    boolean resume;
-
-    @Option(names = "--drop-old", description = "Drop the old tables right after the swap instead of keeping them.")
-    boolean dropOld;
-
-    @Option(names = "--lock-timeout-ms", defaultValue = "" + RebuildSettings.DEFAULT_LOCK_TIMEOUT_MS, paramLabel = "MS",
-            description = "Longest the swap waits for the live sink's transaction in flight before it catches up"
-                    + " again and retries.")
-    long lockTimeoutMs;
-
-    @Option(names = "--swap-attempts", defaultValue = "" + RebuildSettings.DEFAULT_SWAP_ATTEMPTS, paramLabel = "N",
-            description = "Swaps tried before the rebuild gives up (the shadow schema is kept for --resume).")
-    int swapAttempts;
-
-    @Option(names = "--drop", paramLabel = "SCHEMA",
-            description = "Do not rebuild: drop SCHEMA, an old schema a rebuild kept (<schema>_old_<stamp>) or an"
-                    + " interrupted rebuild's shadow (<schema>_rebuild).")
-    String drop;
-
-    @Option(names = "--list-old", description = "Do not rebuild: list the old and shadow schemas rebuilds left.")
-    boolean listOld;
+    /** The log comes from Kafka unless --from-table; --list-old and --drop need no log. */
+    @Override
+    public void checkSettings(List<String> problems) {
+        if (postgres.schema().length() > RebuildSettings.MAX_LIVE_SCHEMA_CHARS) {
+            problems.add(PostgresOptions.PG_SCHEMA.option() + " must have at most " + RebuildSettings.MAX_LIVE_SCHEMA_CHARS
+                    + " characters for a rebuild (the old schema is named <schema>_old_<yyyyMMdd_HHmmss>), was '"
+                    + postgres.schema() + "'");
+        }
+        boolean rebuilding = !rebuild.get(LIST_OLD) && rebuild.get(DROP) == null;
+        if (rebuilding && postgres.migrationTarget() == null) {
+            problems.add("a rebuild makes its new schema's tables with migrations, which a transaction pooler cannot run:"
+                    + " set " + PostgresOptions.PG_MIGRATE_URL.option() + " to a direct connection");
+        }
+        if (rebuilding && !rebuild.get(FROM_TABLE) && kafka.bootstrapServers() == null) {
+            problems.add(KafkaOptions.BOOTSTRAP_SERVERS.option() + " is required unless " + FROM_TABLE.option()
+                    + " (or set " + KafkaOptions.BOOTSTRAP_SERVERS.environmentVariable() + ")");
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
-        postgres.validate();
-        String url = Required.option(postgres.url, "--pg-url");
+        String url = postgres.url();
+        String schema = postgres.schema();
+        int workers = rebuild.get(WORKERS);
+        boolean fromTable = rebuild.get(FROM_TABLE);
         PrintWriter out = spec.commandLine().getOut();
         // per lane a connection and one for its table source; the swap's lock, the live offsets, the background ANALYZE
-        try (HikariDataSource pool = Database.pool(url, postgres.user, postgres.password, Math.max(postgres.poolSize, 2 * workers + 3),
-                "agentlog-rebuild")) {
-            if (listOld) {
-                List<String> schemas = OldSchemas.list(pool, postgres.schema);
+        try (HikariDataSource pool = Database.pool(postgres.target(), Math.max(postgres.poolSize(), 2 * workers + 3),
+                "agentlog-rebuild", false)) {
+            if (rebuild.get(LIST_OLD)) {
+                List<String> schemas = OldSchemas.list(pool, schema);
                 schemas.forEach(out::println);
                 if (schemas.isEmpty()) {
-                    out.println("no schemas left by rebuilds of " + postgres.schema);
+                    out.println("no schemas left by rebuilds of " + schema);
                 }
                 out.flush();
                 return ExitCodes.OK;
             }
+            String drop = rebuild.get(DROP);
             if (drop != null) {
-                OldSchemas.drop(pool, postgres.schema, drop);
+                OldSchemas.drop(pool, schema, drop);
                 out.println("dropped schema " + drop);
                 out.flush();
                 return ExitCodes.OK;
             }
-            RebuildSettings settings = new RebuildSettings(postgres.schema, groupId, batchMaxEvents, lockTimeoutMs,
-                    swapAttempts, resume, dropOld, workers);
-            kafka.validate();
+            RebuildSettings settings = new RebuildSettings(schema, rebuild.get(SinkOptions.GROUP_ID),
+                    rebuild.get(REBUILD_BATCH_MAX_EVENTS), rebuild.get(LOCK_TIMEOUT_MS), rebuild.get(SWAP_ATTEMPTS),
+                    rebuild.get(RESUME), rebuild.get(DROP_OLD), workers);
             String topic = kafka.topics().events();
             RebuildResult result;
-            try (LogSource source = fromTable ? new TableLogSource(pool, postgres.schema, topic)
-                    : new KafkaLogSource(Required.option(kafka.bootstrapServers, "--bootstrap-servers"), topic, Map.of())) {
-                out.println("rebuilding " + postgres.schema + " at " + Secrets.maskJdbcUrl(url) + " from "
-                        + (fromTable ? postgres.schema + ".events" : topic) + " (shadow schema " + settings.shadowSchema()
+            try (LogSource source = fromTable ? new TableLogSource(pool, schema, topic)
+                    : kafkaLog(topic)) {
+                out.println("rebuilding " + schema + " at " + Secrets.maskJdbcUrl(url) + " from "
+                        + (fromTable ? schema + ".events" : topic) + " (shadow schema " + settings.shadowSchema()
                         + ")");
                 out.flush();
-                result = new Rebuild(pool, settings, source, progress(out), new SimpleMeterRegistry()).run();
+                result = run(new Rebuild(pool, settings, source, progress(out), new SimpleMeterRegistry()));
             } catch (SQLException e) {
-                throw new IllegalStateException("rebuild of " + postgres.schema + " failed in PostgreSQL ("
+                throw new IllegalStateException("rebuild of " + schema + " failed in PostgreSQL ("
                         + e.getMessage() + "); the live schema is unchanged; the shadow schema " + settings.shadowSchema()
                         + " is kept for --resume", e);
             }
             printResult(out, result);
             return ExitCodes.OK;
         }
+    }
+
+    /** The shadow schema's tables are made through a direct connection when --pg-url goes through a pooler. */
+    private RebuildResult run(Rebuild rebuild) throws SQLException {
+        if (postgres.pooler() == PostgresTarget.PgPooler.NONE) {
+            return rebuild.run();
+        }
+        try (HikariDataSource direct = Database.pool(postgres.migrationTarget(), PostgresOptions.MIGRATION_CONNECTIONS,
+                "agentlog-rebuild-migrate", false)) {
+            return rebuild.withMigrationsThrough(direct).run();
+        }
+    }
+
+    private KafkaLogSource kafkaLog(String topic) {
+        KafkaClients clients = kafka.clients();
+        KafkaAccess.check(clients);
+        return new KafkaLogSource(clients.bootstrapServers(), topic, clients.common());
     }
 
     /** A bar redrawn in place on a terminal; a plain line every few seconds and at each phase elsewhere. */

@@ -2,16 +2,15 @@ package dev.agentlog.app.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.wiring.Database;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.MetricsHttpServer;
 import dev.agentlog.app.wiring.Pipeline;
-import dev.agentlog.sink.SchemaMigrator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Sink workers alone; processes with the same --group-id split the partitions. */
@@ -20,36 +19,28 @@ import picocli.CommandLine.Spec;
 public final class SinkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    PostgresOptions postgres;
-    @Mixin
-    SinkOptions sink;
-    @Mixin
-    MetricsOption metrics;
-
-    @Option(names = "--sink-workers", defaultValue = "1", paramLabel = "N",
-            description = "Sink workers (consumer threads) in this process.")
-    int sinkWorkers;
+    final KafkaOptions kafka = KafkaOptions.required();
+    final PostgresOptions postgres = PostgresOptions.required();
+    final SinkOptions sink = new SinkOptions();
+    final MetricsOptions metrics = new MetricsOptions();
 
     @Override
     public Integer call() throws Exception {
-        kafka.validate();
-        postgres.validate();
-        String bootstrap = Required.option(kafka.bootstrapServers, "--bootstrap-servers");
-        String url = Required.option(postgres.url, "--pg-url");
-        var settings = sink.settings(postgres.schema);
+        KafkaClients clients = kafka.clients();
+        KafkaAccess.check(clients);
+        String url = postgres.url();
+        var settings = sink.settings(postgres.schema());
         try (Running running = new Running()) {
-            HikariDataSource pool = running.add(Database.pool(url, postgres.user, postgres.password,
-                    Math.max(postgres.poolSize, sinkWorkers), "agentlog-sink"));
-            SchemaMigrator.migrate(pool, postgres.schema);
+            HikariDataSource pool = running.add(Database.pool(postgres.target(),
+                    Math.max(postgres.poolSize(), sink.workers()), "agentlog-sink", false));
+            postgres.ensureSchema(pool);
             PrometheusMeterRegistry registry = Metrics.prometheus();
-            if (metrics.port >= 0) {
-                running.add(new MetricsHttpServer(metrics.host, metrics.port, registry::scrape));
+            if (metrics.enabled()) {
+                running.add(new MetricsHttpServer(metrics.host(), metrics.port(), registry::scrape));
             }
-            running.add(new Pipeline(bootstrap, kafka.topics(), registry, kafka.clientProperties())).startSink(settings, pool, sinkWorkers, sink.groupInstanceId);
-            spec.commandLine().getOut().println("sink " + settings.groupId() + " running: " + bootstrap + " -> "
+            running.add(new Pipeline(clients, kafka.topics(), registry))
+                    .startSink(settings, pool, sink.workers(), sink.groupInstanceId());
+            spec.commandLine().getOut().println("sink " + settings.groupId() + " running: " + clients.bootstrapServers() + " -> "
                     + dev.agentlog.app.Secrets.maskJdbcUrl(url));
             spec.commandLine().getOut().flush();
             running.awaitStop();

@@ -2,6 +2,9 @@ package dev.agentlog.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.agentlog.app.settings.Check;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Timestamps;
@@ -13,9 +16,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -25,37 +26,39 @@ import picocli.CommandLine.Spec;
                 + " in-context window with its messages, archival passage counts and the latest passages. With --at,"
                 + " as it was at that instant (from the log; the projections are not changed).")
 public final class StateCommand implements Callable<Integer> {
+    /** Also export's: the events up to that instant. */
+    public static final Setting<String> AT = Setting.text("at").label("TIME")
+            .check(text -> Timestamps.parse(text).isPresent() ? null
+                    : "an RFC 3339 timestamp with offset, e.g. 2026-11-24T10:15:30Z")
+            .doc("RFC 3339 instant with offset, e.g. 2026-11-24T10:15:30Z: the state as it was then (export: the events up to it).");
+    public static final Setting<Integer> PASSAGES = Setting.count("passages")
+            .defaultsTo(AgentStates.DEFAULT_LATEST_PASSAGES).check(Check.between(0, 10_000))
+            .doc("How many of the newest passages of each archive to include.");
+
     @Spec
     CommandSpec spec;
-    @Mixin
-    PostgresOptions postgres;
+    final PostgresOptions postgres = PostgresOptions.required();
+    final SettingGroup query = new SettingGroup(AT, PASSAGES);
 
     @Parameters(index = "0", paramLabel = "AGENT_ID", description = "The agent (its stream id).")
     String agentId;
 
-    @Option(names = "--at", paramLabel = "TIME",
-            description = "RFC 3339 instant with offset, e.g. 2026-11-24T10:15:30Z: the state as it was then.")
-    String at;
-
-    @Option(names = "--passages", defaultValue = "" + AgentStates.DEFAULT_LATEST_PASSAGES, paramLabel = "N",
-            description = "How many of the newest passages of each archive to include.")
-    int passages;
-
     @Override
     public Integer call() throws Exception {
-        postgres.validate();
-        String url = Required.option(postgres.url, "--pg-url");
-        Instant instant = at == null ? null : instant(at, "--at");
+        String at = query.get(AT);
+        int passages = query.get(PASSAGES);
+        Instant instant = at == null ? null : instant(at, AT.option());
         Optional<AgentState> state;
-        try (HikariDataSource pool = Database.pool(url, postgres.user, postgres.password, 1, "agentlog-state")) {
-            AgentStates states = new AgentStates(pool, postgres.schema);
+        String schema = postgres.schema();
+        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-state", true)) {
+            AgentStates states = new AgentStates(pool, schema);
             state = instant == null ? states.current(agentId, passages) : states.at(agentId, instant, passages);
         } catch (SQLException e) {
-            throw new IllegalStateException("reading the state of " + agentId + " from " + postgres.schema + " failed: "
+            throw new IllegalStateException("reading the state of " + agentId + " from " + schema + " failed: "
                     + e.getMessage(), e);
         }
         if (state.isEmpty()) {
-            spec.commandLine().getErr().println("agentlog state: no agent " + agentId + " in schema " + postgres.schema
+            spec.commandLine().getErr().println("agentlog state: no agent " + agentId + " in schema " + schema
                     + (instant == null ? "" : " at " + at) + " (check the id, --pg-schema"
                     + (instant == null ? "" : ", and that --at is after its first event") + ")");
             spec.commandLine().getErr().flush();

@@ -3,11 +3,18 @@ package dev.agentlog.app.cli;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.runtime.EmbeddedKafkaBroker;
 import dev.agentlog.app.runtime.LocalPostgres;
+import dev.agentlog.app.settings.Check;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.wiring.ApiKeyFile;
 import dev.agentlog.app.wiring.Database;
+import dev.agentlog.app.settings.Settings;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.Pipeline;
+import dev.agentlog.app.wiring.PostgresTarget;
 import dev.agentlog.app.wiring.QueryRoutes;
 import dev.agentlog.app.wiring.TopicAdmin;
 import dev.agentlog.events.Topics;
@@ -20,56 +27,52 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Everything in one process: an in-process broker and a local PostgreSQL unless given, ingest, processor, sink. */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Run the whole pipeline in one process. Starts an in-process Kafka broker when --bootstrap-servers is not set and a local PostgreSQL when --pg-url is not set.")
-public final class UpCommand implements Callable<Integer> {
+public final class UpCommand implements Callable<Integer>, Settings.CrossChecked {
+    public static final Setting<Integer> KAFKA_PORT = Setting.port("kafka-port").defaultsTo(9092)
+            .check(Check.between(0, 65_535))
+            .doc("Port of the in-process Kafka broker that `up` starts when --bootstrap-servers is not set.");
+    public static final Setting<Integer> KAFKA_CONTROLLER_PORT = Setting.port("kafka-controller-port").defaultsTo(9093)
+            .check(Check.between(0, 65_535)).doc("KRaft controller port of the in-process broker.");
+
     @Spec
     CommandSpec spec;
     @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    PostgresOptions postgres;
-    @Mixin
     HttpOptions http;
-    @Mixin
-    SinkOptions sink;
-    @Mixin
-    ProcessorOptions processor;
-    @Mixin
-    DataDirOption data;
+    final KafkaOptions kafka = new KafkaOptions();
+    final PostgresOptions postgres = new PostgresOptions();
+    final LocalPostgresOptions localPostgres = new LocalPostgresOptions();
+    final SinkOptions sink = new SinkOptions();
+    final ProcessorOptions processor = new ProcessorOptions();
+    final DataDirOptions data = new DataDirOptions();
+    final SettingGroup embeddedBroker = new SettingGroup(KAFKA_PORT, KAFKA_CONTROLLER_PORT);
 
-    @Option(names = "--kafka-port", defaultValue = "9092", paramLabel = "PORT",
-            description = "Port of the in-process Kafka broker that `up` starts when --bootstrap-servers is not set.")
-    int kafkaPort;
-
-    @Option(names = "--kafka-controller-port", defaultValue = "9093", paramLabel = "PORT",
-            description = "KRaft controller port of the in-process broker.")
-    int kafkaControllerPort;
-
-    @Option(names = "--sink-workers", defaultValue = "1", paramLabel = "N",
-            description = "Sink workers (consumer threads) in this process.")
-    int sinkWorkers;
+    /** The client settings are for a Kafka of the user's: the in-process broker takes plain connections. */
+    @Override
+    public void checkSettings(List<String> problems) {
+        if (kafka.bootstrapServers() == null && kafka.hasClientConfig()) {
+            problems.add(KafkaOptions.KAFKA_CONFIG.option() + " and " + KafkaOptions.KAFKA_PROPERTY.option()
+                    + " are for a Kafka given by " + KafkaOptions.BOOTSTRAP_SERVERS.option()
+                    + "; the in-process broker `up` starts takes plain connections");
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
-        kafka.validate();
-        postgres.validate();
-        if (sinkWorkers < 1) {
-            throw new IllegalArgumentException("--sink-workers must be >= 1, was " + sinkWorkers);
-        }
         Topics topics = kafka.topics();
-        Path dataDir = data.dataDir.toAbsolutePath();
-        ProcessorSettings processorSettings = processor.settings(dataDir, kafka.replicationFactor);
-        SinkSettings sinkSettings = sink.settings(postgres.schema);
+        Path dataDir = data.dataDir();
+        ProcessorSettings processorSettings = processor.settings(dataDir, kafka.replicationFactor());
+        SinkSettings sinkSettings = sink.settings(postgres.schema());
         ApiKeyFile.Key generated = null;
         ApiKeys keys;
         if (!http.hasKeys()) {
@@ -82,26 +85,34 @@ public final class UpCommand implements Callable<Integer> {
         Files.createDirectories(dataDir);
 
         try (Running running = new Running()) {
-            String bootstrap = kafka.bootstrapServers;
-            if (bootstrap == null) {
-                EmbeddedKafkaBroker broker = running.add(EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), kafkaPort,
-                        kafkaControllerPort, kafka.partitions));
+            String bootstrap = kafka.bootstrapServers();
+            if (bootstrap != null) {
+                KafkaAccess.check(kafka.clients());
+            } else {
+                EmbeddedKafkaBroker broker = running.add(EmbeddedKafkaBroker.start(dataDir.resolve("kafka"),
+                        embeddedBroker.get(KAFKA_PORT), embeddedBroker.get(KAFKA_CONTROLLER_PORT), kafka.partitions()));
                 bootstrap = broker.bootstrapServers();
             }
             PostgresTarget target = postgresTarget(running, dataDir);
-            HikariDataSource pool = running.add(Database.pool(target.url(), target.user(), target.password(),
-                    postgres.poolSize, "agentlog-up"));
-            SchemaMigrator.migrate(pool, postgres.schema);
-            TopicAdmin.ensureTopics(bootstrap, topics, kafka.partitions, kafka.replicationFactor,
+            HikariDataSource pool = running.add(Database.pool(target, postgres.poolSize(), "agentlog-up", false));
+            // the query API reads in transactions of their own, read only
+            HikariDataSource queries = running.add(Database.pool(target, 2, "agentlog-up-queries", true));
+            if (postgres.url() != null) {
+                postgres.ensureSchema(pool);
+            } else {
+                SchemaMigrator.migrate(pool, postgres.schema());
+            }
+            KafkaClients clients = kafka.clients(bootstrap);
+            TopicAdmin.ensureTopics(clients, topics, kafka.partitions(), kafka.replicationFactor(),
                     TimeUnit.DAYS.toMillis(7), ingestSettings.maxEventBytes());
 
             PrometheusMeterRegistry registry = Metrics.prometheus();
-            KafkaReadiness readiness = running.add(new KafkaReadiness(bootstrap));
-            Pipeline pipeline = running.add(new Pipeline(bootstrap, topics, registry, kafka.clientProperties()));
-            pipeline.startSink(sinkSettings, pool, sinkWorkers, sink.groupInstanceId)
+            KafkaReadiness readiness = running.add(new KafkaReadiness(clients));
+            Pipeline pipeline = running.add(new Pipeline(clients, topics, registry));
+            pipeline.startSink(sinkSettings, pool, sink.workers(), sink.groupInstanceId())
                     .startProcessor(processorSettings)
                     .startIngest(ingestSettings, registry::scrape, readiness,
-                            server -> QueryRoutes.register(server, pool, postgres.schema))
+                            server -> QueryRoutes.register(server, queries, postgres.schema()))
                     .awaitProcessorRunning(java.time.Duration.ofSeconds(120));
 
             PrintWriter out = spec.commandLine().getOut();
@@ -117,7 +128,7 @@ public final class UpCommand implements Callable<Integer> {
                 out.println("  API keys     " + keys.names());
             }
             out.println("  Kafka        " + bootstrap + "   (topics " + topics.in() + ", " + topics.events() + ", " + topics.dlq() + ")");
-            out.println("  PostgreSQL   " + target.masked() + "   (schema " + postgres.schema + ")");
+            out.println("  PostgreSQL   " + target.masked() + "   (schema " + postgres.schema() + ")");
             out.println("  Data         " + dataDir);
             out.println("Stop with Ctrl-C.");
             out.flush();
@@ -127,10 +138,11 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private PostgresTarget postgresTarget(Running running, Path dataDir) {
-        if (postgres.url != null) {
-            return new PostgresTarget(postgres.url, postgres.user, postgres.password);
+        if (postgres.url() != null) {
+            return postgres.target();
         }
-        LocalPostgres local = running.add(LocalPostgres.start(dataDir.resolve("postgres"), postgres.localPort, postgres.binDir));
-        return new PostgresTarget(local.jdbcUrl(), local.user(), local.password());
+        LocalPostgres local = running.add(LocalPostgres.start(dataDir.resolve("postgres"),
+                localPostgres.get(LocalPostgresOptions.PG_PORT), localPostgres.get(LocalPostgresOptions.PG_BIN_DIR)));
+        return PostgresTarget.direct(local.jdbcUrl(), local.user(), local.password());
     }
 }

@@ -1,20 +1,24 @@
 package dev.agentlog.app.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.agentlog.app.settings.Check;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.SettingGroup;
+import dev.agentlog.app.settings.Settings;
 import dev.agentlog.app.wiring.Database;
-import dev.agentlog.sink.SinkSettings;
+import dev.agentlog.app.wiring.KafkaAccess;
+import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.sink.replay.KafkaLogSource;
 import dev.agentlog.sink.replay.Verifier;
 import dev.agentlog.sink.replay.VerifyReport;
 import java.io.PrintWriter;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Folds the log and compares the result with the tables. */
@@ -25,45 +29,44 @@ import picocli.CommandLine.Spec;
                 "With --from-table the projections are checked against the schema's own audit trail (events), which is"
                 + " then not checked itself.",
                 "Exit code 0 when every table equals the fold of the log, 3 when one differs."})
-public final class VerifyCommand implements Callable<Integer> {
+public final class VerifyCommand implements Callable<Integer>, Settings.CrossChecked {
+    public static final Setting<Integer> MAX_DIFFERENCES = Setting.count("max-differences").defaultsTo(20)
+            .check(Check.atLeast(0)).doc("How many differing rows to name at most.");
+
     @Spec
     CommandSpec spec;
-    @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    PostgresOptions postgres;
+    final KafkaOptions kafka = new KafkaOptions();
+    final PostgresOptions postgres = PostgresOptions.required();
+    final SettingGroup verify = new SettingGroup(SinkOptions.GROUP_ID, RebuildCommand.FROM_TABLE, MAX_DIFFERENCES);
 
-    @Option(names = "--group-id", defaultValue = SinkSettings.DEFAULT_GROUP_ID, paramLabel = "GROUP",
-            description = "Consumer group of the sink whose offsets say how far the tables are.")
-    String groupId;
-
-    @Option(names = "--from-table", description = "Read the log from the schema's events table instead of the Kafka"
-            + " topic (when the topic's retention was shorter than forever).")
-    boolean fromTable;
-
-    @Option(names = "--max-differences", defaultValue = "20", paramLabel = "N",
-            description = "How many differing rows to name at most.")
-    int maxDifferences;
+    /** The log comes from Kafka unless --from-table. */
+    @Override
+    public void checkSettings(List<String> problems) {
+        if (!verify.get(RebuildCommand.FROM_TABLE) && kafka.bootstrapServers() == null) {
+            problems.add(KafkaOptions.BOOTSTRAP_SERVERS.option() + " is required unless "
+                    + RebuildCommand.FROM_TABLE.option() + " (or set "
+                    + KafkaOptions.BOOTSTRAP_SERVERS.environmentVariable() + ")");
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
-        postgres.validate();
-        kafka.validate();
-        String url = Required.option(postgres.url, "--pg-url");
         String topic = kafka.topics().events();
+        String schema = postgres.schema();
         VerifyReport report;
-        try (HikariDataSource pool = Database.pool(url, postgres.user, postgres.password, 2, "agentlog-verify")) {
-            Verifier verifier = new Verifier(pool, postgres.schema, groupId, maxDifferences);
-            if (fromTable) {
+        try (HikariDataSource pool = Database.pool(postgres.target(), 2, "agentlog-verify", true)) {
+            Verifier verifier = new Verifier(pool, schema, verify.get(SinkOptions.GROUP_ID), verify.get(MAX_DIFFERENCES));
+            if (verify.get(RebuildCommand.FROM_TABLE)) {
                 report = verifier.againstTable(topic);
             } else {
-                try (KafkaLogSource source = new KafkaLogSource(
-                        Required.option(kafka.bootstrapServers, "--bootstrap-servers"), topic, Map.of())) {
+                KafkaClients clients = kafka.clients();
+                KafkaAccess.check(clients);
+                try (KafkaLogSource source = new KafkaLogSource(clients.bootstrapServers(), topic, clients.common())) {
                     report = verifier.againstLog(source);
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("verify of " + postgres.schema + " failed in PostgreSQL: " + e.getMessage(), e);
+            throw new IllegalStateException("verify of " + schema + " failed in PostgreSQL: " + e.getMessage(), e);
         }
         print(spec.commandLine().getOut(), report);
         return report.equal() ? ExitCodes.OK : ExitCodes.DIFFERENT;

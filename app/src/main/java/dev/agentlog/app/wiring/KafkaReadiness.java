@@ -18,8 +18,13 @@ public final class KafkaReadiness implements BooleanSupplier, AutoCloseable {
     private volatile boolean ready;
 
     public KafkaReadiness(String bootstrapServers) {
+        this(KafkaClients.plain(bootstrapServers));
+    }
+
+    public KafkaReadiness(KafkaClients kafka) {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka.common());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         // Readiness must answer fast: a broker that does not answer in 2 s is not ready.
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);

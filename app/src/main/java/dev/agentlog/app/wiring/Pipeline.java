@@ -31,22 +31,21 @@ public final class Pipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final KafkaClients kafka;
     private final String bootstrapServers;
     private final Topics topics;
     private final MeterRegistry registry;
     private IngestHttpServer http;
     private EventProcessor processor;
 
-    private final Map<String, Object> kafkaProperties;
-
     public Pipeline(String bootstrapServers, Topics topics, MeterRegistry registry) {
-        this(bootstrapServers, topics, registry, Map.of());
+        this(KafkaClients.plain(bootstrapServers), topics, registry);
     }
 
-    /** @param kafkaProperties extra client properties for the processor's and the sink's Kafka clients */
-    public Pipeline(String bootstrapServers, Topics topics, MeterRegistry registry, Map<String, Object> kafkaProperties) {
-        this.kafkaProperties = Map.copyOf(kafkaProperties);
-        this.bootstrapServers = bootstrapServers;
+    /** @param kafka where Kafka is and the client settings of every Kafka client the parts create */
+    public Pipeline(KafkaClients kafka, Topics topics, MeterRegistry registry) {
+        this.kafka = kafka;
+        this.bootstrapServers = kafka.bootstrapServers();
         this.topics = topics;
         this.registry = registry;
     }
@@ -62,7 +61,7 @@ public final class Pipeline implements AutoCloseable {
      */
     public Pipeline startSink(SinkSettings settings, DataSource dataSource, int workers, String groupInstanceId) {
         for (int i = 0; i < workers; i++) {
-            Map<String, Object> properties = new java.util.HashMap<>(kafkaProperties);
+            Map<String, Object> properties = new java.util.HashMap<>(kafka.forGroupMember());
             if (groupInstanceId != null) {
                 properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId + "-" + i);
             }
@@ -79,7 +78,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public Pipeline startProcessor(ProcessorSettings settings) {
-        processor = new EventProcessor(bootstrapServers, topics, settings, registry, kafkaProperties);
+        processor = new EventProcessor(bootstrapServers, topics, settings, registry, kafka.forGroupMember());
         started.push(processor);
         processor.start();
         return this;
@@ -107,7 +106,8 @@ public final class Pipeline implements AutoCloseable {
     /** Starts the HTTP API; {@code routes} lets the caller add more routes before it listens. */
     public Pipeline startIngest(IngestSettings settings, Supplier<String> metricsScrape, KafkaReadiness readiness,
             Consumer<IngestHttpServer> routes) {
-        EventPublisher publisher = new EventPublisher(bootstrapServers, topics, settings.publisherSettings(), Map.of());
+        EventPublisher publisher = new EventPublisher(bootstrapServers, topics, settings.publisherSettings(),
+                kafka.common());
         started.push(publisher);
         http = new IngestHttpServer(settings, publisher, EventCodec.standard(), registry, metricsScrape, readiness);
         routes.accept(http);

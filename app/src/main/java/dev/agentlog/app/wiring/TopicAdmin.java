@@ -27,7 +27,15 @@ public final class TopicAdmin {
 
     public static void ensureTopics(String bootstrapServers, Topics topics, int partitions, short replicationFactor,
             long inRetentionMs, int maxEventBytes) {
+        ensureTopics(KafkaClients.plain(bootstrapServers), topics, partitions, replicationFactor, inRetentionMs,
+                maxEventBytes);
+    }
+
+    public static void ensureTopics(KafkaClients kafka, Topics topics, int partitions, short replicationFactor,
+            long inRetentionMs, int maxEventBytes) {
+        String bootstrapServers = kafka.bootstrapServers();
         Properties props = new Properties();
+        props.putAll(kafka.common());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
         try (Admin admin = Admin.create(props)) {
@@ -59,8 +67,7 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot create the agentlog topics on " + bootstrapServers
-                    + ": " + e.getMessage() + " (is Kafka reachable? check --bootstrap-servers)", e);
+            throw KafkaAccess.failure("cannot create the agentlog topics", kafka, e);
         }
     }
 

@@ -3,11 +3,15 @@ package dev.agentlog.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentlog.app.Main;
+import dev.agentlog.app.settings.Setting;
+import dev.agentlog.app.settings.Settings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -50,11 +54,41 @@ class CliTest {
     }
 
     @Test
+    void shouldNameEveryBadSettingAtOnce() {
+        Run run = run(Map.of("AGENTLOG_PG_POOL_SIZE", "0"), "sink", "--pg-url", "jdbc:postgresql://x/y",
+                "--batch-max-events", "0", "--topic-prefix", "a b", "--sink-retry-backoff-ms", "soon");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err().lines()).containsExactly(
+                "agentlog sink: --topic-prefix must be 1..200 of [a-zA-Z0-9._-] (it starts topic names), was 'a b'",
+                "agentlog sink: --bootstrap-servers is required (or set AGENTLOG_BOOTSTRAP_SERVERS, or bootstrap.servers"
+                        + " in --kafka-config)",
+                "agentlog sink: --pg-pool-size must be between 1 and 1000, was 0",
+                "agentlog sink: --batch-max-events must be between 1 and 100000, was 0",
+                "agentlog sink: --sink-retry-backoff-ms must be an integer, was 'soon'");
+    }
+
+    @Test
+    void shouldDefineEachSettingOnceForEveryCommandThatTakesIt() {
+        Map<String, Setting<?>> byName = new HashMap<>();
+        forEachCommand(Main.commandLine(Map.of()), cli -> Settings.groupsOf(cli.getCommand()).forEach(group ->
+                group.settings().forEach(setting -> assertThat(byName.computeIfAbsent(setting.name(), n -> setting))
+                        .as(setting + " of " + cli.getCommandName() + " is defined twice").isSameAs(setting))));
+
+        assertThat(byName).containsKeys("group-id", "bootstrap-servers", "pg-url", "partitions");
+    }
+
+    private static void forEachCommand(CommandLine cli, Consumer<CommandLine> action) {
+        action.accept(cli);
+        cli.getSubcommands().values().forEach(sub -> forEachCommand(sub, action));
+    }
+
+    @Test
     void shouldNameTheEnvironmentVariableOfAMissingRequiredOption() {
         Run run = run(Map.of(), "sink", "--pg-url", "jdbc:postgresql://x/y");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(run.err()).contains("--bootstrap-servers is required (or set AGENTLOG_BOOTSTRAP_SERVERS)");
+        assertThat(run.err()).contains("--bootstrap-servers is required (or set AGENTLOG_BOOTSTRAP_SERVERS");
     }
 
     @Test

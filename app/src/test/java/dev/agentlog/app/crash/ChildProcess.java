@@ -21,14 +21,27 @@ public final class ChildProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** {@code agentlog ARGS} in a JVM of its own, its output appended to {@code log}. */
     public static ChildProcess start(Path log, String... args) throws IOException {
+        return startMain(log, List.of("-Xmx256m"), "dev.agentlog.app.Main", args);
+    }
+
+    /** As {@link #start}, logging what a user's agentlog logs (INFO, the shipped logback.xml), not the tests' WARN. */
+    public static ChildProcess startLoggingAsShipped(Path log, String... args) throws IOException {
+        return startMain(log, List.of("-Xmx256m", "-Dlogback.configurationFile=logback.xml"), "dev.agentlog.app.Main",
+                args);
+    }
+
+    /** {@code mainClass ARGS} from the test's classpath in a JVM of its own with {@code jvmOptions}. */
+    public static ChildProcess startMain(Path log, List<String> jvmOptions, String mainClass, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-XX:TieredStopAtLevel=1"); // short-lived test JVMs: start fast rather than peak fast
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("dev.agentlog.app.Main");
+        command.add(mainClass);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -43,6 +56,12 @@ public final class ChildProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The exit code once the process ended within {@code timeout}; empty while it still runs. */
+    public java.util.OptionalInt awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
     }
 
     public String output() throws IOException {

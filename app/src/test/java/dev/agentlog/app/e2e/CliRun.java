@@ -9,7 +9,12 @@ import picocli.CommandLine;
 /** Runs the agentlog CLI in-process, as a user would type it, capturing its output. */
 public record CliRun(int exitCode, String out, String err) {
     public static CliRun of(String... args) {
-        CommandLine cli = Main.commandLine(Map.of());
+        return of(Map.of(), args);
+    }
+
+    /** As {@link #of(String...)} with these environment variables. */
+    public static CliRun of(Map<String, String> environment, String... args) {
+        CommandLine cli = Main.commandLine(environment);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out));

@@ -3,6 +3,7 @@ package dev.agentlog.sink.query;
 import dev.agentlog.sink.fold.Column;
 import dev.agentlog.sink.fold.TableDef;
 import dev.agentlog.sink.internal.JdbcValues;
+import dev.agentlog.sink.internal.Snapshots;
 import dev.agentlog.sink.internal.Sql;
 import dev.agentlog.sink.replay.StoredEvent;
 import java.sql.Connection;
@@ -67,8 +68,6 @@ final class TableQueries {
     }
 
     static Connection snapshot(Connection c) throws SQLException {
-        c.setAutoCommit(false);
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        return c;
+        return Snapshots.begin(c);
     }
 }

@@ -84,6 +84,7 @@ public final class Rebuild {
     private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private final DataSource dataSource;
+    private DataSource migrations;
     private final RebuildSettings settings;
     private final LogSource source;
     private final RebuildListener listener;
@@ -125,6 +126,16 @@ public final class Rebuild {
         this(dataSource, settings, source, listener, registry, Clock.systemUTC());
     }
 
+    /**
+     * As {@link #Rebuild(DataSource, RebuildSettings, LogSource, RebuildListener, MeterRegistry)}, with the shadow
+     * schema's tables made through {@code migrations}: a direct connection when {@code dataSource} goes through a
+     * transaction pooler, where the migrations' session settings would not hold.
+     */
+    public Rebuild withMigrationsThrough(DataSource migrations) {
+        this.migrations = migrations;
+        return this;
+    }
+
     Rebuild(DataSource dataSource, RebuildSettings settings, LogSource source, RebuildListener listener,
             MeterRegistry registry, Clock clock) {
         this.dataSource = dataSource;
@@ -156,7 +167,7 @@ public final class Rebuild {
         started = System.nanoTime();
         report(Phase.PREPARING);
         boolean liveExists = prepare(live, shadow);
-        SchemaMigrator.migrate(dataSource, shadow);
+        SchemaMigrator.migrate(migrations != null ? migrations : dataSource, shadow);
         deadLetters = new CountingDeadLetters(context);
         Map<TopicPartition, Long> limits = liveExists ? liveOffsets() : source.endOffsets();
         Set<TopicPartition> partitions = new TreeSet<>(BY_PARTITION);

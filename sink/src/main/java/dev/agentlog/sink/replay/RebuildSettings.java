@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Settings of a rebuild, immutable and checked once; every problem is reported at once, named by its
- * command-line option.
+ * component (the command line's options, their checks and their documentation are the app's).
  *
  * @param liveSchema the schema the live sink writes and readers read ({@code --pg-schema}, default
  *     {@value SinkSettings#DEFAULT_SCHEMA}); at most {@value #MAX_LIVE_SCHEMA_CHARS} characters so that the
@@ -48,27 +48,27 @@ public record RebuildSettings(String liveSchema, String groupId, int batchMaxEve
     public RebuildSettings {
         List<String> problems = new ArrayList<>();
         if (liveSchema == null || !liveSchema.matches("[a-z_][a-z0-9_]{0,62}")) {
-            problems.add("--pg-schema must be a lower-case PostgreSQL identifier ([a-z_][a-z0-9_]*), was '" + liveSchema
+            problems.add("liveSchema must be a lower-case PostgreSQL identifier ([a-z_][a-z0-9_]*), was '" + liveSchema
                     + "'");
         } else if (liveSchema.length() > MAX_LIVE_SCHEMA_CHARS) {
-            problems.add("--pg-schema must have at most " + MAX_LIVE_SCHEMA_CHARS + " characters for a rebuild (the old"
+            problems.add("liveSchema must have at most " + MAX_LIVE_SCHEMA_CHARS + " characters for a rebuild (the old"
                     + " schema is named <schema>_old_<yyyyMMdd_HHmmss>), was '" + liveSchema + "'");
         }
         if (groupId == null || groupId.isBlank()) {
-            problems.add("--group-id must not be empty, was '" + groupId + "'");
+            problems.add("groupId must not be empty, was '" + groupId + "'");
         }
         if (batchMaxEvents < 1 || batchMaxEvents > SinkSettings.MAX_BATCH_MAX_EVENTS) {
-            problems.add("--rebuild-batch-max-events must be between 1 and " + SinkSettings.MAX_BATCH_MAX_EVENTS
+            problems.add("batchMaxEvents must be between 1 and " + SinkSettings.MAX_BATCH_MAX_EVENTS
                     + ", was " + batchMaxEvents);
         }
         if (lockTimeoutMs < 1) {
-            problems.add("--lock-timeout-ms must be >= 1, was " + lockTimeoutMs);
+            problems.add("lockTimeoutMs must be >= 1, was " + lockTimeoutMs);
         }
         if (workers < 1 || workers > MAX_WORKERS) {
-            problems.add("--workers must be between 1 and " + MAX_WORKERS + ", was " + workers);
+            problems.add("workers must be between 1 and " + MAX_WORKERS + ", was " + workers);
         }
         if (swapAttempts < 1) {
-            problems.add("--swap-attempts must be >= 1, was " + swapAttempts);
+            problems.add("swapAttempts must be >= 1, was " + swapAttempts);
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));

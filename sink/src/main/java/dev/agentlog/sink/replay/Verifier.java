@@ -13,6 +13,7 @@ import dev.agentlog.sink.fold.TableDef;
 import dev.agentlog.sink.fold.Tables;
 import dev.agentlog.sink.internal.JdbcValues;
 import dev.agentlog.sink.internal.ProjectionTableSql;
+import dev.agentlog.sink.internal.Snapshots;
 import dev.agentlog.sink.internal.Sql;
 import dev.agentlog.sink.replay.VerifyReport.Difference;
 import dev.agentlog.sink.replay.VerifyReport.TableCheck;
@@ -137,10 +138,7 @@ public final class Verifier {
     }
 
     private Connection snapshot() throws SQLException {
-        Connection c = dataSource.getConnection();
-        c.setAutoCommit(false);
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        return c;
+        return Snapshots.begin(dataSource.getConnection());
     }
 
     private Map<TopicPartition, Long> offsets(Connection c, String topic) throws SQLException {

@@ -8,17 +8,17 @@ import org.junit.jupiter.api.Test;
 
 class RebuildSettingsTest {
     @Test
-    void shouldReportEveryBadSettingAtOnceByItsOption() {
+    void shouldReportEveryBadSettingAtOnce() {
         assertThatThrownBy(() -> new RebuildSettings("Bad-Name", " ", 0, 0, 0, false, false, 0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--pg-schema").hasMessageContaining("--group-id").hasMessageContaining("--rebuild-batch-max-events")
-                .hasMessageContaining("--lock-timeout-ms").hasMessageContaining("--workers").hasMessageContaining("--swap-attempts");
+                .hasMessageContaining("liveSchema").hasMessageContaining("groupId").hasMessageContaining("batchMaxEvents")
+                .hasMessageContaining("lockTimeoutMs").hasMessageContaining("workers").hasMessageContaining("swapAttempts");
     }
 
     @Test
     void shouldRefuseALiveSchemaTooLongForTheOldSchemasName() {
         assertThatThrownBy(() -> RebuildSettings.defaults().withLiveSchema("s".repeat(44)))
-                .hasMessageContaining("--pg-schema must have at most 43 characters");
+                .hasMessageContaining("liveSchema must have at most 43 characters");
     }
 
     @Test
