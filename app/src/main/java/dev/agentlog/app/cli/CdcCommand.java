@@ -77,9 +77,7 @@ public final class CdcCommand implements Callable<Integer>, Settings.CrossChecke
     public static final Setting<Long> WAL_REPORT_INTERVAL_MS = Setting.millis("wal-report-interval-ms")
             .defaultsTo(CdcSettings.DEFAULT_WAL_REPORT_INTERVAL_MS).check(Check.atLeast(0L))
             .doc("How often capture logs the WAL its slot holds on the source (0 = never).");
-    public static final Setting<Integer> MAX_EVENT_BYTES = Setting.bytes("max-event-bytes")
-            .defaultsTo(IngestSettings.DEFAULT_MAX_EVENT_BYTES).check(Check.atLeast(1))
-            .doc("Largest serialized event; a larger one is refused (413), or, from cdc, skipped, logged and counted (agentlog.cdc.too.large).");
+    public static final Setting<Integer> MAX_EVENT_BYTES = HttpOptions.MAX_EVENT_BYTES;
     public static final Setting<Boolean> SETUP = Setting.flag("setup")
             .doc("Prepare the source and exit: a replica identity for tables without a primary key (else Letta's own updates and deletes on them fail), REPLICA IDENTITY FULL on Letta's typed tables, the heartbeat table and the publication; asks first, or --yes.");
     public static final Setting<Boolean> YES = Setting.flag("yes").doc("With --setup: run the statements without asking.");

@@ -10,7 +10,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -20,8 +19,7 @@ import picocli.CommandLine.Spec;
 public final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Mixin
-    HttpOptions http;
+    final HttpOptions http = new HttpOptions();
     final KafkaOptions kafka = KafkaOptions.required();
 
     @Override

@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -47,8 +46,7 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
 
     @Spec
     CommandSpec spec;
-    @Mixin
-    HttpOptions http;
+    final HttpOptions http = new HttpOptions();
     final KafkaOptions kafka = new KafkaOptions();
     final PostgresOptions postgres = new PostgresOptions();
     final LocalPostgresOptions localPostgres = new LocalPostgresOptions();
