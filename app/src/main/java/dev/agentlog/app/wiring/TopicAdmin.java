@@ -55,6 +55,7 @@ public final class TopicAdmin {
             if (!missing.isEmpty()) {
                 try {
                     admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+                    awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
                     log.info("created topics {} with {} partitions, replication factor {}",
                             missing.stream().map(NewTopic::name).toList(), partitions, replicationFactor);
                 } catch (ExecutionException e) {
@@ -68,6 +69,24 @@ public final class TopicAdmin {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (Exception e) {
             throw KafkaAccess.failure("cannot create the agentlog topics", kafka, e);
+        }
+    }
+
+    /**
+     * Waits (at most a minute) until every partition of new topics has a leader. createTopics returns when the
+     * controller has them, before the brokers lead them: an idempotent producer that writes at once meets
+     * NOT_LEADER_OR_FOLLOWER, and on a loaded machine was seen to lose its sequence numbers after it
+     * (OUT_OF_ORDER_SEQUENCE_NUMBER, retried forever).
+     */
+    private static void awaitLeaders(Admin admin, List<String> names) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            boolean led = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
+                    .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (led || System.nanoTime() > deadline) {
+                return;
+            }
+            Thread.sleep(100); // a bounded poll of the cluster's state, not a wait for something of ours
         }
     }
 

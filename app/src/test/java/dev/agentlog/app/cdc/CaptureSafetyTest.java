@@ -81,12 +81,12 @@ class CaptureSafetyTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (cdc != null) {
             cdc.close();
         }
         if (settings != null) {
-            new SourceDatabase(settings).dropSlot();
+            source.dropSlot(settings);
         }
         source.close();
     }
@@ -185,7 +185,7 @@ class CaptureSafetyTest {
                         return held.stream().filter(m -> !captured.contains(m)).toList();
                     }, List::isEmpty);
         } finally {
-            new SourceDatabase(namedSettings).dropSlot();
+            source.dropSlot(namedSettings);
         }
     }
 

@@ -76,12 +76,12 @@ class LettaCdcEndToEndTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (cdc != null) {
             cdc.close();
         }
         if (settings != null) {
-            new SourceDatabase(settings).dropSlot(); // a slot keeps WAL for as long as it exists
+            letta.dropSlot(settings);
         }
         letta.close();
     }

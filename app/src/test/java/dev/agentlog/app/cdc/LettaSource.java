@@ -83,6 +83,17 @@ final class LettaSource implements AutoCloseable {
                 .map(SourceDatabase.SetupStep::sql).toList());
     }
 
+    /**
+     * Drops the slot (it keeps WAL for as long as it exists) once no capture reads it: a closed capture's walsender
+     * on the source takes a moment to go, and the drop refuses a slot in use.
+     */
+    void dropSlot(CdcSettings settings) throws Exception {
+        dev.agentlog.app.e2e.Await.until("slot " + settings.slotName() + " to be free", LettaMirror.TIMEOUT,
+                () -> writer.query("SELECT active::text FROM pg_replication_slots WHERE slot_name = ?", settings.slotName()),
+                active -> !active.contains("true"));
+        new SourceDatabase(settings).dropSlot();
+    }
+
     @Override
     public void close() {
         pipeline.close();

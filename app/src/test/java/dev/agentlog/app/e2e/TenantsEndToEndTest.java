@@ -190,14 +190,14 @@ class TenantsEndToEndTest {
                 event("tn-g6", ACME_AGENT, "message.created", message("message-tn-forged", "globex was here")));
         send(noTenant, event("tn-n1", ACME_AGENT, "agent.updated", "{\"name\":\"renamed by nobody\"}"));
         // over HTTP, globex's key forges acme's tenant in the body: ingest stamps globex, the processor refuses it
-        HttpResponse<String> forged = post("globex", "{\"event_id\":\"tn-g7\",\"type\":\"agent.updated\","
+        HttpResponse<String> forged = post("globex", "{\"event_id\":\"tn-http-g\",\"type\":\"agent.updated\","
                 + "\"schema_version\":1,\"stream_id\":\"" + ACME_AGENT + "\",\"tenant\":\"acme\",\"occurred_at\":\""
                 + AT.plusSeconds(SECONDS.incrementAndGet()) + "\",\"payload\":{\"name\":\"taken by globex\"}}");
         assertThat(forged.statusCode()).as(forged.body()).isEqualTo(202);
         probe.awaitDrained();
 
         assertThat(tenantDeadLetters()).containsExactlyInAnyOrder("tenant tn-g6 globex", "tenant tn-n1 null",
-                "tenant tn-g7 globex");
+                "tenant tn-http-g globex");
         assertThat(Rows.of(pool, "select stream_id, count(*), min(tenant), max(tenant) from tn.events group by stream_id"
                 + " order by stream_id")).containsExactly(ACME_AGENT + " | 5 | acme | acme", GLOBEX_AGENT
                 + " | 5 | globex | globex", ACME_ARCHIVE + " | 2 | acme | acme", ACME_BLOCK + " | 1 | acme | acme");
@@ -281,7 +281,7 @@ class TenantsEndToEndTest {
         probe.awaitDrained();
 
         assertThat(tenantDeadLetters()).containsExactlyInAnyOrder("tenant tn-g6 globex", "tenant tn-n1 null",
-                "tenant tn-g7 globex");
+                "tenant tn-http-g globex", "tenant tn-g7 globex");
         assertThat(Rows.of(pool, "select message_id, agent_id from tn.messages where agent_id = '" + ACME_AGENT
                 + "' order by message_id")).containsExactly("message-tn-a | " + ACME_AGENT, "message-tn-a2 | " + ACME_AGENT);
     }
