@@ -1,6 +1,7 @@
 package dev.agentlog.app.cli;
 
 import dev.agentlog.processor.DeadLetterFilter;
+import dev.agentlog.processor.DeadLetterReason;
 import dev.agentlog.processor.DeadLetters;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -33,7 +34,8 @@ public final class DlqCommand implements Runnable {
             description = "Print the dead-letter records as JSON lines (original key and value, reason, rule, source position).")
     static final class ListDeadLetters implements Callable<Integer> {
         static final Setting<String> REASON = Setting.text("reason").label("REASON")
-                .doc("Only dead letters of this reason: invalid, unknown_type, unsupported_version, conflict, gap, poison.");
+                .doc("Only dead letters of this reason: " + java.util.Arrays.stream(DeadLetterReason.values())
+                        .map(DeadLetterReason::wireName).collect(java.util.stream.Collectors.joining(", ")) + ".");
         static final Setting<String> STREAM = Setting.text("stream").label("STREAM_ID")
                 .doc("Only dead letters of this stream.");
 
