@@ -1,5 +1,7 @@
 package dev.agentlog.ingest;
 
+import dev.agentlog.client.PublisherSettings;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

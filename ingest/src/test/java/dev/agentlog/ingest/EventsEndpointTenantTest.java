@@ -1,5 +1,7 @@
 package dev.agentlog.ingest;
 
+import dev.agentlog.client.EventPublisher;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

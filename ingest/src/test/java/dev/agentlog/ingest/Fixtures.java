@@ -1,5 +1,7 @@
 package dev.agentlog.ingest;
 
+import dev.agentlog.client.EventPublisher;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.EventCodec;

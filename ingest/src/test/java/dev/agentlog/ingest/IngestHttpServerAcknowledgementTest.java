@@ -1,5 +1,7 @@
 package dev.agentlog.ingest;
 
+import dev.agentlog.client.EventPublisher;
+
 import static dev.agentlog.ingest.Fixtures.KEY;
 import static dev.agentlog.ingest.Fixtures.OTHER_KEY;
 import static dev.agentlog.ingest.Fixtures.array;

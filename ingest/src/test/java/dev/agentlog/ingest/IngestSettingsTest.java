@@ -1,5 +1,7 @@
 package dev.agentlog.ingest;
 
+import dev.agentlog.client.PublisherSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,7 +5,7 @@ import dev.agentlog.sink.fold.Rows;
 import dev.agentlog.sink.fold.TableDef;
 import dev.agentlog.sink.fold.Tables;
 import dev.agentlog.sink.internal.ProjectionTableSql;
-import dev.agentlog.sink.internal.Snapshots;
+import dev.agentlog.sink.jdbc.Snapshots;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;

@@ -1,6 +1,6 @@
 package dev.agentlog.sink;
 
-import dev.agentlog.sink.internal.Sql;
+import dev.agentlog.sink.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

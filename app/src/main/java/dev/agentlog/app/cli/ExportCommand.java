@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.settings.Setting;
 import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.wiring.Database;
-import dev.agentlog.sink.query.AgentExport;
+import dev.agentlog.query.AgentExport;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;

@@ -5,7 +5,7 @@ import dev.agentlog.app.settings.Check;
 import dev.agentlog.app.settings.Setting;
 import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.wiring.Database;
-import dev.agentlog.sink.query.StreamHistory;
+import dev.agentlog.query.StreamHistory;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Optional;

@@ -15,7 +15,7 @@ import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.Pipeline;
 import dev.agentlog.app.wiring.PostgresTarget;
-import dev.agentlog.app.wiring.QueryRoutes;
+import dev.agentlog.query.QueryRoutes;
 import dev.agentlog.app.wiring.TopicAdmin;
 import dev.agentlog.events.Topics;
 import dev.agentlog.ingest.ApiKeys;

@@ -2,7 +2,7 @@ package dev.agentlog.app.wiring;
 
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
-import dev.agentlog.ingest.EventPublisher;
+import dev.agentlog.client.EventPublisher;
 import dev.agentlog.ingest.IngestHttpServer;
 import dev.agentlog.ingest.IngestSettings;
 import dev.agentlog.processor.EventProcessor;

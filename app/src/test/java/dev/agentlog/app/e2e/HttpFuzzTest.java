@@ -7,7 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Pipeline;
-import dev.agentlog.app.wiring.QueryRoutes;
+import dev.agentlog.query.QueryRoutes;
 import dev.agentlog.app.wiring.TopicAdmin;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;

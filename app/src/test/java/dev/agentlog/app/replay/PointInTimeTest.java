@@ -10,7 +10,7 @@ import dev.agentlog.app.e2e.CliRun;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.EventType;
 import dev.agentlog.events.StreamKind;
-import dev.agentlog.sink.query.ForkRewriter;
+import dev.agentlog.query.ForkRewriter;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.agentlog.bench.run;
 
 import dev.agentlog.events.Topics;
-import dev.agentlog.ingest.EventPublisher;
-import dev.agentlog.ingest.PublisherSettings;
-import dev.agentlog.ingest.cdc.CdcSettings;
-import dev.agentlog.ingest.cdc.LettaCdc;
+import dev.agentlog.client.EventPublisher;
+import dev.agentlog.client.PublisherSettings;
+import dev.agentlog.cdc.CdcSettings;
+import dev.agentlog.cdc.LettaCdc;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
 package dev.agentlog.ingest.internal;
 
+import dev.agentlog.client.KafkaFailures;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,11 +11,11 @@ import dev.agentlog.events.InvalidEventException;
 import dev.agentlog.events.Violation;
 import dev.agentlog.ingest.ApiRequest;
 import dev.agentlog.ingest.ApiResponse;
-import dev.agentlog.ingest.EventPublisher;
-import dev.agentlog.ingest.EventTooLargeException;
+import dev.agentlog.client.EventPublisher;
+import dev.agentlog.client.EventTooLargeException;
 import dev.agentlog.ingest.IngestSettings;
-import dev.agentlog.ingest.KafkaUnavailableException;
-import dev.agentlog.ingest.PublishException;
+import dev.agentlog.client.KafkaUnavailableException;
+import dev.agentlog.client.PublishException;
 import dev.agentlog.ingest.RouteHandler;
 import dev.agentlog.ingest.internal.EventOutcome.Status;
 import io.micrometer.core.instrument.Counter;

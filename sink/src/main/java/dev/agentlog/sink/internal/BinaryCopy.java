@@ -1,5 +1,7 @@
 package dev.agentlog.sink.internal;
 
+import dev.agentlog.sink.jdbc.JdbcValues;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentlog.events.LocatedJson;
 import dev.agentlog.sink.fold.ColumnType;

@@ -1,5 +1,7 @@
 package dev.agentlog.sink.internal;
 
+import dev.agentlog.sink.jdbc.Sql;
+
 import dev.agentlog.events.Event;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

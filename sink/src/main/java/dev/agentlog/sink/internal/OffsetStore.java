@@ -1,5 +1,7 @@
 package dev.agentlog.sink.internal;
 
+import dev.agentlog.sink.jdbc.Sql;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,8 @@
 package dev.agentlog.sink.internal;
 
+import dev.agentlog.sink.jdbc.JdbcValues;
+import dev.agentlog.sink.jdbc.Sql;
+
 import dev.agentlog.sink.fold.Column;
 import dev.agentlog.sink.fold.Ref;
 import dev.agentlog.sink.fold.TableDef;

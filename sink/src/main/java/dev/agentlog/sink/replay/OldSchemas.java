@@ -1,7 +1,7 @@
 package dev.agentlog.sink.replay;
 
 import dev.agentlog.sink.SinkSettings;
-import dev.agentlog.sink.internal.Sql;
+import dev.agentlog.sink.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

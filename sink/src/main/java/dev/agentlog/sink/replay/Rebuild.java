@@ -8,7 +8,7 @@ import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.SqlFailures;
 import dev.agentlog.sink.internal.EventsUniqueness;
 import dev.agentlog.sink.internal.InMemoryEventKeys;
-import dev.agentlog.sink.internal.Sql;
+import dev.agentlog.sink.jdbc.Sql;
 import dev.agentlog.sink.internal.UniqueIndexNeeded;
 import dev.agentlog.sink.internal.WrittenKeys;
 import dev.agentlog.sink.replay.RebuildProgress.Phase;

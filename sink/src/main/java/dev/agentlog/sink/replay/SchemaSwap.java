@@ -1,6 +1,6 @@
 package dev.agentlog.sink.replay;
 
-import dev.agentlog.sink.internal.Sql;
+import dev.agentlog.sink.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,0 +1,86 @@
+package dev.agentlog.app;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The architecture as rules over source text, main and test sources alike: which module's code may name which
+ * other module's, and that a module's {@code internal} packages are its own. Every reference counts: an import, a
+ * static or wildcard import, a fully qualified name in code or in Javadoc (not a name inside a string literal). The poms hold the same graph for the
+ * compiler; this also holds the test sources (which a test-jar could otherwise open) and the internal packages
+ * (which Maven cannot see).
+ */
+final class ModuleRules {
+    /** Module to the modules its code may name (itself always). */
+    static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("events", Set.of()),
+            Map.entry("client", Set.of("events")),
+            Map.entry("letta", Set.of("events")),
+            Map.entry("cdc", Set.of("events", "client", "letta")),
+            Map.entry("ingest", Set.of("events", "client")),
+            Map.entry("processor", Set.of("events")),
+            Map.entry("sink", Set.of("events")),
+            Map.entry("query", Set.of("events", "sink", "ingest")),
+            Map.entry("app", Set.of("events", "client", "letta", "cdc", "ingest", "processor", "sink", "query")),
+            Map.entry("bench", Set.of("events", "client", "letta", "cdc", "ingest", "processor", "sink", "query", "app")));
+
+    /**
+     * String literals and text blocks: a name in a string is text (a JFR frame filter, a test's input), not a
+     * dependency.
+     */
+    private static final Pattern STRING_LITERAL = Pattern.compile("\"\"\"(?s:.*?)\"\"\"|\"(?:\\\\.|[^\"\\\\\\n])*\"");
+
+    /** {@code dev.agentlog.<module>} and what follows, as far as it is a package or class name. */
+    private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.agentlog\\.(\\w+)((?:\\.\\w+)*)(\\.\\*)?");
+
+    private ModuleRules() {}
+
+    /** Every broken rule under {@code root} (the repository), one line each. */
+    static List<String> violations(Path root) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String module : ALLOWED.keySet()) {
+            Path src = root.resolve(module).resolve("src");
+            if (!Files.isDirectory(src)) {
+                continue;
+            }
+            for (Path file : javaFiles(src)) {
+                out.addAll(violations(module, root.relativize(file).toString(), Files.readString(file)));
+            }
+        }
+        return out;
+    }
+
+    /** The broken rules of one source file of {@code module}. */
+    static List<String> violations(String module, String file, String source) {
+        List<String> out = new ArrayList<>();
+        Matcher m = REFERENCE.matcher(STRING_LITERAL.matcher(source).replaceAll("\"\""));
+        while (m.find()) {
+            String named = m.group(1);
+            String rest = m.group(2);
+            if (!ALLOWED.containsKey(named)) {
+                continue; // not a module of ours (e.g. a word in prose)
+            }
+            String reference = "dev.agentlog." + named + rest + (m.group(3) == null ? "" : ".*");
+            if (!named.equals(module) && !ALLOWED.get(module).contains(named)) {
+                out.add(file + ": module " + module + " names module " + named + " (" + reference + ")");
+            } else if (!named.equals(module) && (rest + ".").contains(".internal.")) {
+                out.add(file + ": module " + module + " names internals of module " + named + " (" + reference + ")");
+            }
+        }
+        return out;
+    }
+
+    private static List<Path> javaFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.toString().endsWith(".java")).toList();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.agentlog.client;
+
+import dev.agentlog.events.Event;
+import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.Topics;
+import dev.agentlog.client.KafkaFailures;
+import dev.agentlog.client.internal.ProducerProperties;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way events enter Kafka: every event goes to {@link Topics#in()} keyed by its {@code stream_id}
+ * (UTF-8), valued by {@link EventCodec#encode(Event)}.
+ *
+ * <p><b>The guarantee.</b> A returned future completes normally only after Kafka has the record with
+ * {@code acks=all} (every in-sync replica) from an idempotent producer: then the event survives any crash
+ * of any process. A future that fails means "not acknowledged": the event may or may not be in Kafka, and
+ * re-sending the same event (same {@code event_id}) is always safe because the pipeline keeps one event
+ * per {@code event_id}. Failures are {@link KafkaUnavailableException} (retriable: Kafka unreachable or
+ * too slow within {@link PublisherSettings#publishTimeoutMs()}), {@link EventTooLargeException} (never
+ * sent), or another {@link PublishException} (Kafka refused it for good).
+ *
+ * <p><b>Threads.</b> Thread-safe; one instance serves the whole process. Futures complete on the
+ * producer's I/O thread: attach slow work with the {@code ...Async} methods of {@link CompletableFuture}.
+ * {@link #close()} waits up to the publish timeout for records in flight, then closes the producer.
+ */
+public final class EventPublisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final String bootstrapServers;
+    private final PublisherSettings settings;
+    private final EventCodec codec = EventCodec.standard();
+
+    /**
+     * @param extraProducerProps any further producer settings (security, client.id, batching); those that
+     *                           would weaken the guarantee ({@code acks} other than all, idempotence off)
+     *                           are refused with IllegalArgumentException
+     */
+    public EventPublisher(String bootstrapServers, Topics topics, PublisherSettings settings,
+            Map<String, Object> extraProducerProps) {
+        this(new KafkaProducer<>(ProducerProperties.build(requireServers(bootstrapServers), "agentlog-ingest",
+                settings, extraProducerProps)), bootstrapServers, topics, settings);
+    }
+
+    /**
+     * Over a producer the caller built: Kafka's own {@code MockProducer} in tests. The guarantees of this class are
+     * the producer's settings (acks=all, idempotence: see {@code ProducerProperties}); a caller that builds its own
+     * producer answers for them.
+     */
+    public EventPublisher(Producer<byte[], byte[]> producer, String bootstrapServers, Topics topics, PublisherSettings settings) {
+        this.producer = Objects.requireNonNull(producer, "producer");
+        this.bootstrapServers = bootstrapServers;
+        this.topic = Objects.requireNonNull(topics, "topics").in();
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    private static String requireServers(String bootstrapServers) {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("--bootstrap-servers must not be empty (host:port,...)");
+        }
+        return bootstrapServers;
+    }
+
+    /**
+     * Sends one event. May block up to the publish timeout while Kafka's metadata is unknown or the send
+     * buffer is full; never throws: every failure is in the returned future.
+     */
+    public CompletableFuture<RecordMetadata> publish(Event event) {
+        Objects.requireNonNull(event, "event");
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        byte[] value;
+        try {
+            value = codec.encode(event);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(new PublishException(event.eventId(),
+                    "event " + event.eventId() + " cannot be serialized: " + e.getMessage(), e));
+            return result;
+        }
+        if (value.length > settings.maxEventBytes()) {
+            result.completeExceptionally(new EventTooLargeException(event.eventId(), value.length, settings.maxEventBytes()));
+            return result;
+        }
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, event.streamId().getBytes(StandardCharsets.UTF_8), value);
+        try {
+            producer.send(record, (metadata, failure) -> {
+                if (failure == null) {
+                    result.complete(metadata);
+                } else {
+                    result.completeExceptionally(classify(failure, event));
+                }
+            });
+        } catch (RuntimeException e) {
+            // send() throws only for a closed producer, an interrupt or a serializer problem; the callback
+            // was not called then.
+            result.completeExceptionally(classify(e, event));
+        }
+        return result;
+    }
+
+    /**
+     * Sends events in list order (so events of one stream keep their order), one future per event, in
+     * the same order. Once one send fails as {@link KafkaUnavailableException} before it left this process
+     * (Kafka unreachable), the rest are not sent and fail the same way: a request of 1,000 events waits
+     * one publish timeout, not 1,000.
+     */
+    public List<CompletableFuture<RecordMetadata>> publishAll(List<Event> events) {
+        List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>(events.size());
+        KafkaUnavailableException unavailable = null;
+        for (Event event : events) {
+            if (unavailable != null) {
+                futures.add(CompletableFuture.failedFuture(new KafkaUnavailableException(event.eventId(),
+                        "event " + event.eventId() + " was not sent because Kafka was unavailable for an earlier "
+                                + "event of the same batch (" + unavailable.getMessage() + ")", unavailable)));
+                continue;
+            }
+            CompletableFuture<RecordMetadata> future = publish(event);
+            futures.add(future);
+            if (future.isCompletedExceptionally()) {
+                Throwable failure = KafkaFailures.unwrap(future.handle((m, e) -> e).join());
+                if (failure instanceof KafkaUnavailableException k) {
+                    unavailable = k;
+                }
+            }
+        }
+        return futures;
+    }
+
+    /** Blocks until every record sent so far is acknowledged or failed. */
+    public void flush() {
+        producer.flush();
+    }
+
+    /** The topic events go to ({@link Topics#in()}). */
+    public String topic() {
+        return topic;
+    }
+
+    public PublisherSettings settings() {
+        return settings;
+    }
+
+    /** Waits up to the publish timeout for records in flight (their futures complete), then closes. */
+    @Override
+    public void close() {
+        log.debug("ingest: closing the publisher to {}", topic);
+        producer.close(Duration.ofMillis(settings.publishTimeoutMs()));
+    }
+
+    private PublishException classify(Throwable failure, Event event) {
+        PublishException e = KafkaFailures.classify(failure, event.eventId(), topic, bootstrapServers,
+                settings.publishTimeoutMs());
+        if (e.isRetriable()) {
+            log.debug("ingest: event {} of stream {} not acknowledged: {}", event.eventId(), event.streamId(), e.getMessage());
+        } else {
+            log.warn("ingest: event {} of stream {} refused by Kafka: {}", event.eventId(), event.streamId(), e.getMessage());
+        }
+        return e;
+    }
+}

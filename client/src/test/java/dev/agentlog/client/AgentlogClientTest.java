@@ -1,0 +1,92 @@
+package dev.agentlog.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentlog.events.Event;
+import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.MessageCreated;
+import dev.agentlog.events.MessageDeleted;
+import dev.agentlog.events.Violation;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class AgentlogClientTest {
+    private static final OffsetDateTime AT = OffsetDateTime.parse("2026-11-24T10:00:00Z");
+    /** A real client pointed at a closed port: anything that reaches Kafka fails as unavailable. */
+    private static AgentlogClient client;
+
+    @BeforeAll
+    static void startClient() {
+        client = AgentlogClient.builder().bootstrapServers(UnreachableKafka.address()).topicPrefix("agentlog")
+                .publishTimeoutMs(500).maxEventBytes(2048).build();
+    }
+
+    @AfterAll
+    static void closeClient() {
+        client.close();
+    }
+
+    private static Event messageWithoutId() {
+        MessageCreated payload = new MessageCreated(null, "user", null, null, null, null, null, null, null, null, null,
+                null, Map.of());
+        return Event.of("e-1", "agent-1", AT, payload);
+    }
+
+    @Test
+    void shouldRefuseAnIllegalTenantWhenBuilt() {
+        assertThatThrownBy(() -> AgentlogClient.builder().bootstrapServers(UnreachableKafka.address())
+                .tenant("acme corp").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tenant must be made of [A-Za-z0-9._-] only");
+    }
+
+    @Test
+    void shouldRefuseAnInvalidEventAtTheCallerWithFieldAndRule() {
+        assertThatThrownBy(() -> client.send(messageWithoutId()))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("payload.message_id: is required")
+                .satisfies(e -> assertThat(((InvalidEventException) e).violations())
+                        .containsExactly(new Violation("payload.message_id", "is required")));
+    }
+
+    @Test
+    void shouldRefuseAnInvalidEventOfABatchWithItsIndexAndSendNone() {
+        Event valid = Event.of("e-0", "agent-1", AT, new MessageDeleted("message-0", Map.of()));
+
+        assertThatThrownBy(() -> client.sendAll(List.of(valid, messageWithoutId())))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("[1].payload.message_id: is required");
+    }
+
+    @Test
+    void shouldRefuseAnEventOverTheSizeLimitAtTheCaller() {
+        Event big = Event.of("e-big", "agent-1", AT, new MessageDeleted("m".repeat(3000), Map.of()));
+
+        assertThatThrownBy(() -> client.send(big))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("$: is ")
+                .hasMessageContaining("over the limit of 2048 bytes");
+    }
+
+    @Test
+    void shouldThrowKafkaUnavailableFromSendAndWaitWhenNoBrokerAnswers() {
+        Event valid = Event.of("e-2", "agent-1", AT, new MessageDeleted("message-2", Map.of()));
+
+        assertThatThrownBy(() -> client.sendAndWait(valid))
+                .isInstanceOf(KafkaUnavailableException.class)
+                .hasMessageContaining("event e-2")
+                .satisfies(e -> assertThat(((KafkaUnavailableException) e).eventId()).isEqualTo("e-2"));
+    }
+
+    @Test
+    void shouldRequireBootstrapServers() {
+        assertThatThrownBy(() -> AgentlogClient.builder().build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bootstrapServers is required");
+    }
+}

@@ -1,0 +1,91 @@
+package dev.agentlog.query;
+
+import dev.agentlog.sink.SinkSettings;
+import dev.agentlog.sink.replay.StoredEvent;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * {@code agentlog export}: an agent's events (its own stream, and the whole streams of every block and archive
+ * attached to it by then, shared ones included) up to an instant, from the audit table {@code events}, in log
+ * order: each stream in stream order, streams interleaved by occurred_at. Streams the rows one by one (a
+ * server-side cursor), so an agent of any size is exported in constant memory. Thread-safe.
+ */
+public final class AgentExport {
+    private static final int FETCH_SIZE = 2_000;
+
+    private final DataSource dataSource;
+    private final TableQueries q;
+
+    /** Receives the exported events in order. */
+    @FunctionalInterface
+    public interface EventSink {
+        void accept(StoredEvent event) throws IOException;
+    }
+
+    public AgentExport(DataSource dataSource, String schema) {
+        SinkSettings.defaults().withSchema(schema);
+        this.dataSource = dataSource;
+        this.q = new TableQueries(schema);
+    }
+
+    /**
+     * Hands the events to {@code out}; returns how many. 0 when the agent has no events (by then).
+     *
+     * @param at the instant (events with occurred_at at or before it); null for everything
+     */
+    public long write(String agentId, Instant at, EventSink out) throws SQLException, IOException {
+        String until = at == null ? "" : " AND occurred_at <= ?";
+        try (Connection c = TableQueries.snapshot(dataSource.getConnection())) {
+            try {
+                Set<String> streams = new LinkedHashSet<>();
+                streams.add(agentId);
+                try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT coalesce(payload ->> 'block_id',"
+                        + " payload ->> 'archive_id') FROM " + q.table("events") + " WHERE stream_id = ?"
+                        + " AND type IN ('block.attached', 'archive.attached')" + until)) {
+                    ps.setString(1, agentId);
+                    if (at != null) {
+                        ps.setObject(2, at.atOffset(ZoneOffset.UTC));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            if (rs.getString(1) != null) {
+                                streams.add(rs.getString(1));
+                            }
+                        }
+                    }
+                }
+                // the running maximum of occurred_at grows with stream_seq within a stream, so ordering by it keeps
+                // every stream in stream order even where occurred_at itself steps back
+                String sql = "SELECT " + StoredEvent.COLUMNS + " FROM (SELECT e.*, max(e.occurred_at) OVER (PARTITION BY"
+                        + " e.stream_id ORDER BY e.stream_seq) AS running FROM " + q.table("events") + " e"
+                        + " WHERE e.stream_id = ANY(?)" + until + ") x ORDER BY running, stream_id, stream_seq";
+                long written = 0;
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setFetchSize(FETCH_SIZE);
+                    ps.setArray(1, c.createArrayOf("text", streams.toArray()));
+                    if (at != null) {
+                        ps.setObject(2, at.atOffset(ZoneOffset.UTC));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.accept(StoredEvent.read(rs));
+                            written++;
+                        }
+                    }
+                }
+                return written;
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+}

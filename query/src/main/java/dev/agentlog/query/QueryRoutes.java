@@ -1,0 +1,142 @@
+package dev.agentlog.query;
+
+import dev.agentlog.events.Timestamps;
+import dev.agentlog.ingest.ApiRequest;
+import dev.agentlog.ingest.ApiResponse;
+import dev.agentlog.ingest.IngestHttpServer;
+import dev.agentlog.ingest.Scope;
+import dev.agentlog.query.AgentState;
+import dev.agentlog.query.AgentStates;
+import dev.agentlog.query.StreamHistory;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * The read side of the HTTP API, over the projection tables (an API key with the scope {@code state:read}):
+ * <ul>
+ *   <li>{@code GET /v1/agents/{id}}: the agent's state now; {@code ?at=<RFC 3339>}: as it was then;
+ *       {@code ?passages=N}: newest passages per archive (default {@value AgentStates#DEFAULT_LATEST_PASSAGES}).
+ *       404 when nothing is known of the agent (by then).</li>
+ *   <li>{@code GET /v1/agents/{id}/history}, {@code GET /v1/blocks/{id}/history}: every change in stream order;
+ *       {@code ?after_seq=N&limit=M} pages (default limit {@value StreamHistory#DEFAULT_LIMIT}); the answer's
+ *       {@code next_after_seq} is the next page's {@code after_seq}, null on the last page.</li>
+ * </ul>
+ * 400 names the parameter that is wrong. Runs on the HTTP server's threads; each request reads one snapshot.
+ * A request whose key has a tenant sees only that tenant's agents, blocks and archives: another tenant's is 404,
+ * the same answer as one that does not exist (see {@code AgentStates}, {@code StreamHistory}).
+ */
+public final class QueryRoutes {
+    private static final String AGENTS = "/v1/agents";
+    private static final String BLOCKS = "/v1/blocks";
+
+    private final AgentStates states;
+    private final StreamHistory histories;
+    private final Function<ApiRequest, String> tenantOf;
+
+    private QueryRoutes(DataSource dataSource, String schema, Function<ApiRequest, String> tenantOf) {
+        this.states = new AgentStates(dataSource, schema);
+        this.histories = new StreamHistory(dataSource, schema);
+        this.tenantOf = tenantOf;
+    }
+
+    /** Adds the routes to the server (before or after it started); a key with a tenant reads only that tenant's data. */
+    public static void register(IngestHttpServer server, DataSource dataSource, String schema) {
+        register(server, dataSource, schema, request -> request.key() == null ? null : request.key().tenant());
+    }
+
+    /**
+     * Adds the routes to the server (before or after it started), each needing a key with the state:read scope.
+     *
+     * @param tenantOf the tenant whose data the request may read; null for a key without one (it reads every
+     *                 tenant's)
+     */
+    public static void register(IngestHttpServer server, DataSource dataSource, String schema,
+            Function<ApiRequest, String> tenantOf) {
+        QueryRoutes routes = new QueryRoutes(dataSource, schema, tenantOf);
+        server.route("GET", AGENTS, Scope.STATE_READ, routes::agents);
+        server.route("GET", BLOCKS, Scope.STATE_READ, routes::blocks);
+    }
+
+    private ApiResponse agents(ApiRequest request) throws Exception {
+        String rest = request.pathAfter(AGENTS + "/");
+        if (rest.endsWith("/history")) {
+            return history(request, rest.substring(0, rest.length() - "/history".length()), "agent");
+        }
+        if (!validId(rest) || request.path().equals(AGENTS)) {
+            return ApiResponse.error(404, "no route for GET " + request.path() + ": use " + AGENTS + "/{id}, "
+                    + AGENTS + "/{id}?at=<RFC 3339> or " + AGENTS + "/{id}/history");
+        }
+        Instant at = null;
+        Optional<String> atParam = request.queryParam("at");
+        if (atParam.isPresent()) {
+            at = Timestamps.parse(atParam.get()).map(t -> t.toInstant()).orElse(null);
+            if (at == null) {
+                return ApiResponse.error(400, "at must be an RFC 3339 timestamp with offset, e.g. 2026-11-24T10:15:30Z"
+                        + " (URL-encode '+' as %2B), was '" + atParam.get() + "'");
+            }
+        }
+        int passages;
+        try {
+            passages = intParam(request, "passages", AgentStates.DEFAULT_LATEST_PASSAGES, 0, 10_000);
+        } catch (IllegalArgumentException e) {
+            return ApiResponse.error(400, e.getMessage());
+        }
+        String tenant = tenantOf.apply(request);
+        Optional<AgentState> state = at == null ? states.current(rest, passages, tenant)
+                : states.at(rest, at, passages, tenant);
+        if (state.isEmpty()) {
+            return ApiResponse.error(404, "no agent " + rest + (at == null ? "" : " at " + atParam.get()));
+        }
+        return ApiResponse.ok(state.get().toJson());
+    }
+
+    private ApiResponse blocks(ApiRequest request) throws Exception {
+        String rest = request.pathAfter(BLOCKS + "/");
+        if (rest.endsWith("/history")) {
+            return history(request, rest.substring(0, rest.length() - "/history".length()), "block");
+        }
+        return ApiResponse.error(404, "no route for GET " + request.path() + ": use " + BLOCKS + "/{id}/history");
+    }
+
+    private ApiResponse history(ApiRequest request, String id, String kind) throws Exception {
+        if (!validId(id)) {
+            return ApiResponse.error(404, "no route for GET " + request.path() + ": the " + kind + " id is missing");
+        }
+        long afterSeq;
+        int limit;
+        try {
+            afterSeq = intParam(request, "after_seq", 0, 0, Integer.MAX_VALUE);
+            limit = intParam(request, "limit", StreamHistory.DEFAULT_LIMIT, 1, StreamHistory.MAX_LIMIT);
+        } catch (IllegalArgumentException e) {
+            return ApiResponse.error(400, e.getMessage());
+        }
+        Optional<StreamHistory.History> history = histories.of(id, afterSeq, limit, tenantOf.apply(request));
+        if (history.isEmpty()) {
+            return ApiResponse.error(404, "no events of " + kind + " " + id);
+        }
+        return ApiResponse.ok(history.get().toJson());
+    }
+
+    private static boolean validId(String id) {
+        return !id.isEmpty() && !id.contains("/") && id.length() <= 256;
+    }
+
+    private static int intParam(ApiRequest request, String name, int defaultValue, int min, int max) {
+        Optional<String> value = request.queryParam(name);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.get());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be an integer between " + min + " and " + max + ", was '"
+                + value.get() + "'");
+    }
+}

@@ -1,0 +1,73 @@
+package dev.agentlog.query;
+
+import dev.agentlog.sink.fold.Column;
+import dev.agentlog.sink.fold.TableDef;
+import dev.agentlog.sink.jdbc.JdbcValues;
+import dev.agentlog.sink.jdbc.Snapshots;
+import dev.agentlog.sink.jdbc.Sql;
+import dev.agentlog.sink.replay.StoredEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Reads projection rows and stored events with a WHERE clause; the SQL of the query package. */
+final class TableQueries {
+    private final String schema;
+
+    TableQueries(String schema) {
+        this.schema = schema;
+    }
+
+    String table(String name) {
+        return Sql.table(schema, name);
+    }
+
+    /** Binds the parameters of one statement. */
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** {@code SELECT <the table's columns> FROM <table> t <tail>}: rows in the order the tail says. */
+    <K, R> List<R> rows(Connection c, TableDef<K, R> def, String tail, Binder binder) throws SQLException {
+        String columns = def.columns().stream().map(col -> "t." + Sql.quote(col.name())).collect(Collectors.joining(", "));
+        List<R> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM " + table(def.name()) + " t " + tail)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Column> cols = def.columns();
+                while (rs.next()) {
+                    Object[] values = new Object[cols.size()];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = JdbcValues.read(rs, i + 1, cols.get(i).type());
+                    }
+                    out.add(def.fromValues(values));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code SELECT <StoredEvent.COLUMNS> FROM events <tail>}. */
+    List<StoredEvent> events(Connection c, String tail, Binder binder) throws SQLException {
+        List<StoredEvent> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + StoredEvent.COLUMNS + " FROM " + table("events") + " "
+                + tail)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(StoredEvent.read(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    static Connection snapshot(Connection c) throws SQLException {
+        return Snapshots.begin(c);
+    }
+}
