@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,8 +82,16 @@ public final class TopicAdmin {
     private static void awaitLeaders(Admin admin, List<String> names) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            boolean led = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
-                    .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            boolean led;
+            try {
+                led = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
+                        .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                led = false; // the broker asked has not heard of the new topic yet
+            }
             if (led || System.nanoTime() > deadline) {
                 return;
             }
