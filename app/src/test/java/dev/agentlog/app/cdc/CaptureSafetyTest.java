@@ -1,5 +1,7 @@
 package dev.agentlog.app.cdc;
 
+import dev.agentlog.cdc.SlotWal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,6 +23,7 @@ import dev.agentlog.cdc.CdcSourceException;
 import dev.agentlog.cdc.LettaCdc;
 import dev.agentlog.cdc.SensitiveData;
 import dev.agentlog.cdc.SourceDatabase;
+import dev.agentlog.cdc.SourceSetup;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
@@ -194,13 +197,13 @@ class CaptureSafetyTest {
     void shouldReleaseWalWhileLettaIsQuietAndTheServerIsBusy() throws Exception {
         Run setup = cli("cdc", "--setup", "--yes");
         assertThat(setup.exitCode()).as(setup.err()).isEqualTo(ExitCodes.OK);
-        assertThat(setup.out()).contains("CREATE TABLE \"public\".\"" + SourceDatabase.HEARTBEAT_TABLE + "\"",
+        assertThat(setup.out()).contains("CREATE TABLE \"public\".\"" + SourceSetup.HEARTBEAT_TABLE + "\"",
                 "ALTER TABLE \"public\".\"archival_passages\" REPLICA IDENTITY FULL");
         cdc.close();
         cdc = new LettaCdc(settings, publisher, registry).start(); // now with the heartbeat table
         Await.until("the heartbeat table in the publication", LettaMirror.TIMEOUT, () -> writer.query(
                 "SELECT tablename FROM pg_publication_tables WHERE pubname = ?", SLOT),
-                tables -> tables.contains(SourceDatabase.HEARTBEAT_TABLE));
+                tables -> tables.contains(SourceSetup.HEARTBEAT_TABLE));
 
         try (Connection c = projections.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE busy_neighbour");
@@ -330,7 +333,7 @@ class CaptureSafetyTest {
     private static List<String> otherTables() throws Exception {
         return Rows.of(letta, "SELECT tablename FROM pg_publication_tables WHERE pubname = '" + SLOT + "' AND tablename "
                 + "NOT IN ('agents', 'messages', 'block', 'blocks_agents', 'archives', 'archives_agents', "
-                + "'archival_passages', 'passage_tags', '" + SourceDatabase.HEARTBEAT_TABLE + "') ORDER BY 1");
+                + "'archival_passages', 'passage_tags', '" + SourceSetup.HEARTBEAT_TABLE + "') ORDER BY 1");
     }
 
     private static double retainedGauge() {
@@ -340,7 +343,7 @@ class CaptureSafetyTest {
 
     private static long retainedNow() throws Exception {
         try (Connection c = letta.getConnection()) {
-            return SourceDatabase.slotWal(c, SLOT).orElseThrow().retainedBytes();
+            return SlotWal.measure(c, SLOT).orElseThrow().retainedBytes();
         }
     }
 
