@@ -57,6 +57,10 @@ import javax.sql.DataSource;
  * as one that does not exist. Without a tenant, everything is shown.
  *
  * <p>Thread-safe (no state besides the DataSource).
+ *
+ * <p>Longer than this project's 400 lines on purpose: the two readings, now and at T, share the scope rules and
+ * the row helpers and are kept side by side, so that they stay one answer to one question (PointInTimeTest compares
+ * them at the present instant).
  */
 public final class AgentStates {
     /** How many of the newest passages of each archive a state lists unless told otherwise. */
