@@ -80,7 +80,7 @@ final class ModuleRules {
         return out;
     }
 
-    private static List<Path> javaFiles(Path dir) throws IOException {
+    static List<Path> javaFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(f -> f.toString().endsWith(".java")).toList();
         }

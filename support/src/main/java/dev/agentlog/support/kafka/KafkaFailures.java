@@ -55,6 +55,9 @@ public final class KafkaFailures {
         }
     }
 
+    /** A refusal of agentlog itself: what kind, and the exception that says so (from the chain of causes). */
+    public record Refusal(Access access, Throwable cause) {}
+
     /** {@link #classify} and {@link #describe} as a {@link FailureClassifier} for a {@code Retry}. */
     public static final FailureClassifier CLASSIFIER = new FailureClassifier() {
         @Override
@@ -71,7 +74,7 @@ public final class KafkaFailures {
     private KafkaFailures() {}
 
     public static FailureClass classify(Throwable failure) {
-        if (access(failure).isPresent()) {
+        if (refusal(failure).isPresent()) {
             return FailureClass.FATAL;
         }
         Throwable t = unwrap(failure);
@@ -87,16 +90,27 @@ public final class KafkaFailures {
     }
 
     /** Whether Kafka refused agentlog itself, and how: the first such failure in the chain of causes. */
-    public static Optional<Access> access(Throwable failure) {
-        return accessFailure(failure).map(KafkaFailures::accessOf);
+    public static Optional<Refusal> refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SslAuthenticationException) {
+                return Optional.of(new Refusal(Access.TLS_HANDSHAKE, t));
+            }
+            if (t instanceof AuthenticationException) {
+                return Optional.of(new Refusal(Access.AUTHENTICATION, t));
+            }
+            if (t instanceof AuthorizationException) {
+                return Optional.of(new Refusal(Access.AUTHORIZATION, t));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The failure in a few words: its type and message, and for a refusal of agentlog itself what it means and what to do. */
     public static String describe(Throwable failure) {
-        Optional<Throwable> refusal = accessFailure(failure);
+        Optional<Refusal> refusal = refusal(failure);
         if (refusal.isPresent()) {
-            Access access = accessOf(refusal.get());
-            return access.meaning() + " (" + typeAndMessage(refusal.get()) + "); " + access.remedy()
+            Access access = refusal.get().access();
+            return access.meaning() + " (" + typeAndMessage(refusal.get().cause()) + "); " + access.remedy()
                     + ": no retry will pass before that";
         }
         return typeAndMessage(unwrap(failure));
@@ -109,22 +123,6 @@ public final class KafkaFailures {
             t = t.getCause();
         }
         return t;
-    }
-
-    private static Optional<Throwable> accessFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
-                return Optional.of(t);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static Access accessOf(Throwable refusal) {
-        if (refusal instanceof SslAuthenticationException) {
-            return Access.TLS_HANDSHAKE;
-        }
-        return refusal instanceof AuthenticationException ? Access.AUTHENTICATION : Access.AUTHORIZATION;
     }
 
     private static String typeAndMessage(Throwable t) {

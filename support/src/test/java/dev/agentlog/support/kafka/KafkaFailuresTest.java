@@ -70,10 +70,15 @@ class KafkaFailuresTest {
     void shouldNameARefusalOfAgentlogItselfAndWhatToDo() {
         KafkaException wrapped = new KafkaException("send failed", new TopicAuthorizationException(Set.of("agentlog.events.dlq")));
 
-        assertThat(KafkaFailures.access(wrapped)).contains(KafkaFailures.Access.AUTHORIZATION);
-        assertThat(KafkaFailures.access(new SaslAuthenticationException("x"))).contains(KafkaFailures.Access.AUTHENTICATION);
-        assertThat(KafkaFailures.access(new SslAuthenticationException("x"))).contains(KafkaFailures.Access.TLS_HANDSHAKE);
-        assertThat(KafkaFailures.access(new NetworkException("x"))).isEmpty();
+        assertThat(KafkaFailures.refusal(wrapped)).hasValueSatisfying(refusal -> {
+            assertThat(refusal.access()).isEqualTo(KafkaFailures.Access.AUTHORIZATION);
+            assertThat(refusal.cause()).isSameAs(wrapped.getCause());
+        });
+        assertThat(KafkaFailures.refusal(new SaslAuthenticationException("x")))
+                .map(KafkaFailures.Refusal::access).contains(KafkaFailures.Access.AUTHENTICATION);
+        assertThat(KafkaFailures.refusal(new SslAuthenticationException("x")))
+                .map(KafkaFailures.Refusal::access).contains(KafkaFailures.Access.TLS_HANDSHAKE);
+        assertThat(KafkaFailures.refusal(new NetworkException("x"))).isEmpty();
         assertThat(KafkaFailures.describe(new ExecutionException(wrapped)))
                 .startsWith("Kafka does not allow it (TopicAuthorizationException: Not authorized to access topics:")
                 .contains("grant agentlog's user the ACLs of docs/kafka.md")
