@@ -44,17 +44,7 @@ final class Fixtures {
 
     /** As {@link #startWithMockKafka(IngestSettings)}, on a monotonic clock the test steps (the wall clock is the machine's). */
     static IngestHttpServer startWithMockKafka(IngestSettings settings, LongSupplier nanoClock) {
-        return startWithMockKafka(settings, new Time() {
-            @Override
-            public long nanoTime() {
-                return nanoClock.getAsLong();
-            }
-
-            @Override
-            public long currentTimeMillis() {
-                return System.currentTimeMillis();
-            }
-        });
+        return startWithMockKafka(settings, Time.of(nanoClock, Time.SYSTEM::currentTimeMillis));
     }
 
     private static IngestHttpServer startWithMockKafka(IngestSettings settings, Time clock) {

@@ -88,10 +88,6 @@ public final class Retry {
         return new Retry(context, policy, time, sleeper, jitter, listener, true);
     }
 
-    public RetryPolicy policy() {
-        return policy;
-    }
-
     /**
      * Runs {@code attempt} until it returns, trying again after each failure {@code failures} calls retriable.
      *

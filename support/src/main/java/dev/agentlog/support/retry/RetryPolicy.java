@@ -58,11 +58,6 @@ public record RetryPolicy(int maxAttempts, Duration deadline, long firstBackoffM
         return new RetryPolicy(0, null, firstBackoffMs, maxBackoffMs);
     }
 
-    /** Whether neither attempts nor time are bounded. */
-    public boolean unbounded() {
-        return maxAttempts == 0 && deadline == null;
-    }
-
     /** The back-off before attempt {@code failed + 1}, before jitter: {@code firstBackoffMs * 2^(failed-1)}, capped. */
     public long backoffMs(int failed) {
         if (failed < 1) {

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The one source of time: every deadline, cache age and timestamp of agentlog reads it here, so that a test can
@@ -16,22 +18,24 @@ import java.time.ZoneOffset;
  */
 public interface Time {
     /** The machine's clocks. */
-    Time SYSTEM = new Time() {
-        @Override
-        public long nanoTime() {
-            return System.nanoTime();
-        }
+    Time SYSTEM = of(System::nanoTime, System::currentTimeMillis);
 
-        @Override
-        public long currentTimeMillis() {
-            return System.currentTimeMillis();
-        }
+    /** A time read from these two sources (a test's stepped clock for one of them, say). */
+    static Time of(LongSupplier nanoTime, LongSupplier currentTimeMillis) {
+        Objects.requireNonNull(nanoTime, "nanoTime");
+        Objects.requireNonNull(currentTimeMillis, "currentTimeMillis");
+        return new Time() {
+            @Override
+            public long nanoTime() {
+                return nanoTime.getAsLong();
+            }
 
-        @Override
-        public String toString() {
-            return "Time.SYSTEM";
-        }
-    };
+            @Override
+            public long currentTimeMillis() {
+                return currentTimeMillis.getAsLong();
+            }
+        };
+    }
 
     /** Monotonic nanoseconds from an arbitrary origin ({@link System#nanoTime()}): only differences mean anything. */
     long nanoTime();
