@@ -7,7 +7,7 @@ import dev.agentlog.sink.fold.LogFold;
 import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.internal.EventsUniqueness;
 import dev.agentlog.sink.internal.InMemoryEventKeys;
-import dev.agentlog.sink.internal.Retrier;
+import dev.agentlog.support.time.Sleeper;
 import dev.agentlog.sink.internal.UniqueIndexNeeded;
 import dev.agentlog.sink.internal.WrittenKeys;
 import dev.agentlog.sink.fold.ProjectionState;
@@ -77,7 +77,7 @@ class SinkFoldPropertyTest {
             dropUniqueKeysOfEvents();
         }
         SinkCore core = new SinkCore(TestPostgres.dataSource(), SinkSettings.defaults().withSchema(schema),
-                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(Retrier.Sleeper.THREAD_SLEEP,
+                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(Sleeper.SYSTEM,
                         BatchApplier.DEFAULT_ROWS_PER_STATEMENT, conservative,
                         startingEmpty ? WrittenKeys.startingEmpty(1000) : WrittenKeys.ANY, uniqueness, !startingEmpty, true));
         core.assign(log.partitions());

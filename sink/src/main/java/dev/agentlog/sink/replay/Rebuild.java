@@ -12,6 +12,7 @@ import dev.agentlog.sink.jdbc.Sql;
 import dev.agentlog.sink.internal.UniqueIndexNeeded;
 import dev.agentlog.sink.internal.WrittenKeys;
 import dev.agentlog.sink.replay.RebuildProgress.Phase;
+import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -123,7 +124,7 @@ public final class Rebuild {
      */
     public Rebuild(DataSource dataSource, RebuildSettings settings, LogSource source, RebuildListener listener,
             MeterRegistry registry) {
-        this(dataSource, settings, source, listener, registry, Clock.systemUTC());
+        this(dataSource, settings, source, listener, registry, Time.SYSTEM.clock());
     }
 
     /**
