@@ -1,7 +1,5 @@
 package dev.agentlog.app.cdc;
 
-import dev.agentlog.cdc.SlotWal;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,8 +20,10 @@ import dev.agentlog.cdc.CdcSettings;
 import dev.agentlog.cdc.CdcSourceException;
 import dev.agentlog.cdc.LettaCdc;
 import dev.agentlog.cdc.SensitiveData;
+import dev.agentlog.cdc.SlotWal;
 import dev.agentlog.cdc.SourceDatabase;
 import dev.agentlog.cdc.SourceSetup;
+import dev.agentlog.letta.mapping.LettaMapping;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
@@ -133,6 +133,8 @@ class CaptureSafetyTest {
 
         writer.editPassageText(passage, "Ada prefers green tea."); // seen by this capture: the last image is known
         folders.markAccess(ada); // visible_content is unchanged and not sent
+        // a table without typed events: its row.changed names the unchanged text, the sink keeps it
+        writer.tx(c -> LettaWriter.exec(c, "UPDATE file_contents SET updated_at = now() WHERE file_id = ?", file));
         cdc.close();
         cdc = new LettaCdc(settings, publisher, registry).start(); // a restart: capture forgets what it saw
         writer.editPassageText(passage, "Ada prefers green tea, no sugar.");
@@ -143,9 +145,12 @@ class CaptureSafetyTest {
         assertThat(Rows.of(projections, "SELECT embedding[1], embedding[2], array_length(embedding, 1) FROM "
                 + SCHEMA + ".passages WHERE passage_id = '" + passage + "'")).containsExactly("0.25 | -0.5 | 4096");
         String visible = writer.query("SELECT visible_content FROM files_agents WHERE file_id = ?", file).get(0);
-        assertThat(Rows.of(projections, "SELECT \"row\"->>'visible_content' FROM " + SCHEMA + ".source_rows "
-                + "WHERE source_table = 'files_agents' AND \"row\"->>'file_id' = '" + file + "'"))
-                .as("the last known file window, not a placeholder or nothing").containsExactly(visible);
+        assertThat(Rows.of(projections, "SELECT visible_content FROM " + SCHEMA + ".agent_files WHERE file_id = '"
+                + file + "'")).as("the last known file window, not a placeholder or nothing").containsExactly(visible);
+        String text = writer.query("SELECT text FROM file_contents WHERE file_id = ?", file).get(0);
+        assertThat(Rows.of(projections, "SELECT \"row\"->>'text' FROM " + SCHEMA + ".source_rows "
+                + "WHERE source_table = 'file_contents' AND \"row\"->>'file_id' = '" + file + "'"))
+                .as("a row.changed keeps the last known text").containsExactly(text);
         assertThat(Rows.of(projections, "SELECT count(*) FROM " + SCHEMA + ".events WHERE payload::text LIKE "
                 + "'%__debezium_unavailable_value%'")).containsExactly("0");
     }
@@ -307,8 +312,8 @@ class CaptureSafetyTest {
 
     private static String untypedChangesOfTypedTables() throws Exception {
         return Rows.of(projections, "SELECT count(*) FROM " + SCHEMA + ".events WHERE type = 'row.changed' AND "
-                + "payload->>'table' IN ('agents', 'messages', 'block', 'blocks_agents', 'archives', 'archives_agents', "
-                + "'archival_passages', 'passage_tags')").get(0);
+                + "payload->>'table' IN (" + String.join(", ", LettaMapping.TYPED_TABLES.stream().map(t -> "'" + t + "'")
+                .toList()) + ")").get(0);
     }
 
     /** Rows of each captured table without typed events, in the source. */
@@ -331,9 +336,10 @@ class CaptureSafetyTest {
     }
 
     private static List<String> otherTables() throws Exception {
-        return Rows.of(letta, "SELECT tablename FROM pg_publication_tables WHERE pubname = '" + SLOT + "' AND tablename "
-                + "NOT IN ('agents', 'messages', 'block', 'blocks_agents', 'archives', 'archives_agents', "
-                + "'archival_passages', 'passage_tags', '" + SourceSetup.HEARTBEAT_TABLE + "') ORDER BY 1");
+        List<String> tables = new ArrayList<>(Rows.of(letta, "SELECT tablename FROM pg_publication_tables WHERE pubname = '"
+                + SLOT + "' AND tablename <> '" + SourceSetup.HEARTBEAT_TABLE + "' ORDER BY 1"));
+        tables.removeAll(LettaMapping.TYPED_TABLES);
+        return tables;
     }
 
     private static double retainedGauge() {

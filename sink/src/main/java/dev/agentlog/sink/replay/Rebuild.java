@@ -432,7 +432,8 @@ public final class Rebuild {
     }
 
     private static final List<String> ANALYZED_TABLES = List.of("events", "agents", "messages", "agent_context", "blocks",
-            "block_versions", "agent_blocks", "archives", "agent_archives", "passages", "source_rows", "sink_offsets");
+            "block_versions", "agent_blocks", "archives", "agent_archives", "passages", "source_rows", "conversations", "conversation_messages",
+            "conversation_blocks", "agent_files", "agent_links", "sink_offsets");
 
     /**
      * The lanes: one when --workers is 1 (the caller's source, every partition); otherwise each lane takes every
