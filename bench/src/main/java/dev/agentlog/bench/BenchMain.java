@@ -1,6 +1,5 @@
 package dev.agentlog.bench;
 
-import dev.agentlog.bench.run.HttpTarget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,10 +21,6 @@ public final class BenchMain implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        // before the JDK's HTTP client first runs: every sender thread of the load keeps its connection alive
-        if (System.getProperty("http.maxConnections") == null) {
-            System.setProperty("http.maxConnections", String.valueOf(HttpTarget.KEEP_ALIVE_CONNECTIONS));
-        }
         arguments = args.clone();
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }

@@ -97,9 +97,9 @@ public record IngestReport(String command, Instant startedAt, Duration took, Mac
                 + " of the contenders rotated from round to round so that each runs first, second and last equally often."
                 + " The load is the latency run's: `message.created` events (about 500 bytes each) of 100 agents, open loop"
                 + " (send times fixed in advance), at most 500 requests/s (a higher rate goes in batches), from 64 threads of"
-                + " the bench's JVM, each with its own HTTP/1.1 kept-alive connection (the JDK's `HttpURLConnection`,"
-                + " `http.maxConnections` raised so that no sender loses its connection); over HTTPS it trusts the bench's"
-                + " CA, made with openssl as the README's worked example makes it. **Ack latency**: from just before a"
+                + " the bench's JVM, each with an HTTP/1.1 client of its own (the JDK's `java.net.http.HttpClient`) and so"
+                + " one kept-alive connection; over HTTPS it trusts the bench's CA, made with openssl as the README's"
+                + " worked example makes it (RSA 3072). **Ack latency**: from just before a"
                 + " request is sent to its 202's status line, per request. **Ack to row**: from the 202 to the sink's"
                 + " commit of the event's offset (`sink_offsets` polled every 5 ms), per event: the pipeline after ingest,"
                 + " the same code for every contender. **Ingest CPU**: the ingest JVM's CPU (`/proc/PID/stat`, all"
@@ -125,8 +125,8 @@ public record IngestReport(String command, Instant startedAt, Duration took, Mac
     private void rounds(StringBuilder md) {
         md.append("### Each round on its own (the noise)\n\n");
         md.append("| events/s | contender | p50 ms by round | p90 ms by round | p99 ms by round | ingest CPU us/event by round"
-                + " | place in the round | machine busy |\n");
-        md.append("|---|---|---|---|---|---|---|---|\n");
+                + " | place in the round | machine busy | connections opened while measuring |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (IngestFigures f : results.figures()) {
             md.append("| ").append(fmt(f.rate())).append(" | ").append(f.contender()).append(" | ")
                     .append(joined(f.perRound(0.50))).append(" | ").append(joined(f.perRound(0.90))).append(" | ")
@@ -136,6 +136,8 @@ public record IngestReport(String command, Instant startedAt, Duration took, Mac
                     .append(" | ").append(f.rounds().stream().map(s -> String.valueOf(s.position()))
                             .collect(Collectors.joining(", ")))
                     .append(" | ").append(f.rounds().stream().map(s -> pct(s.machineBusy()))
+                            .collect(Collectors.joining(", ")))
+                    .append(" | ").append(f.rounds().stream().map(s -> String.valueOf(s.connectionsOpened()))
                             .collect(Collectors.joining(", ")))
                     .append(" |\n");
         }
@@ -184,14 +186,14 @@ public record IngestReport(String command, Instant startedAt, Duration took, Mac
                     .append(" |\n");
         }
         md.append('\n');
-        long handshakes = results.samples().stream().mapToLong(IngestSample::tlsHandshakes).sum();
-        long tlsLoads = results.samples().stream().filter(s -> settings.contenders().stream()
-                .anyMatch(c -> c.tls() && c.name().equals(s.contender()))).count();
-        if (tlsLoads > 0) {
-            md.append("TLS handshakes the client completed over the ").append(tlsLoads).append(" measured HTTPS loads: ")
-                    .append(fmt(handshakes)).append(" (64 sender threads: about one per sender and load when the"
-                            + " connections are kept alive; they open within each load's unmeasured first seconds).\n\n");
-        }
+        int opened = results.samples().stream().mapToInt(IngestSample::connectionsOpened).sum();
+        long drops = results.samples().stream().mapToLong(s -> Math.max(0, s.listenDrops())).sum();
+        md.append("Connections: each load opened its contender's 64 connections (or found them open) in its unmeasured"
+                + " first seconds; **" + fmt(opened) + "** connection" + (opened == 1 ? " was" : "s were") + " opened during"
+                + " the measured parts of all " + results.samples().size() + " loads (`/proc/net/tcp`, polled every"
+                + " 20 ms)" + (opened == 0 ? ", so no request measured paid for a TCP or TLS handshake" : "")
+                + ". Connections the kernel dropped for a full accept queue (`ListenDrops`, machine-wide) during the"
+                + " loads: " + fmt(drops) + ".\n\n");
     }
 
     private IngestFigures figures(String contender, int rate) {

@@ -89,8 +89,14 @@ public record IngestFigures(String contender, int rate, List<IngestSample> round
         return rounds.stream().mapToInt(IngestSample::notVisible).sum();
     }
 
-    public long tlsHandshakes() {
-        return rounds.stream().mapToLong(IngestSample::tlsHandshakes).sum();
+    /** Connections opened during the measured parts. */
+    public int connectionsOpened() {
+        return rounds.stream().mapToInt(IngestSample::connectionsOpened).sum();
+    }
+
+    /** Connections the kernel dropped for a full accept queue during the loads (machine-wide). */
+    public long listenDrops() {
+        return rounds.stream().mapToLong(s -> Math.max(0, s.listenDrops())).sum();
     }
 
     /** The ingest JVM's CPU per acknowledged event over the measured parts, in microseconds; NaN when unknown. */

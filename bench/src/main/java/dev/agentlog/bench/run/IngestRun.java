@@ -1,6 +1,7 @@
 package dev.agentlog.bench.run;
 
 import dev.agentlog.bench.child.IngestProcess;
+import dev.agentlog.bench.measure.ConnectionWatch;
 import dev.agentlog.bench.measure.ProcStat;
 import dev.agentlog.events.Topics;
 import java.nio.file.Path;
@@ -8,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The ingest path of several agentlog versions in one run: each contender is {@code agentlog ingest} of some
@@ -54,11 +55,11 @@ public final class IngestRun {
 
     public static Results run(BenchEnvironment env, Settings s) throws Exception {
         String apiKey = "bench-" + UUID.randomUUID();
-        BenchTls.Handshakes handshakes = new BenchTls.Handshakes();
         BenchTls tls = s.contenders().stream().anyMatch(Contender::tls) ? BenchTls.make(env.workDir("tls")) : null;
-        SSLSocketFactory clientTls = tls == null ? null : tls.clientSocketFactory(handshakes);
+        SSLContext clientTls = tls == null ? null : tls.clientContext();
         List<IngestSample> samples = new ArrayList<>();
         List<Long> peakRss = new ArrayList<>();
+        List<HttpTarget> targets = new ArrayList<>();
         try (LatencyPipeline pipeline = LatencyPipeline.start(env, TOPICS, SCHEMA, GROUP, s.partitions(),
                 s.commitIntervalMs(), s.batchMaxWaitMs(), null)) {
             List<IngestProcess> processes = new ArrayList<>();
@@ -66,7 +67,6 @@ public final class IngestRun {
                 for (Contender c : s.contenders()) {
                     processes.add(start(env, c, s, apiKey, tls));
                 }
-                List<HttpTarget> targets = new ArrayList<>();
                 for (int i = 0; i < processes.size(); i++) {
                     int port = processes.get(i).port();
                     targets.add(s.contenders().get(i).tls() ? HttpTarget.tls(port, apiKey, clientTls)
@@ -83,7 +83,7 @@ public final class IngestRun {
                         for (int position = 1; position <= n; position++) {
                             int i = (position - 1 + round - 1) % n; // rotated: each contender takes each place in turn
                             samples.add(measure(pipeline, targets.get(i), processes.get(i), s.contenders().get(i), rate,
-                                    round, position, s, handshakes));
+                                    round, position, s));
                         }
                     }
                 }
@@ -95,7 +95,9 @@ public final class IngestRun {
             }
         }
         List<String> names = s.contenders().stream().map(Contender::name).toList();
-        return new Results(samples, IngestFigures.of(samples, names, s.rates()), peakRss, handshakes.last());
+        String tlsSession = targets.stream().map(HttpTarget::tlsSession).filter(java.util.Objects::nonNull).findFirst()
+                .orElse("no HTTPS answer");
+        return new Results(samples, IngestFigures.of(samples, names, s.rates()), peakRss, tlsSession);
     }
 
     private static IngestProcess start(BenchEnvironment env, Contender c, Settings s, String apiKey, BenchTls tls)
@@ -112,42 +114,54 @@ public final class IngestRun {
     }
 
     private static IngestSample measure(LatencyPipeline pipeline, HttpTarget target, IngestProcess process, Contender c,
-            int rate, int round, int position, Settings s, BenchTls.Handshakes handshakes) throws Exception {
-        Counters counters = new Counters(process);
-        long handshakesBefore = handshakes.count();
+            int rate, int round, int position, Settings s) throws Exception {
         String label = String.format(Locale.ROOT, "round %d, %,d/s: %s", round, rate, c.name());
-        LatencyPipeline.Measurement m = pipeline.measure(target, rate, s.seconds(), s.warmUpSeconds(), label, counters);
+        long dropsBefore = ProcStat.listenDrops();
+        LatencyPipeline.Measurement m;
+        Counters counters;
+        try (ConnectionWatch connections = ConnectionWatch.start(target.port())) {
+            counters = new Counters(process, connections);
+            m = pipeline.measure(target, rate, s.seconds(), s.warmUpSeconds(), label, counters);
+        }
+        long dropsAfter = ProcStat.listenDrops();
         if (!process.isAlive()) {
             throw new IllegalStateException("the " + c.name() + " ingest stopped during the run; see its log");
         }
         LoadGenerator.Offered o = m.offered();
         return new IngestSample(c.name(), rate, round, position, o.batchSize(), o.requestAckNanos(), m.ackToRowNanos(),
                 o.ackedEvents(), o.measuredSeconds(), o.failed(), m.rows().notVisible(), counters.cpuNanos(), counters.busy(),
-                handshakes.count() - handshakesBefore);
+                counters.connectionsAtStart, counters.connectionsAtEnd - counters.connectionsAtStart,
+                dropsBefore < 0 || dropsAfter < 0 ? -1 : dropsAfter - dropsBefore);
     }
 
-    /** The ingest JVM's CPU and the machine's ticks at both ends of a load's measured part. */
+    /** The ingest JVM's CPU, the machine's ticks and the connections seen at both ends of a load's measured part. */
     private static final class Counters implements LoadGenerator.MeasuredPart {
         private final IngestProcess process;
+        private final ConnectionWatch connections;
+        int connectionsAtStart;
+        int connectionsAtEnd;
         private long cpuAtStart = -1;
         private long cpuAtEnd = -1;
         private long[] ticksAtStart;
         private long[] ticksAtEnd;
 
-        Counters(IngestProcess process) {
+        Counters(IngestProcess process, ConnectionWatch connections) {
             this.process = process;
+            this.connections = connections;
         }
 
         @Override
         public void started() {
             cpuAtStart = process.cpuNanos();
             ticksAtStart = ProcStat.machineTicks();
+            connectionsAtStart = connections.seen();
         }
 
         @Override
         public void ended() {
             cpuAtEnd = process.cpuNanos();
             ticksAtEnd = ProcStat.machineTicks();
+            connectionsAtEnd = connections.seen();
         }
 
         long cpuNanos() {

@@ -15,11 +15,14 @@ package dev.agentlog.bench.run;
  * @param notVisible       measured events whose row was not visible within the drain time
  * @param ingestCpuNanos   CPU of the ingest JVM over the measured part (-1: unknown)
  * @param machineBusy      how busy the whole machine was over the measured part, 0..1
- * @param tlsHandshakes    TLS handshakes the client completed during the load (warm-up seconds included)
+ * @param connectionsAtStart connections to the contender seen by the start of the measured part (still open from its
+ *     previous load, or opened in this load's first seconds)
+ * @param connectionsOpened connections opened during the measured part (none when the clients kept theirs)
+ * @param listenDrops      connections the kernel dropped for a full accept queue during the load (machine-wide)
  */
 public record IngestSample(String contender, int rate, int round, int position, int batchSize, long[] requestAckNanos,
         long[] ackToRowNanos, long ackedEvents, double seconds, int failed, int notVisible, long ingestCpuNanos,
-        double machineBusy, long tlsHandshakes) {
+        double machineBusy, int connectionsAtStart, int connectionsOpened, long listenDrops) {
 
     public double ackMillis(double quantile) {
         return Percentiles.millis(requestAckNanos, quantile);

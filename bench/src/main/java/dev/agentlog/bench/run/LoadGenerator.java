@@ -103,7 +103,7 @@ public final class LoadGenerator {
                         measuredEvents.addAndGet(batchSize);
                     }
                     long sentAt = System.nanoTime();
-                    long ackedAt = target.post(bytes);
+                    long ackedAt = target.post(first, bytes);
                     if (ackedAt >= 0) {
                         ids.forEach(id -> listener.acked(id, ackedAt, measured));
                         if (measured) {

@@ -13,7 +13,7 @@ class IngestFiguresTest {
     static IngestSample round(String contender, int rate, int round, long fromMillis, long cpuNanos) {
         long[] acks = LongStream.range(0, 100).map(i -> (fromMillis + i) * 1_000_000).toArray();
         return new IngestSample(contender, rate, round, round, 2, acks, new long[] {5_000_000, 7_000_000}, 200, 10.0, 0, 0,
-                cpuNanos, 0.5, 0);
+                cpuNanos, 0.5, 64, 0, 0);
     }
 
     @Test
