@@ -79,6 +79,12 @@ final class IngestBenchCommand implements Callable<Integer> {
             description = "The sink's --batch-max-wait-ms (default: ${DEFAULT-VALUE}, as in `compare`).")
     int batchMaxWaitMs;
 
+    @Option(names = "--rows", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Carry the events on to PostgreSQL (the processor and one sink worker in the bench's JVM) and"
+                    + " measure 202 to row visible (default: on). --no-rows measures up to the 202 only, with the machine's"
+                    + " CPU left to ingest and the broker.")
+    boolean rows;
+
     @Option(names = "--partitions", defaultValue = "12", paramLabel = "N",
             description = "Partitions of the topics (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -108,7 +114,7 @@ final class IngestBenchCommand implements Callable<Integer> {
                 currentJar, true));
         List<String> jvm = jvmOptions.isBlank() ? List.of() : List.of(jvmOptions.trim().split("\\s+"));
         IngestRun.Settings settings = new IngestRun.Settings(contenders, rates, rounds, seconds, LOAD_WARM_UP_SECONDS,
-                warmUpRate, warmUpSeconds, jvm, partitions, commitIntervalMs, batchMaxWaitMs);
+                warmUpRate, warmUpSeconds, jvm, partitions, commitIntervalMs, batchMaxWaitMs, rows);
         Instant started = Instant.now();
         String loadBefore = Machine.loadAverages();
         IngestRun.Results results;

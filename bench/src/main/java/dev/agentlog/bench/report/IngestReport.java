@@ -88,9 +88,12 @@ public record IngestReport(String command, Instant startedAt, Duration took, Mac
     }
 
     private void method(StringBuilder md) {
-        md.append("Method: all contenders run at once against the same embedded broker, their events carried to"
-                + " PostgreSQL by the processor and one sink worker in the bench's JVM (`--commit-interval-ms "
-                + settings.commitIntervalMs() + "`, `--batch-max-wait-ms " + settings.batchMaxWaitMs() + "`). Each first"
+        md.append("Method: all contenders run at once against the same embedded broker, ").append(settings.rows()
+                ? "their events carried to PostgreSQL by the processor and one sink worker in the bench's JVM"
+                        + " (`--commit-interval-ms " + settings.commitIntervalMs() + "`, `--batch-max-wait-ms "
+                        + settings.batchMaxWaitMs() + "`)"
+                : "with no processor and no sink running (`--no-rows`: the machine's CPU goes to ingest, the broker and"
+                        + " the load generator)").append(". Each first"
                 + " gets the same warm-up, " + settings.warmUpRunSeconds() + " s at " + fmt(settings.warmUpRate())
                 + " events/s, then " + settings.rounds() + " rounds; in each round every load runs once per contender, for "
                 + settings.seconds() + " s of which the first " + settings.warmUpSeconds() + " are not measured, the order"
@@ -100,9 +103,9 @@ public record IngestReport(String command, Instant startedAt, Duration took, Mac
                 + " the bench's JVM, each with an HTTP/1.1 client of its own (the JDK's `java.net.http.HttpClient`) and so"
                 + " one kept-alive connection; over HTTPS it trusts the bench's CA, made with openssl as the README's"
                 + " worked example makes it (RSA 3072). **Ack latency**: from just before a"
-                + " request is sent to its 202's status line, per request. **Ack to row**: from the 202 to the sink's"
-                + " commit of the event's offset (`sink_offsets` polled every 5 ms), per event: the pipeline after ingest,"
-                + " the same code for every contender. **Ingest CPU**: the ingest JVM's CPU (`/proc/PID/stat`, all"
+                + " request is sent to its 202's status line, per request. " + (settings.rows() ? "**Ack to row**: from the"
+                + " 202 to the sink's commit of the event's offset (`sink_offsets` polled every 5 ms), per event: the"
+                + " pipeline after ingest, the same code for every contender. " : "") + "**Ingest CPU**: the ingest JVM's CPU (`/proc/PID/stat`, all"
                 + " threads) over the measured part, per event acknowledged. Figures are pooled over the rounds; the"
                 + " rounds' own figures are their noise.\n\n");
     }
@@ -174,6 +177,11 @@ public record IngestReport(String command, Instant startedAt, Duration took, Mac
     }
 
     private void ackToRow(StringBuilder md) {
+        if (!settings.rows()) {
+            md.append("Ack to row: not measured in this run (`--no-rows`).\n\n");
+            connections(md);
+            return;
+        }
         md.append("### Ack to row visible (pooled over the rounds)\n\n");
         md.append("| events/s | contender | events measured | p50 ms | p99 ms | max ms | not visible |\n");
         md.append("|---|---|---|---|---|---|---|\n");
@@ -186,6 +194,10 @@ public record IngestReport(String command, Instant startedAt, Duration took, Mac
                     .append(" |\n");
         }
         md.append('\n');
+        connections(md);
+    }
+
+    private void connections(StringBuilder md) {
         int opened = results.samples().stream().mapToInt(IngestSample::connectionsOpened).sum();
         long drops = results.samples().stream().mapToLong(s -> Math.max(0, s.listenDrops())).sum();
         md.append("Connections: each load opened its contender's 64 connections (or found them open) in its unmeasured"

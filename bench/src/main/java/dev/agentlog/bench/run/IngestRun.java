@@ -14,7 +14,7 @@ import javax.net.ssl.SSLContext;
 /**
  * The ingest path of several agentlog versions in one run: each contender is {@code agentlog ingest} of some
  * {@code agentlog.jar} in a JVM of its own, all producing to the same topics of the same broker, with the processor and
- * the sink of this JVM ({@link LatencyPipeline}) carrying the events to PostgreSQL. Each gets the same warm-up, then
+ * the sink of this JVM ({@link LatencyPipeline}) carrying the events to PostgreSQL (unless {@code rows} is off). Each gets the same warm-up, then
  * every load once per round, the order of the contenders rotated from round to round, so that neither the JIT nor a
  * busy minute of the machine favours one. Measured per request: send to the status line of its 202 (ack latency); per
  * event: 202 to row visible; the ingest JVM's CPU per event.
@@ -40,10 +40,11 @@ public final class IngestRun {
      * @param warmUpRunSeconds    seconds of each contender's warm-up (not measured)
      * @param warmUpSeconds       the first seconds of every load, not measured (connections open, the load settles)
      * @param jvmOptions          JVM options of every contender's JVM
+     * @param rows                whether the processor and the sink carry the events on to rows (ack to row measured)
      */
     public record Settings(List<Contender> contenders, List<Integer> rates, int rounds, int seconds, int warmUpSeconds,
             int warmUpRate, int warmUpRunSeconds, List<String> jvmOptions, int partitions, long commitIntervalMs,
-            int batchMaxWaitMs) {}
+            int batchMaxWaitMs, boolean rows) {}
 
     /**
      * What the run measured.
@@ -60,8 +61,8 @@ public final class IngestRun {
         List<IngestSample> samples = new ArrayList<>();
         List<Long> peakRss = new ArrayList<>();
         List<HttpTarget> targets = new ArrayList<>();
-        try (LatencyPipeline pipeline = LatencyPipeline.start(env, TOPICS, SCHEMA, GROUP, s.partitions(),
-                s.commitIntervalMs(), s.batchMaxWaitMs(), null)) {
+        try (LatencyPipeline pipeline = s.rows() ? LatencyPipeline.start(env, TOPICS, SCHEMA, GROUP, s.partitions(),
+                s.commitIntervalMs(), s.batchMaxWaitMs(), null) : LatencyPipeline.withoutRows(env, TOPICS, s.partitions())) {
             List<IngestProcess> processes = new ArrayList<>();
             try {
                 for (Contender c : s.contenders()) {

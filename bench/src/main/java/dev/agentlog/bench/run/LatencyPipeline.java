@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * `agentlog up`'s defaults but the two latency settings) on their own topics and schema, ingest too when asked, and
  * the bench's bookkeeping beside them: a {@code read_committed} consumer of the log of record and a poller of the
  * sink's {@code sink_offsets} (every 5 ms), which together tell the {@link LatencyResolver} when each acknowledged
- * event's row became visible.
+ * event's row became visible. {@link #withoutRows} runs none of that: the topics only, for a load measured up to the
+ * 202, with the machine's CPU left to ingest and the broker.
  */
 public final class LatencyPipeline implements AutoCloseable {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -50,13 +51,17 @@ public final class LatencyPipeline implements AutoCloseable {
     private final KafkaReadiness readiness;
     private final Pipeline pipeline;
     private final List<Thread> threads = new ArrayList<>();
-    private StageCounts stages;
+    private final boolean rows;
+    private java.util.function.Supplier<String> stages = () -> "";
+    private StageCounts stageCounts;
 
     /** What one load measured: the ack-to-row figures and what the load generator saw. */
     public record Measurement(LatencyResult rows, LoadGenerator.Offered offered, long[] ackToRowNanos) {}
 
-    private LatencyPipeline(BenchEnvironment env, Topics topics, String schema, String group) throws Exception {
+    private LatencyPipeline(BenchEnvironment env, Topics topics, String schema, String group, boolean rows)
+            throws Exception {
         this.env = env;
+        this.rows = rows;
         this.topics = topics;
         this.schema = schema;
         this.group = group;
@@ -78,7 +83,7 @@ public final class LatencyPipeline implements AutoCloseable {
         LogLoader.awaitLeaders(env.bootstrapServers(), List.of(topics.in(), topics.events()));
         env.freshSchema(schema);
         env.checkpoint();
-        LatencyPipeline p = new LatencyPipeline(env, topics, schema, group);
+        LatencyPipeline p = new LatencyPipeline(env, topics, schema, group, true);
         try {
             SinkSettings sink = SinkSettings.defaults().withSchema(schema).withGroupId(group);
             sink = new SinkSettings(sink.groupId(), sink.schema(), sink.batchMaxEvents(), batchMaxWaitMs,
@@ -93,12 +98,25 @@ public final class LatencyPipeline implements AutoCloseable {
             p.threads.add(daemon("bench-latency-log", () -> p.readLog(partitions)));
             p.threads.add(daemon("bench-latency-offsets", p::pollOffsets));
             p.threads.forEach(Thread::start);
-            p.stages = new StageCounts(p);
+            p.stageCounts = new StageCounts(p);
+            p.stages = p.stageCounts;
         } catch (Exception | Error e) {
             p.close();
             throw e;
         }
         return p;
+    }
+
+    /** The topics only: no processor, no sink, no bookkeeping; loads are measured up to their 202s. */
+    public static LatencyPipeline withoutRows(BenchEnvironment env, Topics topics, int partitions) throws Exception {
+        TopicAdmin.ensureTopics(env.bootstrapServers(), topics, partitions, (short) 1, TimeUnit.DAYS.toMillis(1), 1 << 20);
+        LogLoader.awaitLeaders(env.bootstrapServers(), List.of(topics.in(), topics.events()));
+        return new LatencyPipeline(env, topics, null, null, false);
+    }
+
+    /** Whether the events are carried on to rows (the ack-to-row figures are measured). */
+    public boolean rows() {
+        return rows;
     }
 
     /** The port of ingest in this JVM. */
@@ -115,6 +133,17 @@ public final class LatencyPipeline implements AutoCloseable {
         Progress progress = new Progress(label, seconds, "s");
         LoadGenerator.Offered offered = LoadGenerator.offer(target, resolver::acked, rate, seconds, warmUpSeconds,
                 part, progress, stages);
+        if (!rows) {
+            resolver.drain();
+            long[] acks = offered.requestAckNanos();
+            progress.done(String.format(Locale.ROOT, "ack p50 %.2f ms, p99 %.2f ms (%,d requests, %,.0f acked events/s%s)",
+                    Percentiles.millis(acks, 0.50), Percentiles.millis(acks, 0.99), acks.length,
+                    offered.ackedEvents() / offered.measuredSeconds(),
+                    offered.failed() == 0 ? "" : ", " + offered.failed() + " requests failed"));
+            return new Measurement(new LatencyResult(rate, offered.ackedEvents() / offered.measuredSeconds(),
+                    offered.batchSize(), 0, 0, offered.failed(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN), offered, new long[0]);
+        }
         long deadline = System.nanoTime() + DRAIN.toNanos();
         while (resolver.measuredVisible() < resolver.measuredAcks() && System.nanoTime() < deadline) {
             Thread.sleep(50); // poll interval of a bounded wait on a condition
@@ -205,8 +234,8 @@ public final class LatencyPipeline implements AutoCloseable {
     /** Stops the bookkeeping, then the pipeline. */
     @Override
     public void close() {
-        if (stages != null) {
-            stages.close();
+        if (stageCounts != null) {
+            stageCounts.close();
         }
         stop.set(true);
         for (Thread t : threads) {

@@ -40,7 +40,7 @@ class IngestReportTest {
         }
         List<String> names = contenders.stream().map(IngestRun.Contender::name).toList();
         IngestRun.Settings settings = new IngestRun.Settings(contenders, List.of(1000, 5000), 3, 20, 3, 2000, 30, List.of(),
-                12, 20, 10);
+                12, 20, 10, true);
         IngestRun.Results results = new IngestRun.Results(samples, IngestFigures.of(samples, names, List.of(1000, 5000)),
                 contenders.stream().map(c -> 300L << 20).toList(), "TLSv1.3, TLS_AES_256_GCM_SHA384");
         return new IngestReport("java -jar bench/target/agentlog-bench.jar ingest --baseline-jar /tmp/old.jar",
