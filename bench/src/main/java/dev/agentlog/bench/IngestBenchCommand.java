@@ -62,7 +62,7 @@ final class IngestBenchCommand implements Callable<Integer> {
             description = "Events/s of each contender's warm-up before the rounds (default: ${DEFAULT-VALUE}).")
     int warmUpRate;
 
-    @Option(names = "--warm-up-seconds", defaultValue = "30", paramLabel = "S",
+    @Option(names = "--warm-up-seconds", defaultValue = "60", paramLabel = "S",
             description = "Seconds of each contender's warm-up (default: ${DEFAULT-VALUE}).")
     int warmUpSeconds;
 

@@ -107,7 +107,8 @@ public record IngestReport(String command, Instant startedAt, Duration took, Mac
                 + " 202 to the sink's commit of the event's offset (`sink_offsets` polled every 5 ms), per event: the"
                 + " pipeline after ingest, the same code for every contender. " : "") + "**Ingest CPU**: the ingest JVM's CPU (`/proc/PID/stat`, all"
                 + " threads) over the measured part, per event acknowledged. Figures are pooled over the rounds; the"
-                + " rounds' own figures are their noise.\n\n");
+                + " rounds' own figures are their noise. What the figures were checked against and what was found:"
+                + " [docs/http.md, \"Performance\"](http.md#performance).\n\n");
     }
 
     private void ackTable(StringBuilder md) {

@@ -55,7 +55,7 @@ class IngestReportTest {
 
         assertThat(md).startsWith(ReportSections.INGEST_BEGIN + "\n" + IngestReport.TITLE).endsWith(ReportSections.INGEST_END);
         assertThat(md).contains("--baseline-jar /tmp/old.jar", "before: 0.5, 0.5, 0.5; after: 2.0, 1.0, 0.6",
-                "**it was busy", "TLSv1.3, TLS_AES_256_GCM_SHA384", "| 1,000 | JDK HttpServer (cad1be2) | 2 | 300 |",
+                "**it was busy", "(http.md#performance)", "TLSv1.3, TLS_AES_256_GCM_SHA384", "| 1,000 | JDK HttpServer (cad1be2) | 2 | 300 |",
                 "| 5,000 | Jetty, HTTPS | 10 | 300 |", "### Against JDK HttpServer (cad1be2)", "**2** connections were opened during"
                         + " the measured parts of all 18 loads", "| 1, 1, 1 | 93%, 93%, 93% | 0, 1, 0 |");
         assertThat(md).doesNotContain("NaN", "**No baseline", "**no**");
