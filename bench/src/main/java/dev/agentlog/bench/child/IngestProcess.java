@@ -31,11 +31,15 @@ public final class IngestProcess implements AutoCloseable {
     private final Process process;
     private final Path logFile;
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    /** Stops the process when the bench is stopped (Ctrl-C) before it could close it. */
+    private final Thread stopOnExit;
 
     private IngestProcess(String name, Process process, Path logFile) {
         this.name = name;
         this.process = process;
         this.logFile = logFile;
+        this.stopOnExit = new Thread(process::destroy, "bench-stop-" + name);
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         Thread reader = new Thread(this::copyOutput, "bench-ingest-" + name);
         reader.setDaemon(true);
         reader.start();
@@ -123,6 +127,11 @@ public final class IngestProcess implements AutoCloseable {
     /** SIGTERM, then waits (bounded); kills it when it does not stop. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook stops it
+        }
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -4,6 +4,7 @@ import dev.agentlog.bench.measure.Machine;
 import dev.agentlog.bench.run.IngestFigures;
 import dev.agentlog.bench.run.IngestRun;
 import dev.agentlog.bench.run.IngestSample;
+import dev.agentlog.bench.run.Percentiles;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -24,7 +26,7 @@ import java.util.stream.Collectors;
  */
 public record IngestReport(String command, Instant startedAt, Duration took, Machine machine, String loadBefore,
         String loadAfter, IngestRun.Settings settings, IngestRun.Results results, String baselineNote,
-        java.util.Map<String, String> versions) {
+        Map<String, String> versions) {
     public static final String TITLE = "## Ingest: JDK HttpServer vs Jetty, TLS on and off";
     /** Above this share of the machine busy on average over the measured parts, the report says it was busy. */
     static final double BUSY = 0.85;
@@ -100,9 +102,9 @@ public record IngestReport(String command, Instant startedAt, Duration took, Mac
                 + " of the contenders rotated from round to round so that each runs first, second and last equally often."
                 + " The load is the latency run's: `message.created` events (about 500 bytes each) of 100 agents, open loop"
                 + " (send times fixed in advance), at most 500 requests/s (a higher rate goes in batches), from 64 threads of"
-                + " the bench's JVM, each with an HTTP/1.1 client of its own (the JDK's `java.net.http.HttpClient`) and so"
-                + " one kept-alive connection; over HTTPS it trusts the bench's CA, made with openssl as the README's"
-                + " worked example makes it (RSA 3072). **Ack latency**: from just before a"
+                + " the bench's JVM, each with one HTTP/1.1 connection of its own, kept alive, each request sent in one"
+                + " write (head and body, as Python's `http.client` sends a small body); over HTTPS with the JDK's TLS,"
+                + " trusting the bench's CA, made with openssl as the README's worked example makes it (RSA 3072). **Ack latency**: from just before a"
                 + " request is sent to its 202's status line, per request. " + (settings.rows() ? "**Ack to row**: from the"
                 + " 202 to the sink's commit of the event's offset (`sink_offsets` polled every 5 ms), per event: the"
                 + " pipeline after ingest, the same code for every contender. " : "") + "**Ingest CPU**: the ingest JVM's CPU (`/proc/PID/stat`, all"
@@ -189,9 +191,9 @@ public record IngestReport(String command, Instant startedAt, Duration took, Mac
         for (IngestFigures f : results.figures()) {
             long[] rows = f.pooledAckToRow();
             md.append("| ").append(fmt(f.rate())).append(" | ").append(f.contender()).append(" | ").append(fmt(rows.length))
-                    .append(" | ").append(dec(dev.agentlog.bench.run.Percentiles.millis(rows, 0.50))).append(" | ")
-                    .append(dec(dev.agentlog.bench.run.Percentiles.millis(rows, 0.99))).append(" | ")
-                    .append(dec(dev.agentlog.bench.run.Percentiles.max(rows))).append(" | ").append(f.notVisible())
+                    .append(" | ").append(dec(Percentiles.millis(rows, 0.50))).append(" | ")
+                    .append(dec(Percentiles.millis(rows, 0.99))).append(" | ")
+                    .append(dec(Percentiles.max(rows))).append(" | ").append(f.notVisible())
                     .append(" |\n");
         }
         md.append('\n');

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
 
@@ -96,7 +97,7 @@ public final class IngestRun {
             }
         }
         List<String> names = s.contenders().stream().map(Contender::name).toList();
-        String tlsSession = targets.stream().map(HttpTarget::tlsSession).filter(java.util.Objects::nonNull).findFirst()
+        String tlsSession = targets.stream().map(HttpTarget::tlsSession).filter(Objects::nonNull).findFirst()
                 .orElse("no HTTPS answer");
         return new Results(samples, IngestFigures.of(samples, names, s.rates()), peakRss, tlsSession);
     }

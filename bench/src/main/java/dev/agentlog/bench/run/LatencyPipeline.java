@@ -16,6 +16,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,9 +25,15 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -52,7 +60,7 @@ public final class LatencyPipeline implements AutoCloseable {
     private final Pipeline pipeline;
     private final List<Thread> threads = new ArrayList<>();
     private final boolean rows;
-    private java.util.function.Supplier<String> stages = () -> "";
+    private Supplier<String> stages = () -> "";
     private StageCounts stageCounts;
 
     /** What one load measured: the ack-to-row figures and what the load generator saw. */
@@ -151,9 +159,9 @@ public final class LatencyPipeline implements AutoCloseable {
         int acked = resolver.measuredAcks();
         long[][] stageNanos = resolver.drainStages();
         long[] nanos = stageNanos[0];
-        java.util.Arrays.sort(nanos);
-        java.util.Arrays.sort(stageNanos[1]);
-        java.util.Arrays.sort(stageNanos[2]);
+        Arrays.sort(nanos);
+        Arrays.sort(stageNanos[1]);
+        Arrays.sort(stageNanos[2]);
         LatencyResult result = new LatencyResult(rate, offered.ackedEvents() / offered.measuredSeconds(),
                 offered.batchSize(), nanos.length, acked - nanos.length, offered.failed(), Percentiles.millis(nanos, 0.50),
                 Percentiles.millis(nanos, 0.95), Percentiles.millis(nanos, 0.99), Percentiles.max(nanos),
@@ -260,14 +268,14 @@ public final class LatencyPipeline implements AutoCloseable {
      * For the progress line: records in {@code .events.in}, in the log of record (committed, transaction markers
      * included), applied by the sink, and measured events visible: which stage lags, if one does.
      */
-    private static final class StageCounts implements java.util.function.Supplier<String>, AutoCloseable {
+    private static final class StageCounts implements Supplier<String>, AutoCloseable {
         private final LatencyPipeline p;
-        private final org.apache.kafka.clients.admin.Admin admin;
+        private final Admin admin;
 
         StageCounts(LatencyPipeline p) {
             this.p = p;
-            this.admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                    org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, p.env.bootstrapServers()));
+            this.admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, p.env.bootstrapServers()));
         }
 
         @Override
@@ -283,13 +291,13 @@ public final class LatencyPipeline implements AutoCloseable {
         }
 
         private long end(String topic) throws Exception {
-            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (var d : admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()) {
-                latest.put(new TopicPartition(topic, d.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+                latest.put(new TopicPartition(topic, d.partition()), OffsetSpec.latest());
             }
             long sum = 0;
-            for (var info : admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                    org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS).values()) {
+            for (var info : admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(10, TimeUnit.SECONDS).values()) {
                 sum += info.offset();
             }
             return sum;

@@ -3,7 +3,9 @@ package dev.agentlog.bench.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -56,6 +58,37 @@ class BenchTlsTest {
                     server.getLocalPort())) {
                 assertThatThrownBy(client::startHandshake).isInstanceOf(SSLHandshakeException.class);
             }
+        }
+    }
+
+    @Test
+    void shouldPostOverHttpsOnTheLoadGeneratorsConnection(@TempDir Path dir) throws Exception {
+        BenchTls tls = BenchTls.make(dir);
+
+        try (SSLServerSocket server = server(tls.certFile(), tls.keyFile())) {
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+                try (SSLSocket s = (SSLSocket) server.accept()) {
+                    ByteArrayOutputStream b = new ByteArrayOutputStream();
+                    InputStream in = s.getInputStream();
+                    while (!b.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n{}")) {
+                        b.write(in.read());
+                    }
+                    s.getOutputStream().write("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().flush();
+                    return b.toString(StandardCharsets.ISO_8859_1);
+                } catch (Exception e) {
+                    return e.toString();
+                }
+            });
+            KeptAliveConnection c = new KeptAliveConnection("127.0.0.1", server.getLocalPort(), tls.clientContext());
+            byte[] request = "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}"
+                    .getBytes(StandardCharsets.ISO_8859_1);
+
+            assertThat(c.exchange(request).status()).isEqualTo(202);
+            assertThat(c.tlsSession()).startsWith("TLSv1.");
+            assertThat(received.get()).startsWith("POST /v1/events HTTP/1.1");
+            c.close();
         }
     }
 
