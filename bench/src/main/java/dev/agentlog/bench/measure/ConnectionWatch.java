@@ -39,9 +39,15 @@ public final class ConnectionWatch implements AutoCloseable {
         return w;
     }
 
-    /** Connections seen so far (open when this started, or opened since). */
-    public synchronized int seen() {
-        return seen.size();
+    /**
+     * Connections seen so far (open when this started, or opened since), after a look at the tables now: the poller
+     * may not have run for a while on a busy machine, and a connection it sees later would count as opened later.
+     */
+    public int seen() {
+        scan();
+        synchronized (this) {
+            return seen.size();
+        }
     }
 
     private void poll() {
