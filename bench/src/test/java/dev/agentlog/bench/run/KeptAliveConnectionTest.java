@@ -90,17 +90,22 @@ class KeptAliveConnectionTest {
     }
 
     @Test
-    void shouldGiveTheStatusOfARefusalAndFailWhenNobodyListens() throws Exception {
+    void shouldGiveTheStatusOfARefusal() throws Exception {
         server = new Server(REFUSED, Integer.MAX_VALUE);
         KeptAliveConnection c = new KeptAliveConnection("127.0.0.1", server.port(), null);
+
         assertThat(c.exchange(request("{}")).status()).isEqualTo(401);
         c.close();
-        int port = server.port();
-        server.close();
-        server = null;
+    }
 
-        KeptAliveConnection nobody = new KeptAliveConnection("127.0.0.1", port, null);
-        assertThatThrownBy(() -> nobody.exchange(request("{}"))).isInstanceOf(IOException.class);
+    @Test
+    void shouldFailWithoutSendingTwiceWhenAFreshConnectionGetsNoAnswer() throws Exception {
+        server = new Server(LENGTH, 0); // closes every connection at once
+        KeptAliveConnection c = new KeptAliveConnection("127.0.0.1", server.port(), null);
+
+        assertThatThrownBy(() -> c.exchange(request("{}"))).isInstanceOf(KeptAliveConnection.NotAnsweredException.class);
+        c.close();
+        assertThat(server.connections.get()).isEqualTo(1);
     }
 
     @Test
