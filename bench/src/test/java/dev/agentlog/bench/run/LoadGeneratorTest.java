@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
 
 /** The open-loop load against a server that takes every request (202) but one in 25 (503). */
@@ -20,24 +25,31 @@ class LoadGeneratorTest {
         Set<String> received = ConcurrentHashMap.newKeySet();
         AtomicInteger requests = new AtomicInteger();
         Set<String> authorizations = ConcurrentHashMap.newKeySet();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/events", exchange -> {
-            JsonNode body = json.readTree(exchange.getRequestBody());
-            int n = requests.incrementAndGet();
-            int status = n % 25 == 0 ? 503 : 202;
-            if (status == 202) {
-                body.forEach(e -> received.add(e.get("event_id").asText()));
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                JsonNode body = json.readTree(Content.Source.asInputStream(request));
+                int n = requests.incrementAndGet();
+                int status = n % 25 == 0 ? 503 : 202;
+                if (status == 202) {
+                    body.forEach(e -> received.add(e.get("event_id").asText()));
+                }
+                authorizations.add(String.valueOf(request.getHeaders().get("Authorization")));
+                response.setStatus(status);
+                callback.succeeded();
+                return true;
             }
-            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-            exchange.sendResponseHeaders(status, -1);
-            exchange.close();
         });
         server.start();
         Set<String> acked = ConcurrentHashMap.newKeySet();
         AtomicInteger measuredAcks = new AtomicInteger();
         int[] parts = new int[2];
         try {
-            LoadGenerator.Offered o = LoadGenerator.offer(HttpTarget.plain(server.getAddress().getPort(), "k"),
+            LoadGenerator.Offered o = LoadGenerator.offer(HttpTarget.plain(connector.getLocalPort(), "k"),
                     (id, nanos, measured) -> {
                         acked.add(id);
                         if (measured) {
@@ -66,7 +78,7 @@ class LoadGeneratorTest {
             assertThat(authorizations).containsExactly("Bearer k");
             assertThat(List.of(parts[0], parts[1])).containsExactly(1, 1);
         } finally {
-            server.stop(0);
+            server.stop();
         }
     }
 }
