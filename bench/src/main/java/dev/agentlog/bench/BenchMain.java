@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * {@code agentlog} subcommand, because {@code compare} carries the peer's jars (Kafka Connect's JDBC sink, Hibernate),
  * which the shipped {@code agentlog.jar} must not.
  */
-@Command(name = "agentlog-bench", mixinStandardHelpOptions = true, subcommands = {SinkCommand.class, CompareCommand.class},
+@Command(name = "agentlog-bench", mixinStandardHelpOptions = true, subcommands = {SinkCommand.class, CompareCommand.class, ProcessorCommand.class},
         description = {"agentlog's benchmarks, on the embedded Kafka broker and a local PostgreSQL started for the run.",
                 "Writes docs/benchmarks.md and docs/benchmarks.png (run it from the repository's root)."})
 public final class BenchMain implements Runnable {
