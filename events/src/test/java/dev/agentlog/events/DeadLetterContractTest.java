@@ -66,6 +66,23 @@ class DeadLetterContractTest {
     }
 
     @Test
+    void shouldCodeTheBrokenRulesOfConversationFileAndLinkPayloadsAsOfEveryOther() {
+        String envelope = "{\"event_id\":\"e\",\"type\":\"%s\",\"schema_version\":1,\"stream_id\":\"agent-1\","
+                + "\"occurred_at\":\"2026-12-06T10:00:00Z\",\"payload\":%s}";
+
+        assertThat(refused(envelope.formatted("conversation.created", "{\"summary\":\"s\"}")).violations())
+                .containsExactly(new Violation("payload.conversation_id", RuleCode.REQUIRED, "is required"));
+        assertThat(refused(envelope.formatted("conversation.message.added", "{\"conversation_message_id\":\"cm\","
+                + "\"conversation_id\":\"c\",\"message_id\":\"m\",\"position\":\"first\"}")).codes())
+                .containsExactly(RuleCode.WRONG_TYPE);
+        assertThat(refused(envelope.formatted("file.attached", "{\"file_agent_id\":\"fa\",\"file_id\":\"f\","
+                + "\"last_accessed_at\":\"yesterday\"}")).codes()).containsExactly(RuleCode.NOT_A_TIMESTAMP);
+        InvalidEventException emptyTool = refused(envelope.formatted("tool.attached", "{\"tool_id\":\"\"}"));
+        assertThat(emptyTool.codes()).containsExactly(RuleCode.EMPTY);
+        assertThat(DeadLetterReason.of(emptyTool)).isEqualTo(DeadLetterReason.INVALID);
+    }
+
+    @Test
     void shouldKeepEveryWireNameDistinct() {
         assertThat(Arrays.stream(RuleCode.values()).map(RuleCode::wireName)).doesNotHaveDuplicates()
                 .allMatch(name -> name.matches("[a-z_]+"));

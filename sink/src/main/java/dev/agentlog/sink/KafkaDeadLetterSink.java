@@ -3,6 +3,7 @@ package dev.agentlog.sink;
 import dev.agentlog.events.DeadLetterHeaders;
 import dev.agentlog.events.RecordPosition;
 import dev.agentlog.events.RefusedBy;
+import dev.agentlog.support.time.Time;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
     private final Clock clock;
 
     public KafkaDeadLetterSink(String bootstrapServers, String dlqTopic, Map<String, Object> extraProperties) {
-        this(new KafkaProducer<>(properties(bootstrapServers, extraProperties)), dlqTopic, Clock.systemUTC());
+        this(new KafkaProducer<>(properties(bootstrapServers, extraProperties)), dlqTopic, Time.SYSTEM.clock());
     }
 
     /** Over a producer the caller built (Kafka's {@code MockProducer} in tests), stamping refusals by {@code clock}. */

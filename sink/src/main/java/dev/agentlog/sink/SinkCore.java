@@ -11,6 +11,8 @@ import dev.agentlog.sink.internal.Retrier;
 import dev.agentlog.sink.internal.SinkMetrics;
 import dev.agentlog.sink.internal.UniqueIndexNeeded;
 import dev.agentlog.sink.internal.WrittenKeys;
+import dev.agentlog.support.retry.Retry;
+import dev.agentlog.support.time.Sleeper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -73,16 +75,16 @@ public final class SinkCore {
      * @param alwaysConservative use the conservative statements (ON CONFLICT) for every batch, not only to
      *     isolate poison
      */
-    record Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, WrittenKeys written,
+    record Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, WrittenKeys written,
             EventsUniqueness uniqueness, boolean durableCommits, boolean parallelDecode) {
-        static final Tuning DEFAULT = new Tuning(Retrier.Sleeper.THREAD_SLEEP, BatchApplier.DEFAULT_ROWS_PER_STATEMENT,
+        static final Tuning DEFAULT = new Tuning(Sleeper.SYSTEM, BatchApplier.DEFAULT_ROWS_PER_STATEMENT,
                 false, WrittenKeys.ANY, EventsUniqueness.BY_INDEXES, true, true);
 
-        Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative) {
+        Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative) {
             this(sleeper, rowsPerStatement, alwaysConservative, WrittenKeys.ANY, EventsUniqueness.BY_INDEXES, true, true);
         }
 
-        Tuning withSleeper(Retrier.Sleeper newSleeper) {
+        Tuning withSleeper(Sleeper newSleeper) {
             return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, written, uniqueness, durableCommits,
                     parallelDecode);
         }
@@ -101,13 +103,13 @@ public final class SinkCore {
     public static SinkCore forTablesStartingEmpty(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters,
             MeterRegistry registry, WrittenKeys written, EventsUniqueness uniqueness, boolean parallelDecode) {
         return new SinkCore(dataSource, settings, deadLetters, registry,
-                new Tuning(Retrier.Sleeper.THREAD_SLEEP, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false, written,
+                new Tuning(Sleeper.SYSTEM, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false, written,
                         uniqueness, false, parallelDecode));
     }
 
     SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry,
             Tuning tuning) {
-        Retrier.Sleeper sleeper = tuning.sleeper();
+        Sleeper sleeper = tuning.sleeper();
         int rowsPerStatement = tuning.rowsPerStatement();
         this.alwaysConservative = tuning.alwaysConservative();
         this.parallelDecode = tuning.parallelDecode();
@@ -118,8 +120,7 @@ public final class SinkCore {
         this.context = "[sink " + settings.groupId() + "]";
         this.applier = new BatchApplier(dataSource, settings.schema(), settings.groupId(), metrics, rowsPerStatement,
                 tuning.written(), tuning.uniqueness(), tuning.durableCommits());
-        this.retrier = new Retrier(context, settings.schema(), settings.retryMaxAttempts(), settings.retryBackoffMs(),
-                settings.retryBackoffMaxMs(), sleeper, metrics);
+        this.retrier = new Retrier(context, settings.schema(), settings.retryPolicy(), sleeper, metrics);
     }
 
     /**
@@ -306,7 +307,7 @@ public final class SinkCore {
         return partitions;
     }
 
-    private <T> T postgres(String what, Retrier.Attempt<T> attempt) {
+    private <T> T postgres(String what, Retry.Attempt<T> attempt) {
         try {
             return retrier.postgres(what, attempt);
         } catch (PoisonException e) {

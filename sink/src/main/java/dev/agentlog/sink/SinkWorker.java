@@ -1,6 +1,7 @@
 package dev.agentlog.sink;
 
 import dev.agentlog.events.Topics;
+import dev.agentlog.support.time.Sleeper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -85,7 +86,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         this.deadLetters = new KafkaDeadLetterSink(bootstrapServers, topics.dlq(), kafkaProperties);
         // a backoff ends early when close() is called, so that a stop never waits for a long retry
         this.core = new SinkCore(dataSource, settings, deadLetters, registry,
-                SinkCore.Tuning.DEFAULT.withSleeper(millis -> !closeSignal.await(millis, TimeUnit.MILLISECONDS)));
+                SinkCore.Tuning.DEFAULT.withSleeper(Sleeper.until(closeSignal)));
     }
 
     static Properties consumerProperties(String bootstrapServers, SinkSettings settings,

@@ -104,7 +104,7 @@ class ApplierThroughputMeasurement {
 
     private static Round runSink(HikariDataSource single, String schema, List<SinkRecord> records) throws Exception {
         SinkCore core = new SinkCore(single, SinkSettings.defaults().withSchema(schema).withBatchMaxEvents(BATCH),
-                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(dev.agentlog.sink.internal.Retrier.Sleeper.THREAD_SLEEP, ROWS_PER_STATEMENT,
+                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(dev.agentlog.support.time.Sleeper.SYSTEM, ROWS_PER_STATEMENT,
                 CONSERVATIVE));
         core.assign(new TestLog().partitions());
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

@@ -1,5 +1,7 @@
 package dev.agentlog.sink;
 
+import dev.agentlog.sink.fold.TableDef;
+import dev.agentlog.sink.fold.Tables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentlog.events.EventCodec;
@@ -7,7 +9,7 @@ import dev.agentlog.sink.fold.LogFold;
 import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.internal.EventsUniqueness;
 import dev.agentlog.sink.internal.InMemoryEventKeys;
-import dev.agentlog.sink.internal.Retrier;
+import dev.agentlog.support.time.Sleeper;
 import dev.agentlog.sink.internal.UniqueIndexNeeded;
 import dev.agentlog.sink.internal.WrittenKeys;
 import dev.agentlog.sink.fold.ProjectionState;
@@ -30,8 +32,9 @@ import net.jqwik.api.lifecycle.BeforeTry;
  * time (each event_id once), and {@code events} holding each event once.
  */
 class SinkFoldPropertyTest {
-    private static final String TABLES = "events, agents, messages, agent_context, blocks, block_versions, "
-            + "agent_blocks, archives, agent_archives, passages, source_rows, sink_offsets";
+    /** Every table the sink writes: the projections of {@link Tables#ALL}, events and the offsets. */
+    private static final String TABLES = "events, sink_offsets, " + String.join(", ",
+            Tables.ALL.stream().map(TableDef::name).toList());
     private static String schema;
     private final EventCodec codec = EventCodec.standard();
 
@@ -77,7 +80,7 @@ class SinkFoldPropertyTest {
             dropUniqueKeysOfEvents();
         }
         SinkCore core = new SinkCore(TestPostgres.dataSource(), SinkSettings.defaults().withSchema(schema),
-                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(Retrier.Sleeper.THREAD_SLEEP,
+                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(Sleeper.SYSTEM,
                         BatchApplier.DEFAULT_ROWS_PER_STATEMENT, conservative,
                         startingEmpty ? WrittenKeys.startingEmpty(1000) : WrittenKeys.ANY, uniqueness, !startingEmpty, true));
         core.assign(log.partitions());

@@ -7,7 +7,7 @@ import dev.agentlog.events.RecordPosition;
 import dev.agentlog.events.RefusedBy;
 import dev.agentlog.events.Refusal;
 import dev.agentlog.events.RuleCode;
-import java.time.Instant;
+import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.Counter;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +50,7 @@ public final class DeadLetterDeserializationExceptionHandler implements Deserial
             deadLettered.increment();
         }
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, record.timestamp(), record.key(),
-                record.value(), DeadLetterHeaders.of(record.headers(), refusal, origin, Instant.now(),
+                record.value(), DeadLetterHeaders.of(record.headers(), refusal, origin, Time.SYSTEM.instant(),
                         RefusedBy.PROCESSOR))));
     }
 }

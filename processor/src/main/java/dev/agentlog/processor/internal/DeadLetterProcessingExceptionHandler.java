@@ -5,7 +5,7 @@ import dev.agentlog.events.DeadLetterReason;
 import dev.agentlog.events.RecordPosition;
 import dev.agentlog.events.RefusedBy;
 import dev.agentlog.events.Refusal;
-import java.time.Instant;
+import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.Counter;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +50,6 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
         }
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.timestamp(),
                 context.sourceRawKey(), context.sourceRawValue(), DeadLetterHeaders.of(context.headers(), refusal,
-                        origin, Instant.now(), RefusedBy.PROCESSOR))));
+                        origin, Time.SYSTEM.instant(), RefusedBy.PROCESSOR))));
     }
 }

@@ -12,6 +12,7 @@ import dev.agentlog.sink.jdbc.Sql;
 import dev.agentlog.sink.internal.UniqueIndexNeeded;
 import dev.agentlog.sink.internal.WrittenKeys;
 import dev.agentlog.sink.replay.RebuildProgress.Phase;
+import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -123,7 +124,7 @@ public final class Rebuild {
      */
     public Rebuild(DataSource dataSource, RebuildSettings settings, LogSource source, RebuildListener listener,
             MeterRegistry registry) {
-        this(dataSource, settings, source, listener, registry, Clock.systemUTC());
+        this(dataSource, settings, source, listener, registry, Time.SYSTEM.clock());
     }
 
     /**
@@ -431,7 +432,8 @@ public final class Rebuild {
     }
 
     private static final List<String> ANALYZED_TABLES = List.of("events", "agents", "messages", "agent_context", "blocks",
-            "block_versions", "agent_blocks", "archives", "agent_archives", "passages", "source_rows", "sink_offsets");
+            "block_versions", "agent_blocks", "archives", "agent_archives", "passages", "source_rows", "conversations", "conversation_messages",
+            "conversation_blocks", "agent_files", "agent_links", "sink_offsets");
 
     /**
      * The lanes: one when --workers is 1 (the caller's source, every partition); otherwise each lane takes every
