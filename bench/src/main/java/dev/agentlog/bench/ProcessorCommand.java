@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,16 +25,8 @@ final class ProcessorCommand implements Callable<Integer> {
             description = "Events of the generated Letta-like log (default: ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--agents", defaultValue = "1000", paramLabel = "N",
-            description = "Agents the log's turns are spread over (default: ${DEFAULT-VALUE}).")
-    int agents;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated log (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--partitions", defaultValue = "12", paramLabel = "N",
-            description = "Partitions of every topic (default: ${DEFAULT-VALUE}).")
-    int partitions;
+    @Mixin
+    LogShapeOptions shape;
 
     @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
             description = "Measured rounds after one warm-up round (default: ${DEFAULT-VALUE}).")
@@ -49,12 +42,12 @@ final class ProcessorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (events < 1 || rounds < 1 || partitions < 1 || agents < 1) {
+        if (events < 1 || rounds < 1 || shape.partitions < 1 || shape.agents < 1) {
             throw new IllegalArgumentException("--events, --rounds, --partitions and --agents must be at least 1");
         }
         String loadBefore = Machine.loadAverages();
-        List<ProcessorRun.Round> measured = ProcessorRun.run(dataDir, partitions, events, agents, seed, rounds,
-                withStreamSeq);
+        List<ProcessorRun.Round> measured = ProcessorRun.run(dataDir, shape.partitions, events, shape.agents, shape.seed,
+                rounds, withStreamSeq);
         System.out.printf(Locale.ROOT, "median of %d rounds: %,.0f events/s, stream threads %.1f us CPU per event"
                         + " (input %s stream_seq; load average before %s, after %s)%n", measured.size(),
                 median(measured.stream().map(ProcessorRun.Round::eventsPerSecond).toList()),
