@@ -41,6 +41,10 @@ class ModuleBoundariesTest {
                 .as("its own internals").isEmpty();
         assertThat(ModuleRules.violations("bench", "B.java", "String frames = \"dev.agentlog.sink.internal\";"))
                 .as("a name inside a string literal is text").isEmpty();
+        assertThat(ModuleRules.violations("app", "app/src/main/java/W.java", "import dev.agentlog.workload.LettaWorkload;"))
+                .as("test data in the shipped code").hasSize(1);
+        assertThat(ModuleRules.violations("app", "app/src/test/java/W.java", "import dev.agentlog.workload.LettaWorkload;"))
+                .as("test data in the tests").isEmpty();
     }
 
     @Test

@@ -67,7 +67,7 @@ final class RunInfo {
     }
 
     /** ", git abc1234" (and ", with uncommitted changes") when run inside a git checkout. */
-    private static String git() {
+    static String git() {
         String head = run("git", "rev-parse", "--short", "HEAD");
         if (head.isEmpty()) {
             return "";

@@ -5,6 +5,7 @@ import dev.agentlog.bench.report.BenchReport;
 import dev.agentlog.bench.report.Chart;
 import dev.agentlog.bench.report.JfrSummary;
 import dev.agentlog.bench.report.MarkdownReport;
+import dev.agentlog.bench.report.ReportSections;
 import dev.agentlog.bench.run.AgentlogSinkRun;
 import dev.agentlog.bench.run.BenchEnvironment;
 import dev.agentlog.bench.run.CopyCeilingRun;
@@ -96,7 +97,8 @@ final class SinkCommand implements Callable<Integer> {
     }
 
     static void write(BenchReport report, BenchOptions o) throws Exception {
-        Files.writeString(o.output, MarkdownReport.render(report));
+        // the ingest bench's section, written by `agentlog-bench ingest`, survives a new report
+        Files.writeString(o.output, ReportSections.keepingSectionOf(o.output, MarkdownReport.render(report)));
         Chart.write(report, o.chart);
         System.err.println("  report: " + o.output.toAbsolutePath() + ", chart: " + o.chart.toAbsolutePath());
     }

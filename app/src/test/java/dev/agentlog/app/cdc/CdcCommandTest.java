@@ -8,10 +8,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.e2e.Rows;
 import dev.agentlog.app.e2e.TestRuntime;
 import dev.agentlog.app.wiring.Database;
-import java.io.InputStream;
+import dev.agentlog.workload.LettaSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
@@ -41,9 +40,8 @@ class CdcCommandTest {
         }
         url = "jdbc:postgresql://127.0.0.1:" + runtime.postgres.port() + "/" + DB;
         source = Database.pool(url, runtime.postgres.user(), "", 1, "cli-source");
-        try (Connection c = source.getConnection(); Statement s = c.createStatement();
-             InputStream schema = CdcCommandTest.class.getResourceAsStream("/letta/schema.sql")) {
-            s.execute(new String(schema.readAllBytes(), StandardCharsets.UTF_8));
+        try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
+            s.execute(LettaSchema.ddl());
             s.execute("CREATE ROLE reader LOGIN");
         }
     }

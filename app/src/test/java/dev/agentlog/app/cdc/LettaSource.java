@@ -16,9 +16,8 @@ import dev.agentlog.cdc.SourceSetup;
 import dev.agentlog.processor.ProcessorSettings;
 import dev.agentlog.sink.SchemaMigrator;
 import dev.agentlog.sink.SinkSettings;
+import dev.agentlog.workload.LettaSchema;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
@@ -54,9 +53,8 @@ final class LettaSource implements AutoCloseable {
         }
         url = "jdbc:postgresql://127.0.0.1:" + runtime.postgres.port() + "/" + name;
         letta = Database.pool(url, runtime.postgres.user(), runtime.postgres.password(), 2, name + "-letta");
-        try (Connection c = letta.getConnection(); Statement s = c.createStatement();
-             InputStream schema = LettaSource.class.getResourceAsStream("/letta/schema.sql")) {
-            s.execute(new String(schema.readAllBytes(), StandardCharsets.UTF_8));
+        try (Connection c = letta.getConnection(); Statement s = c.createStatement()) {
+            s.execute(LettaSchema.ddl());
         }
         SchemaMigrator.migrate(projections, name);
         TopicAdmin.ensureTopics(bootstrap, topics, 3, (short) 1, 604_800_000L, IngestSettings.DEFAULT_MAX_EVENT_BYTES);

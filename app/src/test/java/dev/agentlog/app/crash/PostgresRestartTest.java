@@ -17,6 +17,8 @@ import dev.agentlog.sink.ProjectionReader;
 import dev.agentlog.sink.SchemaMigrator;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.fold.LogFold;
+import dev.agentlog.workload.LettaWorkload;
+import dev.agentlog.workload.WorkloadEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,7 +40,7 @@ class PostgresRestartTest {
         TestRuntime runtime = TestRuntime.get();
         String bootstrap = runtime.bootstrapServers();
         TopicAdmin.ensureTopics(bootstrap, topics, 3, (short) 1, 604_800_000L, IngestSettings.DEFAULT_MAX_EVENT_BYTES);
-        List<LettaWorkload.Record> log = LettaWorkload.generate(7, 20, 30_000);
+        List<WorkloadEvent> log = new LettaWorkload(7, 30_000, 20).endingWithDeletes().toList();
         SinkSettings settings = SinkSettings.defaults().withSchema(schema).withGroupId("pgrestart-sink")
                 .withBatchMaxEvents(500).withRetry(30, 100, 1_000);
 
@@ -69,10 +71,10 @@ class PostgresRestartTest {
         }
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, List<LettaWorkload.Record> records) {
-        for (LettaWorkload.Record r : records) {
+    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, List<WorkloadEvent> records) {
+        for (WorkloadEvent r : records) {
             producer.send(new ProducerRecord<>(topics.events(), r.streamId().getBytes(StandardCharsets.UTF_8),
-                    r.json().getBytes(StandardCharsets.UTF_8)));
+                    r.json()));
         }
         producer.flush();
     }

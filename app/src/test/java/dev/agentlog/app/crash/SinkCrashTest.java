@@ -15,6 +15,8 @@ import dev.agentlog.ingest.IngestSettings;
 import dev.agentlog.sink.ProjectionReader;
 import dev.agentlog.sink.SchemaMigrator;
 import dev.agentlog.sink.fold.LogFold;
+import dev.agentlog.workload.LettaWorkload;
+import dev.agentlog.workload.WorkloadEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +59,7 @@ class SinkCrashTest {
         String bootstrap = runtime.bootstrapServers();
         TopicAdmin.ensureTopics(bootstrap, topics, 6, (short) 1, 604_800_000L, IngestSettings.DEFAULT_MAX_EVENT_BYTES);
         Path dir = Files.createDirectories(runtime.dataDir.resolve(name));
-        List<LettaWorkload.Record> log = LettaWorkload.generate(seed, 40, EVENTS);
+        List<WorkloadEvent> log = new LettaWorkload(seed, EVENTS, 40).endingWithDeletes().toList();
 
         try (HikariDataSource pool = Database.pool(runtime.postgres.jdbcUrl(), runtime.postgres.user(),
                 runtime.postgres.password(), 2, name)) {
@@ -122,7 +124,7 @@ class SinkCrashTest {
     }
 
     /** The log of record grows while the sinks are killed: about 100k events over some tens of seconds. */
-    private static void produceSteadily(String bootstrap, Topics topics, List<LettaWorkload.Record> log) {
+    private static void produceSteadily(String bootstrap, Topics topics, List<WorkloadEvent> log) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -131,9 +133,9 @@ class SinkCrashTest {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             int chunk = log.size() / 40;
             for (int i = 0; i < log.size(); i++) {
-                LettaWorkload.Record r = log.get(i);
+                WorkloadEvent r = log.get(i);
                 producer.send(new ProducerRecord<>(topics.events(), r.streamId().getBytes(StandardCharsets.UTF_8),
-                        r.json().getBytes(StandardCharsets.UTF_8)));
+                        r.json()));
                 if (i % chunk == chunk - 1) {
                     producer.flush();
                     try {

@@ -7,7 +7,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.cli.ExitCodes;
 import dev.agentlog.app.cli.PgRolesCommand;
 import dev.agentlog.app.crash.ChildProcess;
-import dev.agentlog.app.crash.LettaWorkload;
 import dev.agentlog.app.e2e.Await;
 import dev.agentlog.app.e2e.CliRun;
 import dev.agentlog.app.e2e.Rows;
@@ -16,11 +15,14 @@ import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.Pipeline;
 import dev.agentlog.app.wiring.PostgresTarget;
 import dev.agentlog.app.wiring.TopicAdmin;
+import dev.agentlog.events.EventType;
 import dev.agentlog.events.Topics;
 import dev.agentlog.ingest.IngestSettings;
 import dev.agentlog.sink.ProjectionReader;
 import dev.agentlog.sink.SchemaMigrator;
 import dev.agentlog.sink.SinkSettings;
+import dev.agentlog.workload.LettaWorkload;
+import dev.agentlog.workload.WorkloadEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +68,7 @@ class PgBouncerTest {
     static TlsPostgres postgres;
     static PgBouncer bouncer;
     static HikariDataSource superuser;
-    static List<LettaWorkload.Record> log;
+    static List<WorkloadEvent> log;
 
     @BeforeAll
     static void start() throws Exception {
@@ -90,7 +92,7 @@ class PgBouncerTest {
         superuser = Database.pool(PostgresTarget.direct(postgres.url(DATABASE), "postgres", null), 2, "pgb-superuser", false);
         TopicAdmin.ensureTopics(runtime.bootstrapServers(), TOPICS, 3, (short) 1, 604_800_000L,
                 IngestSettings.DEFAULT_MAX_EVENT_BYTES);
-        log = LettaWorkload.generate(19, 8, 3_000);
+        log = new LettaWorkload(19, 3_000, 8).endingWithDeletes().toList();
     }
 
     @AfterAll
@@ -189,7 +191,7 @@ class PgBouncerTest {
 
     /** state and history through the pooler as the reader (its password from the Docker-style *_FILE variable). */
     private static void assertSameAnswersOfTheQueries(String bootstrap) throws Exception {
-        String agent = log.stream().filter(r -> r.json().contains("\"agent.created\"")).findFirst().orElseThrow().streamId();
+        String agent = log.stream().filter(r -> r.type() == EventType.AGENT_CREATED).findFirst().orElseThrow().streamId();
         Map<String, String> readerEnvironment = Map.of("AGENTLOG_PG_PASSWORD_FILE", passwordFile(READER).toString());
         for (List<String> query : List.of(List.of("state", agent), List.of("history", agent, "--json"))) {
             CliRun pooled = CliRun.of(readerEnvironment, concat(query, "--pg-url", bouncer.url(DATABASE, certificates),
@@ -242,15 +244,15 @@ class PgBouncerTest {
         return all.toArray(String[]::new);
     }
 
-    private static void produce(String bootstrap, List<LettaWorkload.Record> records) {
+    private static void produce(String bootstrap, List<WorkloadEvent> records) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            for (LettaWorkload.Record r : records) {
+            for (WorkloadEvent r : records) {
                 producer.send(new ProducerRecord<>(TOPICS.events(), r.streamId().getBytes(StandardCharsets.UTF_8),
-                        r.json().getBytes(StandardCharsets.UTF_8)));
+                        r.json()));
             }
             producer.flush();
         }

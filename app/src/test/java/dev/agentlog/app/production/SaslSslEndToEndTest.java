@@ -10,12 +10,11 @@ import dev.agentlog.app.e2e.CliRun;
 import dev.agentlog.app.e2e.Rows;
 import dev.agentlog.app.e2e.TestRuntime;
 import dev.agentlog.app.wiring.Database;
-import java.io.InputStream;
+import dev.agentlog.workload.LettaSchema;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -71,9 +70,8 @@ class SaslSslEndToEndTest {
         }
         lettaUrl = "jdbc:postgresql://127.0.0.1:" + runtime.postgres.port() + "/" + LETTA_DB;
         letta = Database.pool(lettaUrl, runtime.postgres.user(), "", 1, "sasl-letta");
-        try (Connection c = letta.getConnection(); Statement s = c.createStatement();
-             InputStream schema = SaslSslEndToEndTest.class.getResourceAsStream("/letta/schema.sql")) {
-            s.execute(new String(schema.readAllBytes(), StandardCharsets.UTF_8));
+        try (Connection c = letta.getConnection(); Statement s = c.createStatement()) {
+            s.execute(LettaSchema.ddl());
         }
         // capture refuses a source whose keyless tables would break Letta's writes: prepare it as an operator does
         CliRun setup = CliRun.of("cdc", "--setup", "--yes", "--source-pg-url", lettaUrl, "--source-pg-user", "postgres",

@@ -63,6 +63,31 @@ public final class ProcStat {
         }
     }
 
+    /**
+     * Connections the kernel dropped because a listening socket's accept queue was full ({@code TcpExt ListenDrops} of
+     * {@code /proc/net/netstat}), machine-wide (every process of this network namespace) so far; -1 when unknown. A
+     * dropped connection's client tries again after a second.
+     */
+    public static long listenDrops() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("TcpExt:") && lines.get(i + 1).startsWith("TcpExt:")) {
+                    String[] names = lines.get(i).trim().split("\\s+");
+                    String[] values = lines.get(i + 1).trim().split("\\s+");
+                    for (int j = 1; j < Math.min(names.length, values.length); j++) {
+                        if (names[j].equals("ListenDrops")) {
+                            return Long.parseLong(values[j]);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     /** The peak resident set size (VmHWM) in bytes, -1 when unknown. */
     public static long peakRssBytes(long pid) {
         return statusKiB(pid, "VmHWM:") * 1024;

@@ -255,7 +255,7 @@ public final class MarkdownReport {
         }
         line("The whole pipeline in one process (ingest, processor, sink, as `agentlog up` runs them) on the same broker and"
                 + " PostgreSQL, after a warm-up of " + LatencyRun.WARM_UP_RUN_SECONDS + " s at " + String.format(java.util.Locale.ROOT, "%,d", LatencyRun.WARM_UP_RATE) + " events/s (the JIT compiles the pipeline's code in this JVM). `message.created` events of 100 agents are posted at a fixed rate (open loop: send times fixed in"
-                + " advance, 64 sender threads with kept-alive connections, at most 500 requests/s, so a higher load goes in"
+                + " advance, 64 sender threads, each with its own kept-alive HTTP/1.1 connection, at most 500 requests/s, so a higher load goes in"
                 + " small batches); the latency"
                 + " of an event runs from its request's 202 to the first poll of `sink_offsets` (every 5 ms) that shows its"
                 + " offset in the log of record applied: the row and the offset commit in one transaction. " + r.latencyNote());

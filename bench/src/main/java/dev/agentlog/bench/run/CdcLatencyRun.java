@@ -5,10 +5,9 @@ import dev.agentlog.client.EventPublisher;
 import dev.agentlog.client.PublisherSettings;
 import dev.agentlog.cdc.CdcSettings;
 import dev.agentlog.cdc.LettaCdc;
+import dev.agentlog.cdc.SourceSetup;
+import dev.agentlog.workload.LettaSchema;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -48,13 +47,17 @@ final class CdcLatencyRun {
         credentials.setProperty("user", env.postgres().user());
         try (Connection source = DriverManager.getConnection(url, credentials)) {
             try (Statement s = source.createStatement()) {
-                s.execute(ddl());
+                s.execute(LettaSchema.ddl());
                 s.execute("INSERT INTO organizations (id, name) VALUES ('" + ORGANIZATION + "', 'bench')");
                 s.execute("INSERT INTO agents (id, organization_id, agent_type, name, system) VALUES ('" + AGENT + "', '"
                         + ORGANIZATION + "', 'memgpt_v2_agent', 'cdc bench', 'You are a bench.')");
             }
             CdcSettings settings = CdcSettings.defaults(url).withCredentials(env.postgres().user(), null)
                     .withSlot("bench_cdc", "bench_cdc").withDropSlotOnStop(true);
+            // The recommended set-up (docs/cdc.md), as `agentlog cdc --setup --yes` runs it: replica identities
+            // (FULL on the typed tables, so every change of messages carries its whole row), heartbeat, publication.
+            SourceSetup setup = new SourceSetup(settings);
+            setup.apply(setup.setupStatements());
             Progress progress = new Progress(String.format(Locale.ROOT, "CDC latency at %d commits/s", perSecond),
                     (long) perSecond * seconds, "commits");
             try (EventPublisher publisher = new EventPublisher(env.bootstrapServers(), topics, PublisherSettings.DEFAULT,
@@ -133,23 +136,14 @@ final class CdcLatencyRun {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         CdcFigures figures = new CdcFigures(sorted.length, committed.size(), percentile(sorted, 0.5),
                 percentile(sorted, 0.99), sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6,
-                String.format(Locale.ROOT, "A Letta-shaped source database in the same PostgreSQL cluster; `LettaCdc` with"
-                        + " its defaults (pgoutput, poll interval %d ms) publishing to the pipeline of the latency runs;"
+                String.format(Locale.ROOT, "A source database of Letta's final schema (0.16.8) in the same PostgreSQL"
+                        + " cluster, prepared as `agentlog cdc --setup` prepares it; `LettaCdc` with its defaults (pgoutput, poll interval %d ms) publishing to the pipeline of the latency runs;"
                         + " %d `messages` rows inserted, one per transaction, at %d per second; latency from the commit's"
                         + " return to the first poll (every 5 ms) that finds the row in the sink's `messages`.",
                         CdcSettings.DEFAULT_POLL_INTERVAL_MS, total, perSecond));
         progress.done(String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms (%d changes, %d not visible)",
                 figures.p50Millis(), figures.p99Millis(), figures.changes(), figures.notVisible()));
         return figures;
-    }
-
-    private static String ddl() throws IOException {
-        try (InputStream in = CdcLatencyRun.class.getResourceAsStream("/bench/letta-source.sql")) {
-            if (in == null) {
-                throw new IllegalStateException("bench/letta-source.sql is missing from the bench jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     private static String text(Random random) {

@@ -1,11 +1,11 @@
 package dev.agentlog.bench.run;
 
 import dev.agentlog.app.wiring.TopicAdmin;
-import dev.agentlog.bench.workload.GeneratedEvent;
-import dev.agentlog.bench.workload.LettaLikeWorkload;
 import dev.agentlog.bench.workload.PeerMessageRecords;
 import dev.agentlog.events.EventType;
 import dev.agentlog.events.Topics;
+import dev.agentlog.workload.LettaWorkload;
+import dev.agentlog.workload.WorkloadEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,10 +56,10 @@ public final class LogLoader {
         Progress progress = new Progress("producing the log", events, "events");
         long started = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(bootstrapServers))) {
-            LettaLikeWorkload workload = new LettaLikeWorkload(seed, events, agents);
+            LettaWorkload workload = new LettaWorkload(seed, events, agents);
             long sent = 0;
             while (workload.hasNext()) {
-                GeneratedEvent e = workload.next();
+                WorkloadEvent e = workload.next();
                 byType.merge(e.type(), 1L, Long::sum);
                 bytes += e.json().length;
                 producer.send(new ProducerRecord<>(Topics.DEFAULT.events(), e.streamId().getBytes(StandardCharsets.UTF_8),

@@ -3,12 +3,12 @@ package dev.agentlog.bench.run;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.app.runtime.EmbeddedKafkaBroker;
 import dev.agentlog.app.wiring.TopicAdmin;
-import dev.agentlog.bench.workload.GeneratedEvent;
-import dev.agentlog.bench.workload.LettaLikeWorkload;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
 import dev.agentlog.processor.EventProcessor;
 import dev.agentlog.processor.ProcessorSettings;
+import dev.agentlog.workload.LettaWorkload;
+import dev.agentlog.workload.WorkloadEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -142,9 +142,9 @@ public final class ProcessorRun {
     private static List<ProducerRecord<byte[], byte[]>> input(long events, int agents, long seed, boolean withStreamSeq)
             throws IOException {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>((int) events);
-        LettaLikeWorkload workload = new LettaLikeWorkload(seed, events, agents);
+        LettaWorkload workload = new LettaWorkload(seed, events, agents);
         while (workload.hasNext()) {
-            GeneratedEvent e = workload.next();
+            WorkloadEvent e = workload.next();
             byte[] value = e.json();
             if (!withStreamSeq) {
                 ObjectNode tree = (ObjectNode) EventCodec.JSON.readTree(value);

@@ -16,6 +16,7 @@ import dev.agentlog.sink.fold.Ref;
 import dev.agentlog.sink.fold.Rows;
 import dev.agentlog.sink.fold.TableDef;
 import dev.agentlog.sink.fold.Tables;
+import dev.agentlog.workload.WorkloadEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ public final class PeerMessageRecords {
     private final OneTable projection = new OneTable();
 
     /** The record for this event of the log, or null when it does not change a messages row. */
-    public PeerRecord of(GeneratedEvent generated) {
+    public PeerRecord of(WorkloadEvent generated) {
         EventType type = generated.type();
         if (type != EventType.MESSAGE_CREATED && type != EventType.MESSAGE_UPDATED && type != EventType.MESSAGE_DELETED) {
             return null;

@@ -57,7 +57,7 @@ class LatencyResolverTest {
     void shouldFindTheEventIdOfAnEventAsTheProcessorWritesIt() {
         byte[] value = "{\"event_id\":\"abc-1\",\"type\":\"message.created\"}".getBytes(StandardCharsets.UTF_8);
 
-        assertThat(LatencyRun.eventId(value)).isEqualTo("abc-1");
-        assertThat(LatencyRun.eventId(null)).isNull();
+        assertThat(LatencyPipeline.eventId(value)).isEqualTo("abc-1");
+        assertThat(LatencyPipeline.eventId(null)).isNull();
     }
 }

@@ -3,6 +3,7 @@ package dev.agentlog.bench.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentlog.events.EventType;
+import dev.agentlog.workload.WorkloadEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -13,11 +14,11 @@ import org.junit.jupiter.api.Test;
 class PeerMessageRecordsTest {
     private static final String AGENT = "agent-bench-1";
 
-    private static GeneratedEvent event(EventType type, String payload) {
+    private static WorkloadEvent event(EventType type, String payload) {
         String json = "{\"event_id\":\"e-" + payload.hashCode() + "\",\"type\":\"" + type.wireName() + "\",\"schema_version\":"
                 + type.currentVersion() + ",\"stream_id\":\"" + AGENT + "\",\"stream_seq\":1,"
                 + "\"occurred_at\":\"2026-11-24T00:00:00.000997Z\",\"payload\":" + payload + "}";
-        return new GeneratedEvent(AGENT, type, json.getBytes(StandardCharsets.UTF_8));
+        return new WorkloadEvent(AGENT, type, json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonConverter converter(boolean isKey) {

@@ -26,15 +26,15 @@ class LettaMappingTest {
 
     @Test
     void shouldSendARowOfATableWithoutTypedEventsAsRowChanged() {
-        Row key = row("agent_id", "agent-1", "tool_id", "tool-1");
+        Row key = row("identity_id", "identity-1", "block_id", "block-1");
 
-        List<Event> events = mapping.map(Changes.insert("tools_agents", key, key));
+        List<Event> events = mapping.map(Changes.insert("identities_blocks", key, key));
 
-        assertThat(events.get(0).streamId()).isEqualTo("tools_agents:agent-1:tool-1");
+        assertThat(events.get(0).streamId()).isEqualTo("identities_blocks:identity-1:block-1");
         RowChanged payload = (RowChanged) events.get(0).payload();
-        assertThat(payload.table()).isEqualTo("tools_agents");
+        assertThat(payload.table()).isEqualTo("identities_blocks");
         assertThat(payload.op()).isEqualTo("c");
-        assertThat(payload.after()).isEqualTo(json("{\"agent_id\":\"agent-1\",\"tool_id\":\"tool-1\"}"));
+        assertThat(payload.after()).isEqualTo(json("{\"identity_id\":\"identity-1\",\"block_id\":\"block-1\"}"));
         assertThat(payload.before()).isNull();
     }
 

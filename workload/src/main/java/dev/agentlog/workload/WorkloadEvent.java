@@ -1,4 +1,4 @@
-package dev.agentlog.bench.workload;
+package dev.agentlog.workload;
 
 import dev.agentlog.events.EventType;
 
@@ -9,4 +9,4 @@ import dev.agentlog.events.EventType;
  * @param type the event type (for counting; also inside {@code json})
  * @param json the event JSON, UTF-8
  */
-public record GeneratedEvent(String streamId, EventType type, byte[] json) {}
+public record WorkloadEvent(String streamId, EventType type, byte[] json) {}

@@ -1,4 +1,4 @@
-package dev.agentlog.bench.workload;
+package dev.agentlog.workload;
 
 import dev.agentlog.events.EventType;
 import java.nio.charset.StandardCharsets;
@@ -17,19 +17,21 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * A deterministic, streaming Letta-like log of record (the shape of app's crash-test {@code LettaWorkload}, without
- * holding the log in memory): agents with their own and a shared memory block and an archive; turns of three
+ * The Letta-like log of record of the tests and the bench: deterministic for a seed, streamed (a bench's millions of
+ * events are never held in memory). Agents with their own and a shared memory block and an archive; turns of three
  * messages of about 300 characters (user, assistant, tool) followed by the whole in-context window
  * ({@code context.updated}); now and then a block edit with a system-message rewrite, a shared-block edit, an
  * archival passage, a summary that shortens the window, a message deletion. Every event carries its stream
  * position and the current schema version of its type, as the processor writes them.
  *
- * <p>Messages are never deleted with their agent here (one extra agent without messages is created and deleted):
- * the peer of {@code compare} receives message rows only, and a cascade it cannot see would make the tables differ.
+ * <p>By default messages are never deleted with their agent (one extra agent without messages is created and
+ * deleted): the bench's {@code compare} peer receives message rows only, and a cascade it cannot see would make the
+ * tables differ. {@link #endingWithDeletes()} ends the log instead with the deletes whose cascades a sink must get
+ * right: an agent with its messages, an attached block, a passage that never existed.
  *
  * <p>Not thread-safe; one pass per instance.
  */
-public final class LettaLikeWorkload implements Iterator<GeneratedEvent> {
+public final class LettaWorkload implements Iterator<WorkloadEvent> {
     /** Characters of a user, assistant or tool message's text. */
     public static final int MESSAGE_TEXT_CHARS = 300;
     private static final Instant START = Instant.parse("2026-11-24T00:00:00Z");
@@ -37,12 +39,17 @@ public final class LettaLikeWorkload implements Iterator<GeneratedEvent> {
             .withZone(java.time.ZoneOffset.UTC);
     private static final String SHARED_BLOCK = "block-bench-shared";
     private static final String RETIRED_AGENT = "agent-bench-retired";
+    /**
+     * The most events one turn adds: a block edit and its system message, a shared edit, a passage, three messages,
+     * a summary, the window, a deletion.
+     */
+    private static final int MAX_TURN_EVENTS = 10;
 
     private final Random random;
     private final long total;
     private final int agents;
     private final Map<String, Long> seqs = new HashMap<>();
-    private final Deque<GeneratedEvent> pending = new ArrayDeque<>();
+    private final Deque<WorkloadEvent> pending = new ArrayDeque<>();
     private final List<List<String>> contexts = new ArrayList<>();
     private final int[] blockVersions;
     private int sharedVersion = 1;
@@ -50,20 +57,38 @@ public final class LettaLikeWorkload implements Iterator<GeneratedEvent> {
     private long turn;
     private boolean setUp;
     private boolean closed;
+    private boolean cascadingDeletes;
 
     /**
      * @param total exactly this many events are generated
      * @param agents agents the turns are spread over
      */
-    public LettaLikeWorkload(long seed, long total, int agents) {
-        if (total < 7L * agents + 20) {
-            throw new IllegalArgumentException("--events must be at least " + (7L * agents + 20) + " for " + agents
-                    + " agents (their set-up alone takes 7 events each), was " + total);
+    public LettaWorkload(long seed, long total, int agents) {
+        if (total < 7L * agents + 20 || agents < 3) {
+            throw new IllegalArgumentException(agents < 3 ? "at least 3 agents, was " + agents
+                    : "--events must be at least " + (7L * agents + 20) + " for " + agents
+                            + " agents (their set-up alone takes 7 events each), was " + total);
         }
         this.random = new Random(seed);
         this.total = total;
         this.agents = agents;
         this.blockVersions = new int[agents];
+    }
+
+    /** The last events delete agent 0 with its messages, block 1 while attached and a passage that never was. */
+    public LettaWorkload endingWithDeletes() {
+        if (emitted > 0) {
+            throw new IllegalStateException("choose the ending before the first event");
+        }
+        cascadingDeletes = true;
+        return this;
+    }
+
+    /** The whole log in memory, for a test's few thousand events. */
+    public List<WorkloadEvent> toList() {
+        List<WorkloadEvent> out = new ArrayList<>((int) Math.min(total, Integer.MAX_VALUE));
+        forEachRemaining(out::add);
+        return out;
     }
 
     @Override
@@ -72,7 +97,7 @@ public final class LettaLikeWorkload implements Iterator<GeneratedEvent> {
     }
 
     @Override
-    public GeneratedEvent next() {
+    public WorkloadEvent next() {
         if (!hasNext()) {
             throw new NoSuchElementException("all " + total + " events generated");
         }
@@ -81,12 +106,12 @@ public final class LettaLikeWorkload implements Iterator<GeneratedEvent> {
             setUp = true;
         }
         while (pending.isEmpty()) {
-            if (total - emitted <= 2 && !closed) {
+            long left = total - emitted;
+            if (left <= ending() && !closed) {
                 closed = true;
-                add(RETIRED_AGENT, EventType.AGENT_DELETED, "{}");
-                if (total - emitted == 2) {
-                    add(archive(2), EventType.PASSAGE_DELETED, "{\"passage_id\":\"passage-2-none\"}");
-                }
+                end((int) left);
+            } else if (left - ending() < MAX_TURN_EVENTS) {
+                editSharedBlock(); // one event at a time, so that the ending is the last events of the log
             } else {
                 turn();
             }
@@ -95,9 +120,30 @@ public final class LettaLikeWorkload implements Iterator<GeneratedEvent> {
         return pending.poll();
     }
 
+    /** The last {@code events} of the log (at most {@link #ending()}): the deletes. */
+    private void end(int events) {
+        if (cascadingDeletes) {
+            add(agent(0), EventType.AGENT_DELETED, "{}");
+            if (events >= 3) {
+                add(block(1), EventType.BLOCK_DELETED, "{}");
+            }
+        } else {
+            add(RETIRED_AGENT, EventType.AGENT_DELETED, "{}");
+        }
+        if (events >= 2) {
+            add(archive(2), EventType.PASSAGE_DELETED, "{\"passage_id\":\"passage-2-none\"}");
+        }
+    }
+
+    private int ending() {
+        return cascadingDeletes ? 3 : 2;
+    }
+
     private void setUp() {
         add(SHARED_BLOCK, EventType.BLOCK_CREATED, "{\"label\":\"org\",\"value\":\"shared v1\",\"limit\":5000}");
-        add(RETIRED_AGENT, EventType.AGENT_CREATED, "{\"name\":\"retired\",\"agent_type\":\"memgpt_v2_agent\",\"system\":\"sys\"}");
+        if (!cascadingDeletes) {
+            add(RETIRED_AGENT, EventType.AGENT_CREATED, "{\"name\":\"retired\",\"agent_type\":\"memgpt_v2_agent\",\"system\":\"sys\"}");
+        }
         for (int a = 0; a < agents; a++) {
             String agent = agent(a);
             add(agent, EventType.AGENT_CREATED, "{\"name\":\"agent " + a
@@ -127,9 +173,7 @@ public final class LettaLikeWorkload implements Iterator<GeneratedEvent> {
                     + "\",\"content\":[{\"type\":\"text\",\"text\":\"You are agent " + a + ". Memory v" + version + "\"}]}");
         }
         if (random.nextInt(10) == 0) {
-            sharedVersion++;
-            add(SHARED_BLOCK, EventType.BLOCK_UPDATED, "{\"value\":\"shared v" + sharedVersion + "\",\"version\":"
-                    + sharedVersion + "}");
+            editSharedBlock();
         }
         if (random.nextInt(6) == 0) {
             add(archive(a), EventType.PASSAGE_INSERTED, "{\"passage_id\":\"passage-" + a + "-" + turn + "\",\"text\":\""
@@ -160,6 +204,12 @@ public final class LettaLikeWorkload implements Iterator<GeneratedEvent> {
         turn++;
     }
 
+    private void editSharedBlock() {
+        sharedVersion++;
+        add(SHARED_BLOCK, EventType.BLOCK_UPDATED, "{\"value\":\"shared v" + sharedVersion + "\",\"version\":"
+                + sharedVersion + "}");
+    }
+
     private void add(String stream, EventType type, String payload) {
         long seq = seqs.merge(stream, 1L, Long::sum);
         long index = emitted + pending.size();
@@ -169,7 +219,7 @@ public final class LettaLikeWorkload implements Iterator<GeneratedEvent> {
                 + type.wireName() + "\",\"schema_version\":" + type.currentVersion() + ",\"stream_id\":\"" + stream
                 + "\",\"stream_seq\":" + seq + agentField + ",\"occurred_at\":\"" + MICROS.format(at)
                 + "\",\"source\":\"bench\",\"payload\":" + payload + "}";
-        pending.add(new GeneratedEvent(stream, type, json.getBytes(StandardCharsets.UTF_8)));
+        pending.add(new WorkloadEvent(stream, type, json.getBytes(StandardCharsets.UTF_8)));
     }
 
     private String text(int length) {

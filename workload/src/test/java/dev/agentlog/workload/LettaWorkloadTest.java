@@ -1,4 +1,4 @@
-package dev.agentlog.bench.workload;
+package dev.agentlog.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class LettaLikeWorkloadTest {
-    private static List<GeneratedEvent> generate(long seed, int events, int agents) {
-        List<GeneratedEvent> out = new ArrayList<>();
-        new LettaLikeWorkload(seed, events, agents).forEachRemaining(out::add);
+class LettaWorkloadTest {
+    private static List<WorkloadEvent> generate(long seed, int events, int agents) {
+        List<WorkloadEvent> out = new ArrayList<>();
+        new LettaWorkload(seed, events, agents).forEachRemaining(out::add);
         return out;
     }
 
@@ -29,8 +29,8 @@ class LettaLikeWorkloadTest {
 
     @Test
     void shouldGenerateTheSameBytesForTheSameSeed() {
-        List<GeneratedEvent> a = generate(7, 3_000, 20);
-        List<GeneratedEvent> b = generate(7, 3_000, 20);
+        List<WorkloadEvent> a = generate(7, 3_000, 20);
+        List<WorkloadEvent> b = generate(7, 3_000, 20);
         for (int i = 0; i < a.size(); i++) {
             assertThat(a.get(i).json()).isEqualTo(b.get(i).json());
         }
@@ -41,7 +41,7 @@ class LettaLikeWorkloadTest {
     void shouldGenerateValidEventsOfRecordWithContiguousStreamPositions() throws Exception {
         EventCodec codec = EventCodec.standard();
         Map<String, Long> lastSeq = new HashMap<>();
-        for (GeneratedEvent generated : generate(3, 10_000, 100)) {
+        for (WorkloadEvent generated : generate(3, 10_000, 100)) {
             Event event = codec.decode(generated.json());
             assertThat(event.type()).isEqualTo(generated.type());
             assertThat(event.streamId()).isEqualTo(generated.streamId());
@@ -57,13 +57,13 @@ class LettaLikeWorkloadTest {
         EventCodec codec = EventCodec.standard();
         Map<EventType, Integer> byType = new EnumMap<>(EventType.class);
         int longMessages = 0;
-        List<GeneratedEvent> events = generate(5, 20_000, 100);
-        for (GeneratedEvent generated : events) {
+        List<WorkloadEvent> events = generate(5, 20_000, 100);
+        for (WorkloadEvent generated : events) {
             byType.merge(generated.type(), 1, Integer::sum);
             if (generated.type() == EventType.MESSAGE_CREATED) {
                 MessageCreated m = (MessageCreated) codec.decode(generated.json()).payload();
                 String text = m.content().get(0).get("text").asText();
-                if (text.length() >= LettaLikeWorkload.MESSAGE_TEXT_CHARS) {
+                if (text.length() >= LettaWorkload.MESSAGE_TEXT_CHARS) {
                     longMessages++;
                 }
             }
@@ -75,8 +75,24 @@ class LettaLikeWorkloadTest {
     }
 
     @Test
+    void shouldEndWithTheDeletesWhoseCascadesASinkMustGetRight() throws Exception {
+        EventCodec codec = EventCodec.standard();
+        List<WorkloadEvent> events = new LettaWorkload(9, 2_000, 10).endingWithDeletes().toList();
+
+        assertThat(events).hasSize(2_000);
+        List<String> ending = new ArrayList<>();
+        for (WorkloadEvent e : events.subList(events.size() - 3, events.size())) {
+            ending.add(e.type().wireName() + " " + codec.decode(e.json()).streamId());
+        }
+        assertThat(ending).containsExactly("agent.deleted agent-bench-0", "block.deleted block-bench-1",
+                "passage.deleted archive-bench-2");
+        assertThat(events.stream().filter(e -> e.streamId().equals("agent-bench-0")
+                && e.type() == EventType.MESSAGE_CREATED)).isNotEmpty();
+    }
+
+    @Test
     void shouldRefuseTooFewEventsForTheAgentsSetUp() {
-        assertThatThrownBy(() -> new LettaLikeWorkload(1, 100, 50))
+        assertThatThrownBy(() -> new LettaWorkload(1, 100, 50))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--events must be at least 370");
     }
