@@ -2,23 +2,24 @@ package dev.agentlog.processor.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.EventType;
+import dev.agentlog.workload.LettaWorkload;
+import dev.agentlog.workload.WorkloadEvent;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Not a test: a local measurement of what the processor does per event besides Kafka Streams' own work, on one
  * thread, in thread CPU time (which a busy machine disturbs less than wall time): the decode it keeps, the full
- * encode it no longer does to stamp stream_seq, and the byte-level splice that replaced it, on message.created
- * events shaped like the bench's Letta-like log (a 300-character text, about 500 bytes, no stream_seq). Rounds
+ * encode it no longer does to stamp stream_seq, and the byte-level splice that replaced it, on the message.created
+ * events of the one Letta workload (a 300-character text, no stream_seq). Rounds
  * alternate; medians are printed. Run:
  * {@code mvn -o -pl processor -am verify -Dtest=ValueOfRecordMeasurement -Dsurefire.failIfNoSpecifiedTests=false
  * -Dagentlog.measure=true} and read target/surefire-reports/*ValueOfRecordMeasurement-output.txt.
@@ -32,7 +33,7 @@ class ValueOfRecordMeasurement {
 
     @Test
     void measureDecodeEncodeAndSplice() throws Exception {
-        List<byte[]> values = events(new Random(42));
+        List<byte[]> values = events();
         List<Event> decoded = new ArrayList<>(values.size());
         for (byte[] value : values) {
             decoded.add(CODEC.decode(value));
@@ -97,30 +98,23 @@ class ValueOfRecordMeasurement {
         return n;
     }
 
-    /** message.created as the bench's workload writes them, without stream_seq (the processor assigns it). */
-    private static List<byte[]> events(Random random) {
+    /**
+     * The message.created events of the one Letta workload (the bench's log), without their stream_seq: the processor
+     * assigns it to events sent without one.
+     */
+    private static List<byte[]> events() throws Exception {
         List<byte[]> out = new ArrayList<>(EVENTS);
-        for (int i = 0; i < EVENTS; i++) {
-            String agent = "agent-" + new UUID(7, random.nextInt(1000));
-            String json = "{\"event_id\":\"" + new UUID(random.nextLong(), random.nextLong())
-                    + "\",\"type\":\"message.created\",\"schema_version\":2,\"stream_id\":\"" + agent
-                    + "\",\"occurred_at\":\"2026-11-24T10:15:30.123456Z\",\"source\":\"bench\",\"payload\":{"
-                    + "\"message_id\":\"message-" + new UUID(random.nextLong(), random.nextLong())
-                    + "\",\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"" + text(random, 300)
-                    + "\"}],\"created_at\":\"2026-11-24T10:15:30.120Z\"}}";
-            out.add(json.getBytes(StandardCharsets.UTF_8));
-        }
-        return out;
-    }
-
-    private static String text(Random random, int length) {
-        StringBuilder b = new StringBuilder(length + 1);
-        while (b.length() < length) {
-            b.append((char) ('a' + random.nextInt(26)));
-            if (random.nextInt(6) == 0) {
-                b.append(' ');
+        // three of a turn's four events are messages: twice as many events hold enough
+        LettaWorkload workload = new LettaWorkload(42, 2L * EVENTS, 1000);
+        while (out.size() < EVENTS && workload.hasNext()) {
+            WorkloadEvent e = workload.next();
+            if (e.type() == EventType.MESSAGE_CREATED) {
+                ObjectNode tree = (ObjectNode) EventCodec.JSON.readTree(e.json());
+                tree.remove("stream_seq");
+                out.add(EventCodec.JSON.writeValueAsBytes(tree));
             }
         }
-        return b.toString();
+        assertThat(out).hasSize(EVENTS);
+        return out;
     }
 }
