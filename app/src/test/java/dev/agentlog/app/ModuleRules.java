@@ -39,7 +39,8 @@ final class ModuleRules {
      * Module to the modules only its tests may name: the workload (a Letta-like log and Letta's schema) is test and
      * bench data, never part of the shipped jar.
      */
-    static final Map<String, Set<String>> ALLOWED_IN_TESTS = Map.of("app", Set.of("workload"));
+    static final Map<String, Set<String>> ALLOWED_IN_TESTS = Map.of("app", Set.of("workload"),
+            "processor", Set.of("workload"));
 
     /**
      * String literals and text blocks: a name in a string is text (a JFR frame filter, a test's input), not a

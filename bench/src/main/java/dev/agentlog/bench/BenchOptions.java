@@ -4,6 +4,7 @@ import dev.agentlog.sink.SinkSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of every benchmark: the log, the world it runs in, agentlog's sink, where the report goes. */
@@ -12,16 +13,8 @@ final class BenchOptions {
             description = "Events in the generated Letta-like log (default: ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--agents", defaultValue = "1000", paramLabel = "N",
-            description = "Agents the log's turns are spread over (default: ${DEFAULT-VALUE}).")
-    int agents;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated log (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--partitions", defaultValue = "12", paramLabel = "N",
-            description = "Partitions of every topic, as `agentlog up` makes them (default: ${DEFAULT-VALUE}).")
-    int partitions;
+    @Mixin
+    LogShapeOptions shape;
 
     @Option(names = "--data-dir", defaultValue = ".agentlog/bench", paramLabel = "DIR",
             description = "Broker and PostgreSQL data, logs, recordings; emptied at the start (default: ${DEFAULT-VALUE}).")
@@ -69,14 +62,14 @@ final class BenchOptions {
         if (events < 1000) {
             problems.add("--events must be >= 1000, was " + events);
         }
-        if (agents < 1) {
-            problems.add("--agents must be >= 1, was " + agents);
+        if (shape.agents < 1) {
+            problems.add("--agents must be >= 1, was " + shape.agents);
         }
-        if (events < 7L * agents + 20) {
+        if (events < 7L * shape.agents + 20) {
             problems.add("--events must be >= 7 x --agents + 20 (each agent's set-up takes 7 events), was " + events);
         }
-        if (partitions < 1) {
-            problems.add("--partitions must be >= 1, was " + partitions);
+        if (shape.partitions < 1) {
+            problems.add("--partitions must be >= 1, was " + shape.partitions);
         }
         if (sinkWorkers.isEmpty() || sinkWorkers.stream().anyMatch(w -> w < 1)) {
             problems.add("--sink-workers must be one or more numbers >= 1, was " + sinkWorkers);

@@ -100,9 +100,9 @@ final class CompareCommand implements Callable<Integer> {
         }
         Instant started = Instant.now();
         String loadBefore = Machine.loadAverages();
-        try (BenchEnvironment env = BenchEnvironment.start(options.dataDir, options.partitions)) {
-            LoadedLog log = LogLoader.load(env.bootstrapServers(), options.partitions, options.events, options.agents,
-                    options.seed, true);
+        try (BenchEnvironment env = BenchEnvironment.start(options.dataDir, options.shape.partitions)) {
+            LoadedLog log = LogLoader.load(env.bootstrapServers(), options.shape.partitions, options.events,
+                    options.shape.agents, options.shape.seed, true);
             List<ThroughputResult> sinks = SinkCommand.runSinks(env, log, options);
             ThroughputResult sink = sinks.get(0);
             ThroughputResult copy = CopyCeilingRun.run(env, SinkCommand.SINK_SCHEMA, SinkCommand.COPY_SCHEMA);
@@ -127,8 +127,8 @@ final class CompareCommand implements Callable<Integer> {
             CdcFigures cdc = null;
             String cdcNote = "Not measured in this run: the latency runs were skipped (--latency-seconds 0)";
             if (latencySeconds > 0 && !latencyRates.isEmpty()) {
-                LatencyRun.Results results = LatencyRun.run(env, latencyRates, latencySeconds, options.partitions,
-                        latencyCommitIntervalMs, latencyBatchMaxWaitMs, cdcRate, cdcSeconds);
+                LatencyRun.Results results = LatencyRun.run(env, latencyRates, latencySeconds,
+                        options.shape.partitions, latencyCommitIntervalMs, latencyBatchMaxWaitMs, cdcRate, cdcSeconds);
                 latency = results.http();
                 latencyNote = "Each load runs " + latencySeconds + " s; its first 3 s are warm-up, not measured. Settings:"
                         + " the processor's `--commit-interval-ms " + latencyCommitIntervalMs + "`, the sink's"
@@ -139,8 +139,9 @@ final class CompareCommand implements Callable<Integer> {
             }
             BenchReport report = new BenchReport(SinkCommand.command("compare"), "compare", started,
                     Duration.between(started, Instant.now()), Machine.current(), loadBefore, Machine.loadAverages(),
-                    RunInfo.versions(env, true), RunInfo.postgresSettings(env), options.agents, options.seed,
-                    options.partitions, log, copy, sinks, peers, latency, latencyNote, rebuilt, rebuildNote, cdc, cdcNote,
+                    RunInfo.versions(env, true), RunInfo.postgresSettings(env), options.shape.agents,
+                    options.shape.seed, options.shape.partitions, log, copy, sinks, peers, latency, latencyNote, rebuilt,
+                    rebuildNote, cdc, cdcNote,
                     SinkCommand.profile(SinkCommand.best(sinks)), SinkCommand.peerProfile(SinkCommand.best(peers)));
             SinkCommand.write(report, options);
         }

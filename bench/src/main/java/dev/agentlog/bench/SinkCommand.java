@@ -39,15 +39,16 @@ final class SinkCommand implements Callable<Integer> {
         options.validate();
         Instant started = Instant.now();
         String loadBefore = Machine.loadAverages();
-        try (BenchEnvironment env = BenchEnvironment.start(options.dataDir, options.partitions)) {
-            LoadedLog log = LogLoader.load(env.bootstrapServers(), options.partitions, options.events, options.agents,
-                    options.seed, false);
+        try (BenchEnvironment env = BenchEnvironment.start(options.dataDir, options.shape.partitions)) {
+            LoadedLog log = LogLoader.load(env.bootstrapServers(), options.shape.partitions, options.events,
+                    options.shape.agents, options.shape.seed, false);
             List<ThroughputResult> sinks = runSinks(env, log, options);
             ThroughputResult copy = CopyCeilingRun.run(env, SINK_SCHEMA, COPY_SCHEMA);
             env.dropSchema(COPY_SCHEMA);
             BenchReport report = new BenchReport(command("sink"), "sink", started, Duration.between(started, Instant.now()),
                     Machine.current(), loadBefore, Machine.loadAverages(), RunInfo.versions(env, false),
-                    RunInfo.postgresSettings(env), options.agents, options.seed, options.partitions, log, copy, sinks,
+                    RunInfo.postgresSettings(env), options.shape.agents, options.shape.seed, options.shape.partitions, log,
+                    copy, sinks,
                     List.of(), null, "run `compare` for latency", null, "run `compare` for the rebuild", null,
                     "run `compare`", profile(best(sinks)), null);
             write(report, options);

@@ -1,5 +1,6 @@
 package dev.agentlog.client;
 
+import dev.agentlog.events.EncodedEvent;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
@@ -34,7 +35,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * }</pre>
  *
  * <p><b>Validation at the caller.</b> Every event is checked here, before anything is sent, by the same
- * codec the pipeline uses (it is serialized and read back), and against the size limit: a bad event throws
+ * codec the pipeline uses (it is serialized once and read back; those bytes are sent), and against the size limit: a bad event throws
  * {@link InvalidEventException} naming each field and rule ({@code payload.message_id: is required}).
  *
  * <p><b>The guarantee.</b> A future from {@link #send(Event)} completes normally only once Kafka has the
@@ -88,21 +89,21 @@ public final class AgentlogClient implements AutoCloseable {
      * required}) and sends none when one is invalid; then sends them in order.
      */
     public List<CompletableFuture<RecordMetadata>> sendAll(List<Event> events) throws InvalidEventException {
-        List<Event> checked = new ArrayList<>(events.size());
+        List<EncodedEvent> checked = new ArrayList<>(events.size());
         List<Violation> violations = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             try {
                 checked.add(validated(events.get(i)));
             } catch (InvalidEventException e) {
                 for (Violation v : e.violations()) {
-                    violations.add("$".equals(v.field()) ? new Violation("[" + i + "]", v.rule()) : v.under("[" + i + "]"));
+                    violations.add(v.inElement(i));
                 }
             }
         }
         if (!violations.isEmpty()) {
             throw new InvalidEventException(violations);
         }
-        return publisher.publishAll(checked);
+        return publisher.publishAllEncoded(checked);
     }
 
     /**
@@ -139,17 +140,20 @@ public final class AgentlogClient implements AutoCloseable {
         publisher.close();
     }
 
-    /** The event as it will be sent: read back through the codec, source and tenant set, size checked. */
-    private Event validated(Event event) throws InvalidEventException {
+    /**
+     * The event as it will be sent, source and tenant set: serialized once, read back through the codec (the
+     * processor's rules), its size checked; those bytes are what the publisher sends.
+     */
+    private EncodedEvent validated(Event event) throws InvalidEventException {
         Objects.requireNonNull(event, "event");
         Event withSource = event.source() == null && defaultSource != null ? event.withSource(defaultSource) : event;
         Event stamped = tenant != null ? withSource.withTenant(tenant) : withSource;
-        Event decoded = codec.decode(codec.encode(stamped));
-        int size = codec.encode(decoded).length;
-        if (size > maxEventBytes) {
-            throw new InvalidEventException(List.of(EventTooLargeException.violation(size, maxEventBytes)));
+        EncodedEvent encoded = codec.encodeChecked(stamped);
+        if (encoded.bytes().length > maxEventBytes) {
+            throw new InvalidEventException(List.of(EventTooLargeException.violation(encoded.bytes().length,
+                    maxEventBytes)));
         }
-        return decoded;
+        return encoded;
     }
 
     /** Settings of a client; only the bootstrap servers are required. */

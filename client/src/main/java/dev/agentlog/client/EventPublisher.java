@@ -1,5 +1,6 @@
 package dev.agentlog.client;
 
+import dev.agentlog.events.EncodedEvent;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -83,15 +85,25 @@ public final class EventPublisher implements AutoCloseable {
      */
     public CompletableFuture<RecordMetadata> publish(Event event) {
         Objects.requireNonNull(event, "event");
-        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         byte[] value;
         try {
             value = codec.encode(event);
         } catch (RuntimeException e) {
-            result.completeExceptionally(new PublishException(event.eventId(),
+            return CompletableFuture.failedFuture(new PublishException(event.eventId(),
                     "event " + event.eventId() + " cannot be serialized: " + e.getMessage(), e));
-            return result;
         }
+        return publish(new EncodedEvent(event, value));
+    }
+
+    /**
+     * Sends an event serialized already ({@link EventCodec#encodeChecked}): its bytes as they are. As {@link
+     * #publish(Event)} otherwise.
+     */
+    public CompletableFuture<RecordMetadata> publish(EncodedEvent encoded) {
+        Objects.requireNonNull(encoded, "encoded");
+        Event event = encoded.event();
+        byte[] value = encoded.bytes();
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         if (value.length > settings.maxEventBytes()) {
             result.completeExceptionally(new EventTooLargeException(event.eventId(), value.length, settings.maxEventBytes()));
             return result;
@@ -121,16 +133,27 @@ public final class EventPublisher implements AutoCloseable {
      * one publish timeout, not 1,000.
      */
     public List<CompletableFuture<RecordMetadata>> publishAll(List<Event> events) {
+        return publishInOrder(events, Event::eventId, this::publish);
+    }
+
+    /** As {@link #publishAll}, for events serialized already (see {@link #publish(EncodedEvent)}). */
+    public List<CompletableFuture<RecordMetadata>> publishAllEncoded(List<EncodedEvent> events) {
+        return publishInOrder(events, e -> e.event().eventId(), this::publish);
+    }
+
+    private <T> List<CompletableFuture<RecordMetadata>> publishInOrder(List<T> events, Function<T, String> eventId,
+            Function<T, CompletableFuture<RecordMetadata>> publish) {
         List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>(events.size());
         KafkaUnavailableException unavailable = null;
-        for (Event event : events) {
+        for (T event : events) {
             if (unavailable != null) {
-                futures.add(CompletableFuture.failedFuture(new KafkaUnavailableException(event.eventId(),
-                        "event " + event.eventId() + " was not sent because Kafka was unavailable for an earlier "
+                String id = eventId.apply(event);
+                futures.add(CompletableFuture.failedFuture(new KafkaUnavailableException(id,
+                        "event " + id + " was not sent because Kafka was unavailable for an earlier "
                                 + "event of the same batch (" + unavailable.getMessage() + ")", unavailable)));
                 continue;
             }
-            CompletableFuture<RecordMetadata> future = publish(event);
+            CompletableFuture<RecordMetadata> future = publish.apply(event);
             futures.add(future);
             if (future.isCompletedExceptionally()) {
                 Throwable failure = KafkaFailures.unwrap(future.handle((m, e) -> e).join());

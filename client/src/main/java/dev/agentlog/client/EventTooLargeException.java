@@ -1,5 +1,6 @@
 package dev.agentlog.client;
 
+import dev.agentlog.events.RuleCode;
 import dev.agentlog.events.Violation;
 
 /**
@@ -18,7 +19,7 @@ public final class EventTooLargeException extends PublishException {
 
     /** The rule broken, on the whole event ({@code $}). */
     public static Violation violation(int sizeBytes, int maxBytes) {
-        return new Violation("$", "is " + sizeBytes + " bytes serialized, over the limit of " + maxBytes
+        return new Violation("$", RuleCode.TOO_LARGE, "is " + sizeBytes + " bytes serialized, over the limit of " + maxBytes
                 + " bytes (--max-event-bytes): make the payload smaller or raise the limit");
     }
 

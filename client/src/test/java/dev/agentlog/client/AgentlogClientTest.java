@@ -7,6 +7,7 @@ import dev.agentlog.events.Event;
 import dev.agentlog.events.InvalidEventException;
 import dev.agentlog.events.MessageCreated;
 import dev.agentlog.events.MessageDeleted;
+import dev.agentlog.events.RuleCode;
 import dev.agentlog.events.Violation;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -51,7 +52,7 @@ class AgentlogClientTest {
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessage("payload.message_id: is required")
                 .satisfies(e -> assertThat(((InvalidEventException) e).violations())
-                        .containsExactly(new Violation("payload.message_id", "is required")));
+                        .containsExactly(new Violation("payload.message_id", RuleCode.REQUIRED, "is required")));
     }
 
     @Test

@@ -3,11 +3,13 @@ package dev.agentlog.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentlog.events.EncodedEvent;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.MessageDeleted;
 import dev.agentlog.events.Topics;
 import dev.agentlog.client.internal.ProducerProperties;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +89,24 @@ class EventPublisherTest {
                 assertThat(record.topic()).isEqualTo("t1.events.in");
                 assertThat(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("agent-7");
                 assertThat(record.value()).isEqualTo(EventCodec.standard().encode(event));
+            });
+        }
+    }
+
+    @Test
+    void shouldSendTheBytesOfAnEventEncodedAlreadyWithoutEncodingItAgain() throws Exception {
+        MockProducer<byte[], byte[]> mock = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        try (EventPublisher publisher = new EventPublisher(mock, "mock:9092", new Topics("t1"), SETTINGS)) {
+            EncodedEvent encoded = EventCodec.standard().encodeChecked(event("e-1", "agent-7"));
+            // the same event in other bytes (spaces): only a publisher that sends what it was given sends these
+            byte[] spaced = new String(encoded.bytes(), StandardCharsets.UTF_8).replace(",", ", ")
+                    .getBytes(StandardCharsets.UTF_8);
+
+            publisher.publishAllEncoded(List.of(new EncodedEvent(encoded.event(), spaced))).get(0).join();
+
+            assertThat(mock.history()).singleElement().satisfies(record -> {
+                assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("agent-7");
+                assertThat(record.value()).isEqualTo(spaced);
             });
         }
     }

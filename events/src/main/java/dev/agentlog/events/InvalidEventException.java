@@ -1,6 +1,8 @@
 package dev.agentlog.events;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** An event that cannot be accepted, with every rule it breaks (not only the first). */
@@ -15,16 +17,23 @@ public final class InvalidEventException extends Exception {
         this.violations = List.copyOf(violations);
     }
 
-    public InvalidEventException(String field, String rule) {
-        this(List.of(new Violation(field, rule)));
+    public InvalidEventException(String field, RuleCode code, String rule) {
+        this(List.of(new Violation(field, code, rule)));
     }
 
     public List<Violation> violations() {
         return violations;
     }
 
-    /** The rule name used as the dead-letter reason detail: the first violation's field. */
+    /** The first violation. */
     public Violation first() {
         return violations.get(0);
+    }
+
+    /** The kinds of rule broken, each once, in the order of the violations. */
+    public Set<RuleCode> codes() {
+        Set<RuleCode> codes = new LinkedHashSet<>();
+        violations.forEach(v -> codes.add(v.code()));
+        return codes;
     }
 }

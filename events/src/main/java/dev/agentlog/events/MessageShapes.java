@@ -3,7 +3,6 @@ package dev.agentlog.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
  * Letta's shapes of a message's JSON fields ({@code letta/schemas/letta_message_content.py},
@@ -36,22 +35,28 @@ final class MessageShapes {
 
     private MessageShapes() {}
 
+    /** Where a broken rule goes: the path relative to the field, the kind of rule, the rule in words. */
+    @FunctionalInterface
+    interface Fail {
+        void accept(String path, RuleCode code, String rule);
+    }
+
     /** {@code fail} gets a path relative to the field ({@code [0].type}) and the rule broken. */
-    static void content(JsonNode parts, BiConsumer<String, String> fail) {
+    static void content(JsonNode parts, Fail fail) {
         for (int i = 0; i < parts.size(); i++) {
             JsonNode part = parts.get(i);
             String at = "[" + i + "]";
             if (!part.isObject()) {
-                fail.accept(at, "must be an object with a string type (a content part), was " + kind(part));
+                fail.accept(at, RuleCode.WRONG_TYPE, "must be an object with a string type (a content part), was " + kind(part));
                 continue;
             }
             JsonNode type = part.get("type");
             if (type == null || type.isNull()) {
-                fail.accept(at + ".type", "is required");
+                fail.accept(at + ".type", RuleCode.REQUIRED, "is required");
                 continue;
             }
             if (!type.isTextual()) {
-                fail.accept(at + ".type", "must be a string, was " + kind(type));
+                fail.accept(at + ".type", RuleCode.WRONG_TYPE, "must be a string, was " + kind(type));
                 continue;
             }
             String carrier = CARRIER.get(type.textValue());
@@ -65,14 +70,14 @@ final class MessageShapes {
         }
     }
 
-    private static void requireField(JsonNode part, String name, String at, BiConsumer<String, String> fail) {
+    private static void requireField(JsonNode part, String name, String at, Fail fail) {
         JsonNode value = part.get(name);
         if (value == null || value.isNull()) {
-            fail.accept(at + "." + name, "is required in a " + part.get("type").textValue() + " part");
+            fail.accept(at + "." + name, RuleCode.REQUIRED, "is required in a " + part.get("type").textValue() + " part");
         }
     }
 
-    private static void checkKnownPart(String type, JsonNode part, String at, BiConsumer<String, String> fail) {
+    private static void checkKnownPart(String type, JsonNode part, String at, Fail fail) {
         switch (type) {
             case "text" -> strings(part, at, fail, "text", "signature");
             case "image" -> image(part.get("source"), at + ".source", fail);
@@ -94,13 +99,13 @@ final class MessageShapes {
                 strings(part, at, fail, "id", "encrypted_content");
                 JsonNode summary = part.get("summary");
                 if (present(summary) && !summary.isArray()) {
-                    fail.accept(at + ".summary", "must be an array of {index, text} objects, was " + kind(summary));
+                    fail.accept(at + ".summary", RuleCode.WRONG_TYPE, "must be an array of {index, text} objects, was " + kind(summary));
                 } else if (present(summary)) {
                     for (int j = 0; j < summary.size(); j++) {
                         JsonNode item = summary.get(j);
                         String itemAt = at + ".summary[" + j + "]";
                         if (!item.isObject()) {
-                            fail.accept(itemAt, "must be an object with index and text, was " + kind(item));
+                            fail.accept(itemAt, RuleCode.WRONG_TYPE, "must be an object with index and text, was " + kind(item));
                         } else {
                             strings(item, itemAt, fail, "text");
                             integer(item, "index", itemAt, fail);
@@ -113,17 +118,18 @@ final class MessageShapes {
     }
 
     /** Letta's image sources: {@code url} (url), {@code base64} (media_type, data), {@code letta} (file_id). */
-    private static void image(JsonNode source, String at, BiConsumer<String, String> fail) {
+    private static void image(JsonNode source, String at, Fail fail) {
         if (!present(source)) {
             return; // reported as required
         }
         if (!source.isObject()) {
-            fail.accept(at, "must be an object with a string type (url, base64 or letta), was " + kind(source));
+            fail.accept(at, RuleCode.WRONG_TYPE, "must be an object with a string type (url, base64 or letta), was " + kind(source));
             return;
         }
         JsonNode type = source.get("type");
         if (type == null || !type.isTextual()) {
-            fail.accept(at + ".type", type == null || type.isNull() ? "is required" : "must be a string, was " + kind(type));
+            fail.accept(at + ".type", type == null || type.isNull() ? RuleCode.REQUIRED : RuleCode.WRONG_TYPE,
+                    type == null || type.isNull() ? "is required" : "must be a string, was " + kind(type));
             return;
         }
         String required = switch (type.textValue()) {
@@ -133,72 +139,72 @@ final class MessageShapes {
             default -> null;
         };
         if (required != null && !present(source.get(required))) {
-            fail.accept(at + "." + required, "is required in a " + type.textValue() + " image source");
+            fail.accept(at + "." + required, RuleCode.REQUIRED, "is required in a " + type.textValue() + " image source");
         }
         strings(source, at, fail, "url", "media_type", "data", "file_id", "detail");
     }
 
-    static void toolCalls(JsonNode calls, BiConsumer<String, String> fail) {
+    static void toolCalls(JsonNode calls, Fail fail) {
         for (int i = 0; i < calls.size(); i++) {
             JsonNode call = calls.get(i);
             String at = "[" + i + "]";
             if (!call.isObject()) {
-                fail.accept(at, "must be an object (a tool call with id, type and function), was " + kind(call));
+                fail.accept(at, RuleCode.WRONG_TYPE, "must be an object (a tool call with id, type and function), was " + kind(call));
                 continue;
             }
             strings(call, at, fail, "id", "type");
             JsonNode function = call.get("function");
             if (present(function) && !function.isObject()) {
-                fail.accept(at + ".function", "must be an object with name and arguments, was " + kind(function));
+                fail.accept(at + ".function", RuleCode.WRONG_TYPE, "must be an object with name and arguments, was " + kind(function));
             } else if (present(function)) {
                 strings(function, at + ".function", fail, "name", "arguments");
             }
         }
     }
 
-    static void toolReturns(JsonNode returns, BiConsumer<String, String> fail) {
+    static void toolReturns(JsonNode returns, Fail fail) {
         if (!returns.isArray()) {
-            fail.accept("", "must be a JSON array of tool returns, was " + kind(returns));
+            fail.accept("", RuleCode.WRONG_TYPE, "must be a JSON array of tool returns, was " + kind(returns));
             return;
         }
         for (int i = 0; i < returns.size(); i++) {
             JsonNode item = returns.get(i);
             String at = "[" + i + "]";
             if (!item.isObject()) {
-                fail.accept(at, "must be an object (a tool return with status), was " + kind(item));
+                fail.accept(at, RuleCode.WRONG_TYPE, "must be an object (a tool return with status), was " + kind(item));
             } else {
                 strings(item, at, fail, "tool_call_id", "status", "func_response");
             }
         }
     }
 
-    private static void strings(JsonNode object, String at, BiConsumer<String, String> fail, String... names) {
+    private static void strings(JsonNode object, String at, Fail fail, String... names) {
         for (String name : names) {
             JsonNode value = object.get(name);
             if (present(value) && !value.isTextual()) {
-                fail.accept(at + "." + name, "must be a string, was " + kind(value));
+                fail.accept(at + "." + name, RuleCode.WRONG_TYPE, "must be a string, was " + kind(value));
             }
         }
     }
 
-    private static void object(JsonNode parent, String name, String at, BiConsumer<String, String> fail) {
+    private static void object(JsonNode parent, String name, String at, Fail fail) {
         JsonNode value = parent.get(name);
         if (present(value) && !value.isObject()) {
-            fail.accept(at + "." + name, "must be a JSON object, was " + kind(value));
+            fail.accept(at + "." + name, RuleCode.WRONG_TYPE, "must be a JSON object, was " + kind(value));
         }
     }
 
-    private static void bool(JsonNode parent, String name, String at, BiConsumer<String, String> fail) {
+    private static void bool(JsonNode parent, String name, String at, Fail fail) {
         JsonNode value = parent.get(name);
         if (present(value) && !value.isBoolean()) {
-            fail.accept(at + "." + name, "must be true or false, was " + kind(value));
+            fail.accept(at + "." + name, RuleCode.WRONG_TYPE, "must be true or false, was " + kind(value));
         }
     }
 
-    private static void integer(JsonNode parent, String name, String at, BiConsumer<String, String> fail) {
+    private static void integer(JsonNode parent, String name, String at, Fail fail) {
         JsonNode value = parent.get(name);
         if (present(value) && !value.isIntegralNumber()) {
-            fail.accept(at + "." + name, "must be an integer, was " + kind(value));
+            fail.accept(at + "." + name, RuleCode.WRONG_TYPE, "must be an integer, was " + kind(value));
         }
     }
 

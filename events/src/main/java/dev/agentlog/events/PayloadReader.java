@@ -47,17 +47,17 @@ public final class PayloadReader {
         return value;
     }
 
-    private void fail(String name, String rule) {
+    private void fail(String name, RuleCode code, String rule) {
         if (violations.isEmpty()) {
             violations = new ArrayList<>();
         }
-        violations.add(new Violation("payload." + name, rule));
+        violations.add(new Violation("payload." + name, code, rule));
     }
 
     public String requiredString(String name) {
         String value = string(name);
         if (value == null && !hasViolation(name)) {
-            fail(name, "is required");
+            fail(name, RuleCode.REQUIRED, "is required");
         }
         return value;
     }
@@ -66,7 +66,7 @@ public final class PayloadReader {
     public String requiredId(String name) {
         String value = requiredString(name);
         if (value != null && value.isEmpty()) {
-            fail(name, "must not be empty");
+            fail(name, RuleCode.EMPTY, "must not be empty");
         }
         return value;
     }
@@ -77,7 +77,7 @@ public final class PayloadReader {
             return null;
         }
         if (!value.isTextual()) {
-            fail(name, "must be a string");
+            fail(name, RuleCode.WRONG_TYPE, "must be a string");
             return null;
         }
         return value.textValue();
@@ -86,7 +86,7 @@ public final class PayloadReader {
     public String oneOf(String name, Set<String> allowed, boolean required) {
         String value = required ? requiredString(name) : string(name);
         if (value != null && !allowed.contains(value)) {
-            fail(name, "must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)) + ", was '" + value + "'");
+            fail(name, RuleCode.NOT_ALLOWED, "must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)) + ", was '" + value + "'");
             return null;
         }
         return value;
@@ -98,7 +98,7 @@ public final class PayloadReader {
             return null;
         }
         if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-            fail(name, "must fit in 32 bits");
+            fail(name, RuleCode.OUT_OF_RANGE, "must fit in 32 bits");
             return null;
         }
         return value.intValue();
@@ -110,7 +110,7 @@ public final class PayloadReader {
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            fail(name, "must be an integer");
+            fail(name, RuleCode.WRONG_TYPE, "must be an integer");
             return null;
         }
         return value.longValue();
@@ -122,7 +122,7 @@ public final class PayloadReader {
             return null;
         }
         if (!value.isBoolean()) {
-            fail(name, "must be true or false");
+            fail(name, RuleCode.WRONG_TYPE, "must be true or false");
             return null;
         }
         return value.booleanValue();
@@ -135,7 +135,7 @@ public final class PayloadReader {
             return null;
         }
         if (!value.isObject()) {
-            fail(name, "must be a JSON object");
+            fail(name, RuleCode.WRONG_TYPE, "must be a JSON object");
             return null;
         }
         return value;
@@ -148,7 +148,7 @@ public final class PayloadReader {
             return null;
         }
         if (!value.isArray()) {
-            fail(name, "must be a JSON array");
+            fail(name, RuleCode.WRONG_TYPE, "must be a JSON array");
             return null;
         }
         return value;
@@ -158,7 +158,7 @@ public final class PayloadReader {
     public JsonNode contentParts(String name) {
         JsonNode value = array(name);
         if (value != null) {
-            MessageShapes.content(value, (path, rule) -> fail(name + path, rule));
+            MessageShapes.content(value, (path, code, rule) -> fail(name + path, code, rule));
         }
         return value;
     }
@@ -167,7 +167,7 @@ public final class PayloadReader {
     public JsonNode toolCalls(String name) {
         JsonNode value = array(name);
         if (value != null) {
-            MessageShapes.toolCalls(value, (path, rule) -> fail(name + path, rule));
+            MessageShapes.toolCalls(value, (path, code, rule) -> fail(name + path, code, rule));
         }
         return value;
     }
@@ -176,7 +176,7 @@ public final class PayloadReader {
     public JsonNode toolReturns(String name) {
         JsonNode value = take(name);
         if (value != null) {
-            MessageShapes.toolReturns(value, (path, rule) -> fail(name + path, rule));
+            MessageShapes.toolReturns(value, (path, code, rule) -> fail(name + path, code, rule));
         }
         return value;
     }
@@ -190,20 +190,20 @@ public final class PayloadReader {
         JsonNode value = take(name);
         if (value == null) {
             if (required && !cleared.contains(name)) {
-                fail(name, "is required");
+                fail(name, RuleCode.REQUIRED, "is required");
             } else if (required) {
-                fail(name, "must not be null");
+                fail(name, RuleCode.REQUIRED, "must not be null");
             }
             return null;
         }
         if (!value.isArray()) {
-            fail(name, "must be an array of strings");
+            fail(name, RuleCode.WRONG_TYPE, "must be an array of strings");
             return null;
         }
         List<String> out = new ArrayList<>(value.size());
         for (JsonNode item : value) {
             if (!item.isTextual()) {
-                fail(name, "must be an array of strings");
+                fail(name, RuleCode.WRONG_TYPE, "must be an array of strings");
                 return null;
             }
             out.add(item.textValue());
@@ -217,14 +217,14 @@ public final class PayloadReader {
             return null;
         }
         if (!value.isArray()) {
-            fail(name, "must be an array of numbers");
+            fail(name, RuleCode.WRONG_TYPE, "must be an array of numbers");
             return null;
         }
         float[] out = new float[value.size()];
         for (int i = 0; i < out.length; i++) {
             JsonNode item = value.get(i);
             if (!item.isNumber()) {
-                fail(name, "must be an array of numbers");
+                fail(name, RuleCode.WRONG_TYPE, "must be an array of numbers");
                 return null;
             }
             out[i] = item.floatValue();
@@ -238,7 +238,7 @@ public final class PayloadReader {
             return null;
         }
         return Timestamps.parse(text).orElseGet(() -> {
-            fail(name, "must be an RFC 3339 timestamp with offset, e.g. 2026-01-31T12:00:00Z");
+            fail(name, RuleCode.NOT_A_TIMESTAMP, "must be an RFC 3339 timestamp with offset, e.g. 2026-01-31T12:00:00Z");
             return null;
         });
     }

@@ -41,18 +41,18 @@ final class StorableJson {
         }
         String nameProblem = textProblem(name);
         if (nameProblem != null) {
-            out.add(new Violation(path, "has a field name that " + nameProblem));
+            out.add(new Violation(path, RuleCode.NOT_STORABLE, "has a field name that " + nameProblem));
             return;
         }
         if (value.isTextual()) {
             String problem = textProblem(value.textValue());
             if (problem != null) {
-                out.add(new Violation(path, problem));
+                out.add(new Violation(path, RuleCode.NOT_STORABLE, problem));
             }
         } else if (value.isNumber()) {
             String problem = numberProblem(value);
             if (problem != null) {
-                out.add(new Violation(path, problem));
+                out.add(new Violation(path, RuleCode.NOT_STORABLE, problem));
             }
         } else if (value.isArray()) {
             for (int i = 0; i < value.size(); i++) {

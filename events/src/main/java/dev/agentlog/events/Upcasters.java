@@ -31,14 +31,14 @@ public final class Upcasters {
     /** The payload at the type's current version. */
     public ObjectNode upcast(EventType type, int version, ObjectNode payload) throws InvalidEventException {
         if (version > type.currentVersion()) {
-            throw new InvalidEventException("schema_version",
+            throw new InvalidEventException("schema_version", RuleCode.UNSUPPORTED_VERSION,
                     version + " is newer than the newest known for " + type + " (" + type.currentVersion() + ")");
         }
         ObjectNode current = payload;
         for (int v = version; v < type.currentVersion(); v++) {
             Upcaster step = chain.getOrDefault(type, Map.of()).get(v);
             if (step == null) {
-                throw new InvalidEventException("schema_version", "no upcaster from version " + v + " of " + type);
+                throw new InvalidEventException("schema_version", RuleCode.UNSUPPORTED_VERSION, "no upcaster from version " + v + " of " + type);
             }
             current = step.upcast(current);
         }

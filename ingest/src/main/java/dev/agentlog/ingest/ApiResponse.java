@@ -1,6 +1,7 @@
 package dev.agentlog.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Violation;
@@ -39,15 +40,20 @@ public record ApiResponse(int status, JsonNode body, Map<String, String> headers
         return json(status, body);
     }
 
-    /** {@code {"error": message, "errors": [{"field","rule"}, ...]}}. */
+    /** {@code {"error": message, "errors": [{"field", "code", "rule"}, ...]}}. */
     public static ApiResponse error(int status, String message, List<Violation> violations) {
         ObjectNode body = EventCodec.JSON.createObjectNode();
         body.put("error", message);
         var errors = body.putArray("errors");
         for (Violation v : violations) {
-            errors.addObject().put("field", v.field()).put("rule", v.rule());
+            addError(errors, v);
         }
         return json(status, body);
+    }
+
+    /** One violation as an element of an {@code errors} array: its field, its rule code and its rule in words. */
+    public static void addError(ArrayNode errors, Violation v) {
+        errors.addObject().put("field", v.field()).put("code", v.code().wireName()).put("rule", v.rule());
     }
 
     /** A copy with one more header. */

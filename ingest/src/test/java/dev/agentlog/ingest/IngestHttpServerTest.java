@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.RuleCode;
 import dev.agentlog.events.Topics;
 import dev.agentlog.ingest.Fixtures.Reply;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -182,6 +183,7 @@ class IngestHttpServerTest {
         JsonNode result = body.get("results").get(0);
         assertThat(result.get("status").asText()).isEqualTo("refused");
         assertThat(result.get("errors").get(0).get("field").asText()).isEqualTo(field);
+        assertThat(RuleCode.fromWireName(result.get("errors").get(0).get("code").asText())).as("a rule code").isPresent();
         assertThat(result.get("errors").get(0).get("rule").asText()).isEqualTo(rule);
     }
 
@@ -242,6 +244,7 @@ class IngestHttpServerTest {
         JsonNode result = reply.json().get("results").get(0);
         assertThat(result.get("status").asText()).isEqualTo("refused");
         assertThat(result.get("errors").get(0).get("field").asText()).isEqualTo("$");
+        assertThat(result.get("errors").get(0).get("code").asText()).isEqualTo("too_large");
         assertThat(result.get("errors").get(0).get("rule").asText()).contains("over the limit of 1024 bytes (--max-event-bytes)");
     }
 

@@ -1,5 +1,6 @@
 package dev.agentlog.processor;
 
+import dev.agentlog.events.DeadLetterReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.DeadLetterHeaders;
+import dev.agentlog.events.DeadLetterReason;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.EventType;
 import dev.agentlog.events.Upcasters;

@@ -9,6 +9,7 @@ import static dev.agentlog.processor.TopologyHarness.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentlog.events.DeadLetterHeaders;
+import dev.agentlog.events.DeadLetterReason;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;

@@ -1,6 +1,7 @@
 package dev.agentlog.processor;
 
 import dev.agentlog.events.DeadLetterHeaders;
+import dev.agentlog.events.DeadLetterReason;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

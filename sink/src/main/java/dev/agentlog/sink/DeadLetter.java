@@ -1,13 +1,26 @@
 package dev.agentlog.sink;
 
+import dev.agentlog.events.DeadLetterReason;
+import dev.agentlog.events.Refusal;
+import java.util.Objects;
+
 /**
- * A record the sink refuses, with why.
- *
- * @param reason {@code invalid} (the value does not decode as an event) or {@code poison} (PostgreSQL refuses
- *     the event's data)
- * @param rule the rule broken in words: the violations, or the SQLSTATE and PostgreSQL's message
+ * A record the sink refuses, with why: a value that does not decode as an event ({@code invalid},
+ * {@code unknown_type}, {@code unsupported_version}, with the violations and their rule codes) or an event whose
+ * data PostgreSQL refuses ({@code poison}, with the SQLSTATE and PostgreSQL's message).
  */
-public record DeadLetter(SinkRecord record, String reason, String rule) {
-    public static final String INVALID = "invalid";
-    public static final String POISON = "poison";
+public record DeadLetter(SinkRecord record, Refusal refusal) {
+    public DeadLetter {
+        Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(refusal, "refusal");
+    }
+
+    public DeadLetterReason reason() {
+        return refusal.reason();
+    }
+
+    /** The rule broken in words. */
+    public String rule() {
+        return refusal.rule();
+    }
 }

@@ -1,11 +1,12 @@
 package dev.agentlog.sink;
 
 import dev.agentlog.events.DeadLetterHeaders;
-import dev.agentlog.events.Timestamps;
+import dev.agentlog.events.RecordPosition;
+import dev.agentlog.events.RefusedBy;
 import dev.agentlog.support.time.Time;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,29 +14,36 @@ import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Sends refused records to the dead-letter topic: the original key and value bytes, and headers
- * ({@link DeadLetterHeaders}) with the reason, the rule, where it was read and when and by whom it was
+ * Sends refused records to the dead-letter topic as every part does ({@link DeadLetterHeaders#of}): the original key,
+ * value, timestamp and headers, plus the reason, the rule, its codes, where it was read and when and by whom it was
  * refused. {@link #send} blocks until Kafka acknowledged every letter. Thread-safe (KafkaProducer is).
  */
 public final class KafkaDeadLetterSink implements DeadLetterSink {
-    static final String REFUSED_BY = "sink";
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(150);
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final Clock clock;
 
     public KafkaDeadLetterSink(String bootstrapServers, String dlqTopic, Map<String, Object> extraProperties) {
-        this(bootstrapServers, dlqTopic, extraProperties, Time.SYSTEM.clock());
+        this(new KafkaProducer<>(properties(bootstrapServers, extraProperties)), dlqTopic, Time.SYSTEM.clock());
     }
 
-    KafkaDeadLetterSink(String bootstrapServers, String dlqTopic, Map<String, Object> extraProperties, Clock clock) {
+    /** Over a producer the caller built (Kafka's {@code MockProducer} in tests), stamping refusals by {@code clock}. */
+    KafkaDeadLetterSink(Producer<byte[], byte[]> producer, String dlqTopic, Clock clock) {
+        this.producer = producer;
+        this.topic = dlqTopic;
+        this.clock = clock;
+    }
+
+    private static Properties properties(String bootstrapServers, Map<String, Object> extraProperties) {
         Properties props = new Properties();
         props.putAll(extraProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -46,26 +54,20 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producer = new KafkaProducer<>(props);
-        this.topic = dlqTopic;
-        this.clock = clock;
+        return props;
     }
 
     @Override
     public void send(List<DeadLetter> letters) throws Exception {
-        String refusedAt = Timestamps.format(OffsetDateTime.now(clock));
+        Instant refusedAt = clock.instant();
         List<Future<RecordMetadata>> acks = new ArrayList<>(letters.size());
         for (DeadLetter letter : letters) {
             SinkRecord source = letter.record();
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, source.key(), source.value());
-            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.REASON, letter.reason());
-            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.RULE, letter.rule());
-            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.SOURCE_TOPIC, source.topic());
-            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.SOURCE_PARTITION, source.partition());
-            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.SOURCE_OFFSET, source.offset());
-            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.REFUSED_AT, refusedAt);
-            DeadLetterHeaders.put(record.headers(), DeadLetterHeaders.REFUSED_BY, REFUSED_BY);
-            acks.add(producer.send(record));
+            acks.add(producer.send(new ProducerRecord<>(topic, null,
+                    source.timestamp() == SinkRecord.NO_TIMESTAMP ? null : source.timestamp(), source.key(),
+                    source.value(), DeadLetterHeaders.of(source.headers(), letter.refusal(),
+                            new RecordPosition(source.topic(), source.partition(), source.offset()), refusedAt,
+                            RefusedBy.SINK))));
         }
         producer.flush();
         for (Future<RecordMetadata> ack : acks) {

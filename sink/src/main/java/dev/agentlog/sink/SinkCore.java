@@ -1,8 +1,8 @@
 package dev.agentlog.sink;
 
-import dev.agentlog.events.Event;
+import dev.agentlog.events.DeadLetterReason;
 import dev.agentlog.events.EventCodec;
-import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.Refusal;
 import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.internal.DecodedRecord;
 import dev.agentlog.sink.internal.EventsUniqueness;
@@ -169,11 +169,11 @@ public final class SinkCore {
         }
         // decoding is pure and half the sink's CPU: spread it over the cores PostgreSQL is not using now
         List<DecodedRecord> batch = (parallelDecode && toApply.size() >= PARALLEL_DECODE_MIN ? toApply.parallelStream() : toApply.stream())
-                .map(this::decode).toList();
+                .map(record -> DecodedRecord.decode(record, codec)).toList();
         List<DeadLetter> invalid = new ArrayList<>();
         for (DecodedRecord decoded : batch) {
             if (!decoded.hasEvent()) {
-                invalid.add(new DeadLetter(decoded.record(), DeadLetter.INVALID, decoded.refusal()));
+                invalid.add(new DeadLetter(decoded.record(), decoded.refusal()));
             }
         }
         if (batch.isEmpty()) {
@@ -194,19 +194,6 @@ public final class SinkCore {
             seek = reread(partitionsOf(batch), progress.fencedAt);
         }
         return new BatchResult(progress.committed, seek, progress.applied, progress.duplicates, progress.deadLettered);
-    }
-
-    private DecodedRecord decode(SinkRecord record) {
-        if (record.value() == null) {
-            return DecodedRecord.refused(record, "$: a record of the log of record has no value");
-        }
-        try {
-            EventCodec.Located value = EventCodec.parseLocatingPayload(record.value());
-            Event event = codec.fromJson(value.tree());
-            return DecodedRecord.of(record, event, value);
-        } catch (InvalidEventException e) {
-            return DecodedRecord.refused(record, e.getMessage());
-        }
     }
 
     /**
@@ -260,13 +247,14 @@ public final class SinkCore {
         int index = withEvents.get(0);
         DecodedRecord bad = slice.get(index);
         SQLException failure = poison.failure();
-        String rule = "SQLSTATE " + SqlFailures.sqlState(failure) + ": " + failure.getMessage();
+        Refusal refusal = Refusal.of(DeadLetterReason.POISON,
+                "SQLSTATE " + SqlFailures.sqlState(failure) + ": " + failure.getMessage());
         log.warn("{} {} event {} ({}) refused by PostgreSQL, sending it to the dead-letter topic: {}", context,
-                bad.record(), bad.event().eventId(), bad.event().type(), rule);
-        sendDeadLetters(List.of(new DeadLetter(bad.record(), DeadLetter.POISON, rule)));
+                bad.record(), bad.event().eventId(), bad.event().type(), refusal.rule());
+        sendDeadLetters(List.of(new DeadLetter(bad.record(), refusal)));
         progress.deadLettered++;
         List<DecodedRecord> rest = new ArrayList<>(slice);
-        rest.set(index, DecodedRecord.refused(bad.record(), rule));
+        rest.set(index, DecodedRecord.refused(bad.record(), refusal));
         applySplittingPoison(rest, true, progress);
     }
 
@@ -282,7 +270,7 @@ public final class SinkCore {
             deadLetters.send(letters);
             return null;
         });
-        letters.forEach(letter -> metrics.deadLettered(letter.reason(), 1));
+        letters.forEach(letter -> metrics.deadLettered(letter.reason().wireName(), 1));
     }
 
     private Map<TopicPartition, Long> reread(Set<TopicPartition> partitions, BatchApplier.Fenced fencedAt) {

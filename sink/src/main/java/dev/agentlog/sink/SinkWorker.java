@@ -161,7 +161,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     private void apply(ConsumerRecords<byte[], byte[]> polled) {
         List<SinkRecord> batch = new ArrayList<>(polled.count());
         for (ConsumerRecord<byte[], byte[]> r : polled) {
-            batch.add(new SinkRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+            batch.add(new SinkRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.timestamp(),
+                    r.headers()));
         }
         BatchResult result = core.process(batch);
         result.seek().forEach(consumer::seek);

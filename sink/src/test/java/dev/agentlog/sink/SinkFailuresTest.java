@@ -4,6 +4,8 @@ import static dev.agentlog.events.EventType.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentlog.events.DeadLetterReason;
+import dev.agentlog.events.RuleCode;
 import dev.agentlog.sink.internal.BatchApplier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
@@ -172,7 +174,8 @@ class SinkFailuresTest {
         assertThat(result.committed()).containsEntry(P0, 13L);
         assertThat(deadLetters.letters).singleElement().satisfies(letter -> {
             assertThat(letter.record()).isEqualTo(poison);
-            assertThat(letter.reason()).isEqualTo("poison");
+            assertThat(letter.reason()).isEqualTo(DeadLetterReason.POISON);
+            assertThat(letter.refusal().codes()).isEmpty();
             assertThat(letter.rule()).startsWith("SQLSTATE 54000").contains("index row");
         });
         assertThat(Query.count("SELECT count(*) FROM " + schema + ".events")).isEqualTo(12);
@@ -223,9 +226,13 @@ class SinkFailuresTest {
         BatchResult result = core.process(log.drain());
 
         assertThat(result.applied()).isEqualTo(4);
-        assertThat(deadLetters.letters).extracting(DeadLetter::reason).containsExactly("invalid", "invalid");
+        // the same reasons the processor gives: by the rules broken
+        assertThat(deadLetters.letters).extracting(DeadLetter::reason)
+                .containsExactly(DeadLetterReason.INVALID, DeadLetterReason.UNKNOWN_TYPE);
         assertThat(deadLetters.letters.get(0).rule()).contains("is not valid JSON");
+        assertThat(deadLetters.letters.get(0).refusal().codes()).containsExactly(RuleCode.NOT_JSON);
         assertThat(deadLetters.letters.get(1).rule()).contains("unknown event type 'agent.exploded'");
+        assertThat(deadLetters.letters.get(1).refusal().codes()).contains(RuleCode.UNKNOWN_TYPE);
         assertThat(Query.rows("SELECT next_offset FROM " + schema + ".sink_offsets")).containsExactly("6");
     }
 

@@ -1,8 +1,8 @@
 package dev.agentlog.app.cli;
 
-import dev.agentlog.processor.DeadLetterFilter;
-import dev.agentlog.processor.DeadLetterReason;
-import dev.agentlog.processor.DeadLetters;
+import dev.agentlog.client.deadletters.DeadLetterFilter;
+import dev.agentlog.events.DeadLetterReason;
+import dev.agentlog.client.deadletters.DeadLetters;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;

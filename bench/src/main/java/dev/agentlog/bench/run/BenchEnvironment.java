@@ -62,7 +62,8 @@ public final class BenchEnvironment implements AutoCloseable {
         return new BenchEnvironment(dir, broker, postgres, pool);
     }
 
-    private static void prepare(Path dir) throws IOException {
+    /** Empties a directory the bench made (or an empty one) and marks it as the bench's. */
+    static void prepare(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             boolean empty;
             try (Stream<Path> entries = Files.list(dir)) {

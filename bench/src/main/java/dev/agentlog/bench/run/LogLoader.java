@@ -107,7 +107,8 @@ public final class LogLoader {
         return new LoadedLog(events, byType, bytes, peerRecords, tombstones, messageRows, markerList, seconds);
     }
 
-    private static Properties producerProperties(String bootstrapServers) {
+    /** The bench's bulk loader: acks=all and idempotent as every agentlog producer, fuller batches. */
+    static Properties producerProperties(String bootstrapServers) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -4,6 +4,7 @@ package dev.agentlog.ingest.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentlog.events.RuleCode;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
@@ -106,12 +107,12 @@ public final class EventsEndpoint implements RouteHandler {
         }
         boolean batch = root.isArray();
         if (!batch && !root.isObject()) {
-            Violation v = new Violation("$", "must be an event object or an array of event objects, was "
+            Violation v = new Violation("$", RuleCode.WRONG_TYPE, "must be an event object or an array of event objects, was "
                     + root.getNodeType().name().toLowerCase(Locale.ROOT));
             return ApiResponse.error(400, v.toString(), List.of(v));
         }
         if (batch && root.isEmpty()) {
-            Violation v = new Violation("$", "must hold at least one event, was an empty array");
+            Violation v = new Violation("$", RuleCode.EMPTY, "must hold at least one event, was an empty array");
             return ApiResponse.error(400, v.toString(), List.of(v));
         }
         if (batch && root.size() > settings.maxEventsPerRequest()) {
@@ -214,7 +215,7 @@ public final class EventsEndpoint implements RouteHandler {
             return EventOutcome.tooLarge(eventId, tooLarge.violation());
         }
         if (failure instanceof PublishException p && p.getCause() instanceof RecordTooLargeException) {
-            return EventOutcome.tooLarge(eventId, new Violation("$", "is larger than Kafka accepts on topic "
+            return EventOutcome.tooLarge(eventId, new Violation("$", RuleCode.TOO_LARGE, "is larger than Kafka accepts on topic "
                     + publisher.topic() + " (the topic's max.message.bytes): make it smaller, or raise that limit"));
         }
         if (failure instanceof KafkaUnavailableException) {
@@ -257,8 +258,8 @@ public final class EventsEndpoint implements RouteHandler {
                     tooLargeCount += o.status() == Status.TOO_LARGE ? 1 : 0;
                     ArrayNode errors = result.putArray("errors");
                     for (Violation v : o.violations()) {
-                        errors.addObject().put("field", v.field()).put("rule", v.rule());
-                        violations.add(batch ? indexed(i, v) : v);
+                        ApiResponse.addError(errors, v);
+                        violations.add(batch ? v.inElement(i) : v);
                     }
                 }
                 case UNAVAILABLE -> {
@@ -313,10 +314,6 @@ public final class EventsEndpoint implements RouteHandler {
             }
         }
         return "";
-    }
-
-    private static Violation indexed(int index, Violation v) {
-        return "$".equals(v.field()) ? new Violation("[" + index + "]", v.rule()) : v.under("[" + index + "]");
     }
 
     private static String summary(List<Violation> violations) {

@@ -1,6 +1,12 @@
 package dev.agentlog.processor.internal;
 
-import dev.agentlog.processor.DeadLetterReason;
+import dev.agentlog.events.DeadLetterHeaders;
+import dev.agentlog.events.DeadLetterReason;
+import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.RecordPosition;
+import dev.agentlog.events.RefusedBy;
+import dev.agentlog.events.Refusal;
+import dev.agentlog.events.RuleCode;
 import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.Counter;
 import java.util.List;
@@ -31,19 +37,20 @@ public final class DeadLetterDeserializationExceptionHandler implements Deserial
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
             Exception exception) {
-        Origin origin = new Origin(record.topic(), record.partition(), record.offset());
+        RecordPosition origin = new RecordPosition(record.topic(), record.partition(), record.offset());
         if (deadLetterTopic == null) {
             log.error("[{}] cannot deserialize the record and no dead-letter topic is configured; stopping", origin,
                     exception);
             return Response.fail();
         }
-        String rule = "$: cannot be deserialized: " + exception;
-        log.warn("[{}] refused ({}): {}", origin, DeadLetterReason.INVALID, rule);
+        Refusal refusal = Refusal.of(new InvalidEventException("$", RuleCode.NOT_JSON,
+                "cannot be deserialized: " + exception));
+        log.warn("[{}] refused ({}): {}", origin, refusal.reason(), refusal.rule());
         if (deadLettered != null) {
             deadLettered.increment();
         }
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, record.timestamp(), record.key(),
-                record.value(), DeadLetterRecords.headers(record.headers(), DeadLetterReason.INVALID, rule, origin,
-                Time.SYSTEM.currentTimeMillis()))));
+                record.value(), DeadLetterHeaders.of(record.headers(), refusal, origin, Time.SYSTEM.instant(),
+                        RefusedBy.PROCESSOR))));
     }
 }

@@ -1,6 +1,10 @@
 package dev.agentlog.processor.internal;
 
-import dev.agentlog.processor.DeadLetterReason;
+import dev.agentlog.events.DeadLetterHeaders;
+import dev.agentlog.events.DeadLetterReason;
+import dev.agentlog.events.RecordPosition;
+import dev.agentlog.events.RefusedBy;
+import dev.agentlog.events.Refusal;
 import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.Counter;
 import java.util.List;
@@ -32,19 +36,20 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        Origin origin = new Origin(context.topic(), context.partition(), context.offset());
+        RecordPosition origin = new RecordPosition(context.topic(), context.partition(), context.offset());
         if (deadLetterTopic == null || record == null || context.topic() == null) {
             log.error("[{}] processing failed at node {} with nothing to dead-letter; stopping", origin,
                     context.processorNodeId(), exception);
             return Response.fail();
         }
-        String rule = "processing failed at node " + context.processorNodeId() + ": " + exception;
-        log.error("[{}] refused ({}): {}", origin, DeadLetterReason.POISON, rule, exception);
+        Refusal refusal = Refusal.of(DeadLetterReason.POISON,
+                "processing failed at node " + context.processorNodeId() + ": " + exception);
+        log.error("[{}] refused ({}): {}", origin, refusal.reason(), refusal.rule(), exception);
         if (deadLettered != null) {
             deadLettered.increment();
         }
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.timestamp(),
-                context.sourceRawKey(), context.sourceRawValue(), DeadLetterRecords.headers(context.headers(),
-                DeadLetterReason.POISON, rule, origin, Time.SYSTEM.currentTimeMillis()))));
+                context.sourceRawKey(), context.sourceRawValue(), DeadLetterHeaders.of(context.headers(), refusal,
+                        origin, Time.SYSTEM.instant(), RefusedBy.PROCESSOR))));
     }
 }

@@ -1,18 +1,25 @@
 package dev.agentlog.processor.internal;
 
+import dev.agentlog.events.DeadLetterHeaders;
+import dev.agentlog.events.DeadLetterReason;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
-import dev.agentlog.processor.DeadLetterReason;
+import dev.agentlog.events.RecordPosition;
+import dev.agentlog.events.RefusedBy;
+import dev.agentlog.events.Refusal;
+import dev.agentlog.events.RuleCode;
 import dev.agentlog.processor.ProcessorMetrics;
 import dev.agentlog.processor.ProcessorSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
@@ -21,6 +28,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -122,59 +130,69 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        Origin origin = Origin.of(context.recordMetadata());
+        RecordPosition origin = positionOf(context.recordMetadata());
         if (record.value() == null) {
-            deadLetter(record.key(), null, record.headers(), record.timestamp(), origin, DeadLetterReason.INVALID,
-                    "$: is empty (a null value); an event is a JSON object");
+            deadLetter(record.key(), null, record.headers(), record.timestamp(), origin,
+                    Refusal.of(new InvalidEventException("$", RuleCode.NOT_JSON,
+                            "is empty (a null value); an event is a JSON object")));
             return;
         }
         Event event;
         try {
+            // the one decode of this event in the processor: held or passed, it is not read again
             event = codec.decode(record.value());
         } catch (InvalidEventException e) {
-            deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), origin,
-                    FailureClassifier.reasonOf(e), e.getMessage());
+            deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), origin, Refusal.of(e));
             return;
         }
         byte[] expectedKey = event.streamId().getBytes(StandardCharsets.UTF_8);
         if (!Arrays.equals(expectedKey, record.key())) {
             deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), origin,
-                    DeadLetterReason.INVALID, "key: must be the event's stream_id '" + event.streamId()
-                            + "' in UTF-8 (the key picks the partition, and so the order of the stream), was "
-                            + describeKey(record.key()));
+                    Refusal.of(new InvalidEventException("key", RuleCode.KEY_MISMATCH, "must be the event's stream_id '"
+                            + event.streamId() + "' in UTF-8 (the key picks the partition, and so the order of the "
+                            + "stream), was " + describeKey(record.key()))));
             return;
         }
-        accept(new Arrival(event, record.key(), record.value(), record.headers(), record.timestamp(), origin));
+        accept(event, new Arrival(event.eventId(), event.streamId(), event.tenant(), record.key(), record.value(),
+                record.headers(), record.timestamp(), origin));
     }
 
-    private void accept(Arrival arrival) {
-        Event event = arrival.event();
-        String stream = event.streamId();
+    private void accept(Event event, Arrival arrival) {
+        String stream = arrival.streamId();
         long time = context.currentSystemTimeMs();
-        if (history.passed(event.eventId(), time)) {
+        if (history.passed(arrival.eventId(), time)) {
             duplicate(arrival, "its event_id is already in the log of record");
             return;
         }
         long last = lastPosition(stream);
         StreamTenants.Owner owner = tenants.ownerOf(stream, last);
-        if (owner != null && !owner.admits(event.tenant())) {
+        if (owner != null && !owner.admits(arrival.tenant())) {
             wrongTenant(arrival, owner);
             return;
         }
         Long seq = event.streamSeq();
         if (seq == null || seq == last + 1) {
-            pass(arrival, last + 1, time, StreamTenants.claimedByNextToPass(owner));
+            pass(arrival, ofRecord(event, arrival.value(), last + 1), last + 1, time,
+                    StreamTenants.claimedByNextToPass(owner));
             releaseSuccessors(stream, time);
         } else if (seq <= last) {
             positionAlreadyUsed(arrival, seq, last, time);
         } else {
-            hold(arrival, seq, last);
+            hold(event, arrival, seq, last);
         }
     }
 
+    /**
+     * The value of record of an event at {@code position}: the value as it came with that stream_seq, set in its text
+     * ({@link StreamSeqSplice}); the event encoded only when its text is not the simple case (an upcast payload).
+     */
+    private byte[] ofRecord(Event event, byte[] value, long position) {
+        return StreamSeqSplice.valueOfRecord(codec, event, value, position);
+    }
+
     private void positionAlreadyUsed(Arrival arrival, long seq, long last, long time) {
-        String stream = arrival.event().streamId();
-        String eventId = arrival.event().eventId();
+        String stream = arrival.streamId();
+        String eventId = arrival.eventId();
         PositionOwner owner = history.ownerOf(new StreamPositionKey(stream, seq), time);
         String resend = " Re-send it without stream_seq to append it at the end of the stream.";
         if (owner == null) {
@@ -194,41 +212,41 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
         }
     }
 
-    private void hold(Arrival arrival, long seq, long last) {
-        String stream = arrival.event().streamId();
+    private void hold(Event event, Arrival arrival, long seq, long last) {
+        String stream = arrival.streamId();
         Bytes key = new StreamPositionKey(stream, seq).toBytes();
         byte[] existing = held.get(key);
         if (existing != null) {
             String waitingId = HeldRecord.fromBytes(existing).eventId();
-            if (waitingId.equals(arrival.event().eventId())) {
+            if (waitingId.equals(arrival.eventId())) {
                 duplicate(arrival, "it is already waiting at position " + seq);
             } else {
                 conflict(arrival, "stream_seq: position " + seq + " of stream '" + stream + "' is taken by event '"
                         + waitingId + "' (waiting for position " + (last + 1) + "); event '"
-                        + arrival.event().eventId() + "' conflicts with it.");
+                        + arrival.eventId() + "' conflicts with it.");
             }
             return;
         }
-        held.put(key, new HeldRecord(arrival.event().eventId(), context.currentSystemTimeMs(), arrival.timestamp(),
-                arrival.origin(), arrival.key(), arrival.value(), arrival.headers()).toBytes());
+        // kept with its value of record and tenant: its release needs no second decode
+        held.put(key, new HeldRecord(arrival.eventId(), arrival.tenant(), context.currentSystemTimeMs(),
+                arrival.timestamp(), arrival.origin(), arrival.key(), arrival.value(),
+                ofRecord(event, arrival.value(), seq), arrival.headers()).toBytes());
         waiting.incrementAndGet();
         metrics.held();
         log.debug("[{}] stream '{}': event '{}' at position {} waits for position {}", arrival.origin(), stream,
-                arrival.event().eventId(), seq, last + 1);
+                arrival.eventId(), seq, last + 1);
     }
 
     /**
+     * @param ofRecord the value of record: the event with stream_seq {@code position}
      * @param claims whether the stream's owner is not recorded yet: this event, its first of record (or the first
      *     on a stream of before tenants), records its tenant as the owner
      */
-    private void pass(Arrival arrival, long position, long time, boolean claims) {
-        Event event = arrival.event();
-        // Computed before any state changes, so a failure here leaves the state untouched.
-        byte[] ofRecord = codec.encode(event.withStreamSeq(position));
-        history.recordPassed(event.eventId(), new StreamPositionKey(event.streamId(), position), time);
-        positions.put(event.streamId(), position);
+    private void pass(Arrival arrival, byte[] ofRecord, long position, long time, boolean claims) {
+        history.recordPassed(arrival.eventId(), new StreamPositionKey(arrival.streamId(), position), time);
+        positions.put(arrival.streamId(), position);
         if (claims) {
-            tenants.claim(event.streamId(), event.tenant());
+            tenants.claim(arrival.streamId(), arrival.tenant());
         }
         context.forward(new Record<>(arrival.key(), ofRecord, arrival.timestamp(), arrival.headers()), eventsNode);
         metrics.passed();
@@ -246,36 +264,51 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
             held.delete(key);
             waiting.decrementAndGet();
             HeldRecord record = HeldRecord.fromBytes(raw);
-            Event event;
-            try {
-                event = codec.decode(record.value());
-            } catch (InvalidEventException e) {
-                // Decoded once on arrival; only a changed codec between restarts can get here.
-                positions.put(stream, next);
-                deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), record.origin(),
-                        FailureClassifier.reasonOf(e), e.getMessage());
-                next++;
-                continue;
+            if (record.ofRecord() == null) {
+                record = completed(record, stream, next); // held by a version that kept less
+                if (record == null) {
+                    next++;
+                    continue;
+                }
             }
-            Arrival arrival = new Arrival(event, record.key(), record.value(), record.headers(), record.timestamp(),
-                    record.origin());
-            if (history.passed(event.eventId(), time)) {
+            Arrival arrival = new Arrival(record.eventId(), stream, record.tenant(), record.key(), record.value(),
+                    record.headers(), record.timestamp(), record.origin());
+            if (history.passed(record.eventId(), time)) {
                 // The same event_id passed meanwhile (re-sent without stream_seq): its held copy only uses up
                 // the position.
-                history.recordOwner(new StreamPositionKey(stream, next), PositionOwner.passed(event.eventId()), time);
+                history.recordOwner(new StreamPositionKey(stream, next), PositionOwner.passed(record.eventId()), time);
                 positions.put(stream, next);
                 duplicate(arrival, "its event_id passed while it waited at position " + next);
             } else {
                 StreamTenants.Owner owner = tenants.ownerOf(stream, next - 1);
-                if (owner != null && !owner.admits(event.tenant())) {
+                if (owner != null && !owner.admits(record.tenant())) {
                     // Held before the stream had an owner; another tenant's event claimed it meanwhile. The
                     // position stays free for the owner's own event, and the events behind it keep waiting.
                     wrongTenant(arrival, owner);
                     return;
                 }
-                pass(arrival, next, time, StreamTenants.claimedByNextToPass(owner));
+                pass(arrival, record.ofRecord(), next, time, StreamTenants.claimedByNextToPass(owner));
             }
             next++;
+        }
+    }
+
+    /**
+     * A record held in format 1 (tenant and value of record not kept) with both, decoded from its value; null when
+     * it no longer decodes (only a changed codec between restarts can do that): then it is dead-lettered and uses up
+     * its position.
+     */
+    private HeldRecord completed(HeldRecord record, String stream, long position) {
+        try {
+            Event event = codec.decode(record.value());
+            return new HeldRecord(record.eventId(), event.tenant(), record.heldSinceMs(), record.timestamp(),
+                    record.origin(), record.key(), record.value(), ofRecord(event, record.value(), position),
+                    record.headers());
+        } catch (InvalidEventException e) {
+            positions.put(stream, position);
+            deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), record.origin(),
+                    Refusal.of(e));
+            return null;
         }
     }
 
@@ -328,11 +361,11 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
             held.delete(key);
             history.recordOwner(new StreamPositionKey(stream, entry.key), PositionOwner.gaveUp(record.eventId()), time);
             deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), record.origin(),
-                    DeadLetterReason.GAP, "stream_seq: position " + entry.key + " of stream '" + stream + "' waited "
-                            + (now - record.heldSinceMs()) + " ms for the missing position(s) " + missing
+                    Refusal.of(DeadLetterReason.GAP, "stream_seq: position " + entry.key + " of stream '" + stream
+                            + "' waited " + (now - record.heldSinceMs()) + " ms for the missing position(s) " + missing
                             + " (gap timeout " + settings.gapTimeoutMs() + " ms); the stream continues at position "
                             + (highest + 1) + ". Re-send the missing events and this one without stream_seq to append "
-                            + "them.");
+                            + "them."));
         }
         positions.put(stream, highest);
         waiting.addAndGet(-waitingEvents.size());
@@ -362,32 +395,35 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
 
     private void duplicate(Arrival arrival, String why) {
         metrics.duplicate();
-        log.debug("[{}] stream '{}': dropped duplicate event '{}': {}", arrival.origin(), arrival.event().streamId(),
-                arrival.event().eventId(), why);
+        log.debug("[{}] stream '{}': dropped duplicate event '{}': {}", arrival.origin(), arrival.streamId(),
+                arrival.eventId(), why);
     }
 
     private void conflict(Arrival arrival, String rule) {
         metrics.conflict();
         deadLetter(arrival.key(), arrival.value(), arrival.headers(), arrival.timestamp(), arrival.origin(),
-                DeadLetterReason.CONFLICT, rule);
+                Refusal.of(DeadLetterReason.CONFLICT, rule));
     }
 
     private void wrongTenant(Arrival arrival, StreamTenants.Owner owner) {
-        Event event = arrival.event();
         deadLetter(arrival.key(), arrival.value(), arrival.headers(), arrival.timestamp(), arrival.origin(),
-                DeadLetterReason.TENANT, "tenant: stream '" + event.streamId() + "' belongs to " + owner.describe()
-                        + " (the tenant of its first event); event '" + event.eventId() + "' of "
-                        + StreamTenants.Owner.describe(event.tenant()) + " cannot join it. Write it with a key of "
-                        + "the stream's tenant, or to a stream of its own.");
+                Refusal.of(DeadLetterReason.TENANT, "tenant: stream '" + arrival.streamId() + "' belongs to "
+                        + owner.describe() + " (the tenant of its first event); event '" + arrival.eventId() + "' of "
+                        + StreamTenants.Owner.describe(arrival.tenant()) + " cannot join it. Write it with a key of "
+                        + "the stream's tenant, or to a stream of its own."));
     }
 
-    private void deadLetter(byte[] key, byte[] value, Headers headers, long timestamp, Origin origin,
-            DeadLetterReason reason, String rule) {
-        Headers deadLetterHeaders = DeadLetterRecords.headers(headers, reason, rule, origin,
-                context.currentSystemTimeMs());
+    private void deadLetter(byte[] key, byte[] value, Headers headers, long timestamp, RecordPosition origin,
+            Refusal refusal) {
+        Headers deadLetterHeaders = DeadLetterHeaders.of(headers, refusal, origin,
+                Instant.ofEpochMilli(context.currentSystemTimeMs()), RefusedBy.PROCESSOR);
         context.forward(new Record<>(key, value, timestamp, deadLetterHeaders), dlqNode);
-        metrics.deadLettered(reason);
-        log.warn("[{}] refused ({}): {}", origin, reason, rule);
+        metrics.deadLettered(refusal.reason());
+        log.warn("[{}] refused ({}): {}", origin, refusal.reason(), refusal.rule());
+    }
+
+    private static RecordPosition positionOf(Optional<RecordMetadata> metadata) {
+        return metadata.map(m -> new RecordPosition(m.topic(), m.partition(), m.offset())).orElse(RecordPosition.UNKNOWN);
     }
 
     private long lastPosition(String stream) {
@@ -410,6 +446,10 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
         return key == null ? "null" : "'" + new String(key, StandardCharsets.UTF_8) + "'";
     }
 
-    /** A decoded input record with everything needed to pass it, hold it or refuse it. */
-    private record Arrival(Event event, byte[] key, byte[] value, Headers headers, long timestamp, Origin origin) {}
+    /**
+     * An input record with what passing, holding or refusing it needs of its event (decoded on arrival, or kept with
+     * it while it was held).
+     */
+    private record Arrival(String eventId, String streamId, String tenant, byte[] key, byte[] value, Headers headers,
+            long timestamp, RecordPosition origin) {}
 }

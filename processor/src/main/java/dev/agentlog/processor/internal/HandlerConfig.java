@@ -1,6 +1,6 @@
 package dev.agentlog.processor.internal;
 
-import dev.agentlog.processor.DeadLetterReason;
+import dev.agentlog.events.DeadLetterReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;

@@ -2,9 +2,9 @@ package dev.agentlog.processor.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentlog.events.InvalidEventException;
-import dev.agentlog.events.Violation;
-import dev.agentlog.processor.DeadLetterReason;
+import dev.agentlog.events.RecordPosition;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,37 +28,74 @@ class InternalsTest {
     @Test
     void shouldKeepEveryPartOfAHeldRecordThroughTheStore() {
         RecordHeaders headers = new RecordHeaders();
-        headers.add("traceparent", "00-abc".getBytes(StandardCharsets.UTF_8));
-        HeldRecord held = new HeldRecord("e-1", 5, 6, new Origin("agentlog.events.in", 3, 1207), null,
-                "{}".getBytes(StandardCharsets.UTF_8), headers);
+        headers.add("traceparent", utf8("00-abc"));
+        RecordPosition origin = new RecordPosition("agentlog.events.in", 3, 1207);
+        HeldRecord held = new HeldRecord("e-1", "acme", 5, 6, origin, null, utf8("{\"a\":1}"),
+                utf8("{\"a\":1,\"stream_seq\":3}"), headers);
 
         HeldRecord back = HeldRecord.fromBytes(held.toBytes());
 
         assertThat(back.eventId()).isEqualTo("e-1");
+        assertThat(back.tenant()).isEqualTo("acme");
         assertThat(back.heldSinceMs()).isEqualTo(5);
+        assertThat(HeldRecord.heldSinceOf(held.toBytes())).isEqualTo(5);
         assertThat(back.timestamp()).isEqualTo(6);
-        assertThat(back.origin()).isEqualTo(new Origin("agentlog.events.in", 3, 1207));
+        assertThat(back.origin()).isEqualTo(origin);
         assertThat(back.key()).isNull();
-        assertThat(back.value()).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
-        assertThat(back.headers().lastHeader("traceparent").value()).isEqualTo("00-abc".getBytes(StandardCharsets.UTF_8));
+        assertThat(back.value()).isEqualTo(utf8("{\"a\":1}"));
+        assertThat(back.ofRecord()).isEqualTo(utf8("{\"a\":1,\"stream_seq\":3}"));
+        assertThat(back.headers().lastHeader("traceparent").value()).isEqualTo(utf8("00-abc"));
     }
 
     @Test
-    void shouldClassifyUnknownTypeBeforeAnyOtherViolation() {
-        InvalidEventException e = new InvalidEventException(List.of(new Violation("event_id", "is required"),
-                new Violation("type", "unknown event type 'x.y'")));
+    void shouldKeepAValueOfRecordEqualToTheValueOnceAndNoTenant() {
+        HeldRecord held = new HeldRecord("e-1", null, 5, 6, RecordPosition.UNKNOWN, utf8("k"), utf8("{}"), utf8("{}"),
+                new RecordHeaders());
 
-        assertThat(FailureClassifier.reasonOf(e)).isEqualTo(DeadLetterReason.UNKNOWN_TYPE);
+        HeldRecord back = HeldRecord.fromBytes(held.toBytes());
+
+        assertThat(back.tenant()).isNull();
+        assertThat(back.origin()).isEqualTo(RecordPosition.UNKNOWN);
+        assertThat(back.ofRecord()).isEqualTo(utf8("{}"));
     }
 
     @Test
-    void shouldClassifyNewerVersionAsUnsupportedAndTheRestAsInvalid() {
-        assertThat(FailureClassifier.reasonOf(new InvalidEventException("schema_version",
-                "9 is newer than the newest known for agent.created (1)"))).isEqualTo(DeadLetterReason.UNSUPPORTED_VERSION);
-        assertThat(FailureClassifier.reasonOf(new InvalidEventException("schema_version", "must be >= 1, was 0")))
-                .isEqualTo(DeadLetterReason.INVALID);
-        assertThat(FailureClassifier.reasonOf(new InvalidEventException("$", "is not valid JSON: x")))
-                .isEqualTo(DeadLetterReason.INVALID);
+    void shouldReadAHeldRecordOfFormatOneWithoutTenantAndValueOfRecord() throws Exception {
+        // as the processor stored held events before it kept their tenant and value of record
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeUTF("e-1");
+            out.writeLong(5);
+            out.writeLong(6);
+            out.writeBoolean(true);
+            out.writeUTF("agentlog.events.in");
+            out.writeInt(3);
+            out.writeLong(1207);
+            out.writeInt(1);
+            out.write('k');
+            out.writeInt(2);
+            out.write(utf8("{}"));
+            out.writeInt(1);
+            out.writeUTF("traceparent");
+            out.writeInt(1);
+            out.write('t');
+        }
+
+        HeldRecord back = HeldRecord.fromBytes(bytes.toByteArray());
+
+        assertThat(back.eventId()).isEqualTo("e-1");
+        assertThat(HeldRecord.heldSinceOf(bytes.toByteArray())).isEqualTo(5);
+        assertThat(back.origin()).isEqualTo(new RecordPosition("agentlog.events.in", 3, 1207));
+        assertThat(back.key()).isEqualTo(utf8("k"));
+        assertThat(back.value()).isEqualTo(utf8("{}"));
+        assertThat(back.headers().lastHeader("traceparent").value()).isEqualTo(utf8("t"));
+        assertThat(back.tenant()).isNull();
+        assertThat(back.ofRecord()).as("unknown: the release decodes the value").isNull();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.agentlog.sink.internal;
 import dev.agentlog.sink.jdbc.JdbcValues;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentlog.events.LocatedJson;
 import dev.agentlog.sink.fold.ColumnType;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

@@ -1,11 +1,14 @@
 package dev.agentlog.sink.internal;
 
-import dev.agentlog.sink.jdbc.JdbcValues;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.EventType;
+import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.Refusal;
+import dev.agentlog.events.RuleCode;
 import dev.agentlog.sink.SinkRecord;
+import dev.agentlog.sink.jdbc.JdbcValues;
 
 /**
  * A record after decoding, parsed once: its event and where its payload's JSON text is, or why it is refused
@@ -13,15 +16,43 @@ import dev.agentlog.sink.SinkRecord;
  *
  * @param value the parsed record value, when its payload is stored as it came (not upcast); else null
  * @param upcastPayload the payload written from the upcast event; null when {@code value} is set or refused
- * @param refusal null for an event to apply; else the rule it broke (already dead-lettered)
+ * @param refusal null for an event to apply; else why it is refused (already dead-lettered)
  */
-public record DecodedRecord(SinkRecord record, Event event, EventCodec.Located value, byte[] upcastPayload,
-        String refusal) {
+public record DecodedRecord(SinkRecord record, Event event, LocatedValue value, byte[] upcastPayload,
+        Refusal refusal) {
+    /**
+     * Parses the record's value once, remembering where its payload's values lie, and decodes the event from that
+     * tree; a value that is not an event of the contract is refused.
+     */
+    public static DecodedRecord decode(SinkRecord record, EventCodec codec) {
+        if (record.value() == null) {
+            return refused(record, Refusal.of(new InvalidEventException("$", RuleCode.NOT_JSON,
+                    "a record of the log of record has no value")));
+        }
+        try {
+            LocatedValue value = LocatedValue.parse(record.value());
+            if (!atCurrentVersion(value.tree())) {
+                value.forgetFieldLocations(); // an upcaster may change what was read from the record
+            }
+            return of(record, codec.fromJson(value.tree()), value);
+        } catch (InvalidEventException e) {
+            return refused(record, Refusal.of(e));
+        }
+    }
+
+    /** Whether the value names a known type at its current schema version: its payload is then read as it came. */
+    private static boolean atCurrentVersion(JsonNode tree) {
+        JsonNode type = tree.get("type");
+        JsonNode version = tree.get("schema_version");
+        return type != null && type.isTextual() && version != null && version.canConvertToInt()
+                && EventType.fromWireName(type.textValue()).map(t -> t.currentVersion() == version.intValue())
+                        .orElse(false);
+    }
+
     /** @param value the parsed record value the event was read from */
-    public static DecodedRecord of(SinkRecord record, Event event, EventCodec.Located value) {
+    static DecodedRecord of(SinkRecord record, Event event, LocatedValue value) {
         // the log of record is at the current version already: its text is stored as it came (writing the tree back
-        // to JSON was a sixth of the sink's CPU); an upcast payload is written from the event (and the codec forgot
-        // where its values came from)
+        // to JSON was a sixth of the sink's CPU); an upcast payload is written from the event
         JsonNode version = value.tree().get("schema_version");
         if (value.payloadStart() >= 0 && version != null && version.asInt() == event.schemaVersion()) {
             return new DecodedRecord(record, event, value, null, null);
@@ -29,8 +60,8 @@ public record DecodedRecord(SinkRecord record, Event event, EventCodec.Located v
         return new DecodedRecord(record, event, null, JdbcValues.jsonBytes(event.payload().toJson()), null);
     }
 
-    public static DecodedRecord refused(SinkRecord record, String rule) {
-        return new DecodedRecord(record, null, null, null, rule);
+    public static DecodedRecord refused(SinkRecord record, Refusal refusal) {
+        return new DecodedRecord(record, null, null, null, refusal);
     }
 
     public boolean hasEvent() {

@@ -30,7 +30,7 @@ class BinaryCopyTest {
     void shouldCopyAJsonbValueAsItsTextCameWhenItIsLocated() throws Exception {
         byte[] record = ("{\"event_id\": \"e-1\", \"payload\": {\"content\": [ 1 ,\"\\u00e9\" ]}}")
                 .getBytes(StandardCharsets.UTF_8);
-        JsonNode content = EventCodec.parseLocatingPayload(record).tree().get("payload").get("content");
+        JsonNode content = LocatedValue.parse(record).tree().get("payload").get("content");
         JsonNode other = EventCodec.JSON.readTree("[ 1 ,\"\\u00e9\" ]");
 
         assertThat(jsonbField(content)).isEqualTo("[ 1 ,\"\\u00e9\" ]"); // as it came

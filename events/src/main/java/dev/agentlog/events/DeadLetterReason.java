@@ -1,11 +1,13 @@
-package dev.agentlog.processor;
+package dev.agentlog.events;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Why the processor refused a record: the value of the {@link dev.agentlog.events.DeadLetterHeaders#REASON}
- * header and the {@code reason} tag of the dead-letter metric. The {@code RULE} header says which rule in words.
+ * Why a record was refused, by whichever part refused it: the value of the {@link DeadLetterHeaders#REASON} header
+ * and the {@code reason} tag of the dead-letter metrics. The {@link DeadLetterHeaders#RULE} header says which rule in
+ * words, {@link DeadLetterHeaders#RULE_CODES} which kinds of rule ({@link RuleCode}) for programs.
  */
 public enum DeadLetterReason {
     /** Not JSON, not an object, a missing or malformed field, or a record key that is not the stream_id. */
@@ -23,7 +25,10 @@ public enum DeadLetterReason {
      * included), and an event of any other tenant, or of none, cannot join it.
      */
     TENANT("tenant"),
-    /** Processing failed unexpectedly (a bug or a record no rule foresaw): routed by the exception handlers. */
+    /**
+     * Processing failed where no rule foresaw it: the processor's exception handlers (a bug, a record no rule
+     * foresaw), or PostgreSQL refusing an event's data in the sink (the rule names the SQLSTATE).
+     */
     POISON("poison");
 
     private final String wireName;
@@ -38,6 +43,18 @@ public enum DeadLetterReason {
 
     public static Optional<DeadLetterReason> fromWireName(String name) {
         return Arrays.stream(values()).filter(r -> r.wireName.equals(name)).findFirst();
+    }
+
+    /**
+     * The reason of an event the codec refused, from the kinds of rule it broke: an unknown type wins over everything
+     * (nothing else of such an event can be checked), then a schema_version this build cannot read, then invalid.
+     */
+    public static DeadLetterReason of(InvalidEventException refused) {
+        Set<RuleCode> codes = refused.codes();
+        if (codes.contains(RuleCode.UNKNOWN_TYPE)) {
+            return UNKNOWN_TYPE;
+        }
+        return codes.contains(RuleCode.UNSUPPORTED_VERSION) ? UNSUPPORTED_VERSION : INVALID;
     }
 
     @Override

@@ -1,10 +1,10 @@
-package dev.agentlog.events;
+package dev.agentlog.sink.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentlog.events.LocatedJson.Location;
+import dev.agentlog.sink.internal.LocatedJson.Location;
 
 /**
  * Jackson's node factory with exact decimals, whose objects and arrays can carry where their text came from

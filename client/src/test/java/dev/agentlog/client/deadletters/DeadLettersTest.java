@@ -1,19 +1,21 @@
-package dev.agentlog.processor;
+package dev.agentlog.client.deadletters;
 
-import static dev.agentlog.processor.TestEvents.attached;
-import static dev.agentlog.processor.TestEvents.eventId;
-import static dev.agentlog.processor.TestEvents.streamSeq;
-import static dev.agentlog.processor.TopologyHarness.TOPICS;
-import static dev.agentlog.processor.TopologyHarness.text;
-import static dev.agentlog.processor.TopologyHarness.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.DeadLetterHeaders;
+import dev.agentlog.events.DeadLetterReason;
 import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.RecordPosition;
+import dev.agentlog.events.RefusedBy;
+import dev.agentlog.events.Refusal;
+import dev.agentlog.events.Topics;
 import java.io.BufferedReader;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -27,79 +29,120 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * dlq list and replay over dead letters as every part writes them ({@link DeadLetterHeaders#of}), and as the versions
+ * before rule codes wrote them. That the processor lets a replayed fix pass is shown end to end (PipelineEndToEndTest).
+ */
 class DeadLettersTest {
+    private static final Topics TOPICS = Topics.DEFAULT;
     private static final String AGENT = "agent-1";
-
-    private final TopologyHarness harness = new TopologyHarness();
-
-    @AfterEach
-    void close() {
-        harness.close();
-    }
+    private static final Instant REFUSED_AT = Instant.parse("2026-12-06T10:00:00Z");
 
     @Test
-    void shouldPrintDeadLetterAsJsonLineWithReasonRuleOriginAndOriginalValue() {
-        harness.send(AGENT, attached("e-1", AGENT, 1L));
-        String intruder = attached("e-2", AGENT, 1L);
-        harness.send(AGENT, intruder);
+    void shouldPrintDeadLetterAsJsonLineWithReasonRuleCodesOriginOwnHeadersAndOriginalValue() {
+        String invalid = attached("e-2", AGENT, 1L).replace("\"label\":\"human\"", "\"label\":1");
+        RecordHeaders own = new RecordHeaders();
+        own.add("traceparent", utf8("00-abc-def-01"));
 
-        ObjectNode line = DeadLetters.toJson(asConsumed(harness.deadLetters().get(0), 7));
+        ObjectNode line = DeadLetters.toJson(deadLetter(7, utf8(AGENT), utf8(invalid), refusalOf(invalid), own));
 
-        assertThat(line.get("reason").asText()).isEqualTo("conflict");
-        assertThat(line.get("rule").asText()).contains("'e-1'", "'e-2'");
+        assertThat(line.get("reason").asText()).isEqualTo("invalid");
+        assertThat(line.get("rule").asText()).isEqualTo("payload.label: must be a string");
+        assertThat(line.get("rule_codes").toString()).isEqualTo("[\"wrong_type\"]");
         assertThat(line.get("source_topic").asText()).isEqualTo(TOPICS.in());
         assertThat(line.get("source_partition").asLong()).isZero();
-        assertThat(line.get("source_offset").asLong()).isEqualTo(1);
+        assertThat(line.get("source_offset").asLong()).isEqualTo(41);
+        assertThat(line.get("refused_at").asText()).isEqualTo("2026-12-06T10:00:00Z");
         assertThat(line.get("refused_by").asText()).isEqualTo("processor");
         assertThat(line.get("key").asText()).isEqualTo(AGENT);
-        assertThat(line.get("value").asText()).isEqualTo(intruder);
+        assertThat(line.get("value").asText()).isEqualTo(invalid);
         assertThat(line.get("value_encoding").asText()).isEqualTo("utf8");
         assertThat(line.get("topic").asText()).isEqualTo(TOPICS.dlq());
         assertThat(line.get("offset").asLong()).isEqualTo(7);
+        assertThat(line.get("headers").toString()).isEqualTo("{\"traceparent\":\"00-abc-def-01\"}");
+    }
+
+    @Test
+    void shouldPrintNoRuleCodesForAReasonThatIsNoBrokenRule() {
+        ObjectNode line = DeadLetters.toJson(deadLetter(0, utf8(AGENT), utf8(attached("e-1", AGENT, 1L)),
+                Refusal.of(DeadLetterReason.CONFLICT, "stream_seq: position 1 is taken"), null));
+
+        assertThat(line.get("reason").asText()).isEqualTo("conflict");
+        assertThat(line.get("rule_codes").isNull()).isTrue();
         assertThat(line.get("headers").isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldListAndFilterDeadLettersWrittenBeforeRuleCodesExisted() {
+        // as the sink wrote them before: no rule codes, no headers of the record, its own reason words
+        RecordHeaders sink = new RecordHeaders();
+        DeadLetterHeaders.put(sink, DeadLetterHeaders.REASON, "invalid");
+        DeadLetterHeaders.put(sink, DeadLetterHeaders.RULE, "type: unknown event type 'agent.exploded'");
+        DeadLetterHeaders.put(sink, DeadLetterHeaders.SOURCE_TOPIC, TOPICS.events());
+        DeadLetterHeaders.put(sink, DeadLetterHeaders.SOURCE_PARTITION, 3);
+        DeadLetterHeaders.put(sink, DeadLetterHeaders.SOURCE_OFFSET, 12);
+        DeadLetterHeaders.put(sink, DeadLetterHeaders.REFUSED_AT, "2026-11-30T08:00:00Z");
+        DeadLetterHeaders.put(sink, DeadLetterHeaders.REFUSED_BY, "sink");
+        // and a reason no version of this one knows
+        RecordHeaders future = new RecordHeaders();
+        DeadLetterHeaders.put(future, DeadLetterHeaders.REASON, "quarantined");
+        List<ObjectNode> lines = List.of(
+                DeadLetters.toJson(consumed(0, utf8("agent-old"), utf8("{\"stream_id\":\"agent-old\"}"), sink)),
+                DeadLetters.toJson(consumed(1, null, utf8("{}"), future)));
+
+        ObjectNode old = lines.get(0);
+        assertThat(old.get("reason").asText()).isEqualTo("invalid");
+        assertThat(old.get("rule").asText()).isEqualTo("type: unknown event type 'agent.exploded'");
+        assertThat(old.get("rule_codes").isNull()).isTrue();
+        assertThat(old.get("source_topic").asText()).isEqualTo(TOPICS.events());
+        assertThat(old.get("source_partition").asLong()).isEqualTo(3);
+        assertThat(old.get("source_offset").asLong()).isEqualTo(12);
+        assertThat(old.get("refused_by").asText()).isEqualTo("sink");
+        assertThat(old.get("headers").isEmpty()).isTrue();
+        assertThat(lines.get(1).get("reason").asText()).isEqualTo("quarantined");
+        assertThat(lines.get(1).get("rule").isNull()).isTrue();
+        assertThat(lines.stream().filter(DeadLetterFilter.all().withReason("invalid").withStream("agent-old")::matches))
+                .containsExactly(old);
+        assertThat(lines.stream().filter(DeadLetterFilter.all().withReason("quarantined")::matches)).hasSize(1);
     }
 
     @Test
     void shouldPrintBytesThatAreNotUtf8AsBase64() {
         byte[] garbage = {(byte) 0xFF, (byte) 0xFE, 0, 42};
-        harness.sendRaw(utf8(AGENT), garbage);
 
-        ObjectNode line = DeadLetters.toJson(asConsumed(harness.deadLetters().get(0), 0));
+        ObjectNode line = DeadLetters.toJson(deadLetter(0, utf8(AGENT), garbage, refusalOf(garbage), null));
 
         assertThat(line.get("value_encoding").asText()).isEqualTo("base64");
         assertThat(Base64.getDecoder().decode(line.get("value").asText())).isEqualTo(garbage);
         assertThat(line.get("reason").asText()).isEqualTo("invalid");
+        assertThat(line.get("rule_codes").toString()).isEqualTo("[\"not_json\"]");
     }
 
     @Test
-    void shouldReplayAnEditedListedLineSoThatItPassesTheProcessor() throws Exception {
-        harness.send(AGENT, attached("e-1", AGENT, 1L));
-        harness.send(AGENT, attached("e-2", AGENT, 1L));
-        harness.eventsOfRecord();
-        ObjectNode line = DeadLetters.toJson(asConsumed(harness.deadLetters().get(0), 3));
+    void shouldReplayAnEditedListedLineToTheInputTopicKeyedByItsStream() throws Exception {
+        String conflicting = attached("e-2", AGENT, 1L);
+        ObjectNode line = DeadLetters.toJson(deadLetter(3, utf8(AGENT), utf8(conflicting),
+                Refusal.of(DeadLetterReason.CONFLICT, "stream_seq: position 1 is taken by event 'e-1'"), null));
         // The fix an operator makes for a conflict: drop stream_seq so that the processor appends the event.
         ObjectNode value = (ObjectNode) EventCodec.JSON.readTree(line.get("value").asText());
         value.remove("stream_seq");
         line.put("value", value.toString());
 
         List<ProducerRecord<byte[], byte[]>> records = DeadLetters.toRecords(TOPICS, List.of(line));
+
         ProducerRecord<byte[], byte[]> replayed = records.get(0);
         assertThat(replayed.topic()).isEqualTo(TOPICS.in());
         assertThat(text(replayed.key())).isEqualTo(AGENT);
+        assertThat(text(replayed.value())).isEqualTo(value.toString());
         assertThat(DeadLetterHeaders.get(replayed.headers(), DeadLetters.REPLAYED_FROM))
                 .isEqualTo(TOPICS.dlq() + "-0@3");
-        harness.sendRaw(replayed.key(), replayed.value());
-
-        List<TestRecord<byte[], byte[]>> passed = harness.eventsOfRecord();
-        assertThat(passed).extracting(r -> eventId(r.value()) + "@" + streamSeq(r.value())).containsExactly("e-2@2");
-        assertThat(harness.deadLetters()).isEmpty();
+        assertThat(replayed.headers().lastHeader(DeadLetterHeaders.REASON)).isNull();
     }
 
     @Test
@@ -112,7 +155,8 @@ class DeadLettersTest {
 
         List<ProducerRecord<byte[], byte[]>> records = DeadLetters.toRecords(TOPICS, List.of(asObject, asBase64));
 
-        assertThat(records).extracting(r -> eventId(r.value())).containsExactly("e-1", "e-1");
+        assertThat(records).extracting(r -> EventCodec.JSON.readTree(r.value()).get("event_id").asText())
+                .containsExactly("e-1", "e-1");
         assertThat(records.get(1).value()).isEqualTo(utf8(event));
     }
 
@@ -153,15 +197,15 @@ class DeadLettersTest {
 
     @Test
     void shouldSelectDeadLettersByReasonAndByStream() {
-        harness.send(AGENT, attached("e-1", AGENT, 1L));
-        harness.send(AGENT, attached("e-2", AGENT, 1L));
-        harness.send("agent-2", attached("e-3", "agent-2").replace("block.attached", "block.exploded"));
-        harness.sendRaw(null, utf8(attached("e-4", "agent-3")));
-        List<ObjectNode> lines = new ArrayList<>();
-        List<TestRecord<byte[], byte[]>> dead = harness.deadLetters();
-        for (int i = 0; i < dead.size(); i++) {
-            lines.add(DeadLetters.toJson(asConsumed(dead.get(i), i)));
-        }
+        String conflicting = attached("e-2", AGENT, 1L);
+        String unknownType = attached("e-3", "agent-2").replace("block.attached", "block.exploded");
+        String keyless = attached("e-4", "agent-3");
+        List<ObjectNode> lines = List.of(
+                DeadLetters.toJson(deadLetter(0, utf8(AGENT), utf8(conflicting),
+                        Refusal.of(DeadLetterReason.CONFLICT, "taken"), null)),
+                DeadLetters.toJson(deadLetter(1, utf8("agent-2"), utf8(unknownType), refusalOf(unknownType), null)),
+                DeadLetters.toJson(deadLetter(2, null, utf8(keyless), Refusal.of(new InvalidEventException("key",
+                        dev.agentlog.events.RuleCode.KEY_MISMATCH, "must be the event's stream_id")), null)));
 
         assertThat(lines.stream().filter(DeadLetterFilter.all().withReason("conflict")::matches))
                 .extracting(l -> l.get("offset").asLong()).containsExactly(0L);
@@ -214,8 +258,49 @@ class DeadLettersTest {
                 utf8("{}"), headers, Optional.empty());
     }
 
-    private static ConsumerRecord<byte[], byte[]> asConsumed(TestRecord<byte[], byte[]> record, long offset) {
-        return new ConsumerRecord<>(TOPICS.dlq(), 0, offset, record.timestamp(), TimestampType.CREATE_TIME, -1, -1,
-                record.key(), record.value(), record.headers(), Optional.empty());
+    /** A block.attached event of an agent stream, as JSON text. */
+    private static String attached(String eventId, String streamId, Long streamSeq) {
+        return """
+            {"event_id":"%s","type":"block.attached","schema_version":1,"stream_id":"%s",%s\
+            "occurred_at":"2026-11-24T10:00:00Z","payload":{"block_id":"block-%s","label":"human"}}"""
+                .formatted(eventId, streamId, streamSeq == null ? "" : "\"stream_seq\":" + streamSeq + ",", eventId);
+    }
+
+    private static String attached(String eventId, String streamId) {
+        return attached(eventId, streamId, null);
+    }
+
+    private static Refusal refusalOf(String value) {
+        return refusalOf(utf8(value));
+    }
+
+    /** Why the codec refuses the value, as the processor says it. */
+    private static Refusal refusalOf(byte[] value) {
+        try {
+            EventCodec.standard().decode(value);
+        } catch (InvalidEventException e) {
+            return Refusal.of(e);
+        }
+        throw new AssertionError("the codec takes " + text(value));
+    }
+
+    /** A dead letter as every part writes it, of a record read at events.in-0@41, as consumed from offset. */
+    private static ConsumerRecord<byte[], byte[]> deadLetter(long offset, byte[] key, byte[] value, Refusal refusal,
+            Headers own) {
+        return consumed(offset, key, value, DeadLetterHeaders.of(own, refusal, new RecordPosition(TOPICS.in(), 0, 41),
+                REFUSED_AT, RefusedBy.PROCESSOR));
+    }
+
+    private static ConsumerRecord<byte[], byte[]> consumed(long offset, byte[] key, byte[] value, Headers headers) {
+        return new ConsumerRecord<>(TOPICS.dlq(), 0, offset, 0L, TimestampType.CREATE_TIME, -1, -1, key, value,
+                headers, Optional.empty());
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -1,4 +1,4 @@
-package dev.agentlog.processor;
+package dev.agentlog.client.deadletters;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +51,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@link #list}, edited, is a line {@link #replay} takes.
  *
  * <p>A line: {@code topic, partition, offset, timestamp} (where it is in the dead-letter topic), {@code reason,
- * rule, source_topic, source_partition, source_offset, refused_at, refused_by} (from the dead-letter headers),
+ * rule, rule_codes, source_topic, source_partition, source_offset, refused_at, refused_by} (from the dead-letter
+ * headers, {@link DeadLetterHeaders}; {@code rule_codes} is an array, null for a reason that is no broken rule and for
+ * dead letters written before codes existed; a reason this version does not know is printed as it was written),
  * {@code key} and {@code value} with {@code key_encoding} / {@code value_encoding} ({@code utf8} when the bytes
  * are valid UTF-8, else {@code base64}), and {@code headers}: the record's other headers (UTF-8 text, or
  * {@code {"base64": ...}}).
@@ -70,9 +71,6 @@ public final class DeadLetters {
     /** list gives up when the end offsets are not reached without any progress for this long. */
     private static final Duration STALL = Duration.ofSeconds(60);
     private static final long SEND_TIMEOUT_SECONDS = 120;
-    private static final Set<String> DEAD_LETTER_HEADERS = Set.of(DeadLetterHeaders.REASON, DeadLetterHeaders.RULE,
-            DeadLetterHeaders.SOURCE_TOPIC, DeadLetterHeaders.SOURCE_PARTITION, DeadLetterHeaders.SOURCE_OFFSET,
-            DeadLetterHeaders.REFUSED_AT, DeadLetterHeaders.REFUSED_BY);
 
     private DeadLetters() {}
 
@@ -158,6 +156,11 @@ public final class DeadLetters {
         line.put("timestamp", Timestamps.format(Instant.ofEpochMilli(record.timestamp()).atOffset(ZoneOffset.UTC)));
         line.put("reason", DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.REASON));
         line.put("rule", DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.RULE));
+        if (record.headers().lastHeader(DeadLetterHeaders.RULE_CODES) == null) {
+            line.putNull("rule_codes"); // a dead letter of a reason that is no broken rule, or written before codes
+        } else {
+            DeadLetterHeaders.ruleCodes(record.headers()).forEach(line.putArray("rule_codes")::add);
+        }
         line.put("source_topic", DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.SOURCE_TOPIC));
         putNumber(line, "source_partition",
                 DeadLetterHeaders.get(record.headers(), DeadLetterHeaders.SOURCE_PARTITION));
@@ -168,7 +171,7 @@ public final class DeadLetters {
         putBytes(line, "value", record.value());
         ObjectNode headers = line.putObject("headers");
         for (Header header : record.headers()) {
-            if (!DEAD_LETTER_HEADERS.contains(header.key())) {
+            if (!DeadLetterHeaders.ALL.contains(header.key())) {
                 String text = header.value() == null ? null : utf8OrNull(header.value());
                 if (header.value() == null || text != null) {
                     headers.put(header.key(), text);

@@ -1,4 +1,4 @@
-package dev.agentlog.processor;
+package dev.agentlog.client.deadletters;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
