@@ -4,7 +4,7 @@ import static dev.agentlog.events.EventType.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentlog.sink.internal.BatchApplier;
+import dev.agentlog.sink.internal.TargetTables;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,8 +40,8 @@ class SinkFailuresTest {
     }
 
     private SinkCore core(DataSource dataSource, SinkSettings settings) {
-        return new SinkCore(dataSource, settings, deadLetters, registry,
-                new SinkCore.Tuning(millis -> backoffs.add(millis), BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false));
+        return new SinkCore(dataSource, settings, deadLetters, registry, TargetTables.LIVE,
+                SinkCore.Tuning.DEFAULT.withSleeper(millis -> backoffs.add(millis)));
     }
 
     private SinkCore core() {

@@ -66,7 +66,7 @@ public final class Retrier {
                             + SqlFailures.advice(e, schema), e);
                     case RETRIABLE -> backOff(what, n, "SQLSTATE " + SqlFailures.sqlState(e) + ": " + e.getMessage(), e);
                 }
-            } catch (SinkFatalException | UniqueIndexNeeded e) {
+            } catch (SinkFatalException | TargetTables.NotReady e) {
                 throw e;
             } catch (Exception e) {
                 throw new SinkFatalException(context + " " + what + " failed unexpectedly (" + e
