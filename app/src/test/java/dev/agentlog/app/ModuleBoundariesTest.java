@@ -28,7 +28,7 @@ class ModuleBoundariesTest {
                 .containsExactly("Fold.java: module sink names module ingest (dev.agentlog.ingest.ApiKeys)");
         assertThat(ModuleRules.violations("processor", "T.java", "import dev.agentlog.sink.*;"))
                 .as("a wildcard import").hasSize(1);
-        assertThat(ModuleRules.violations("events", "E.java", "import static dev.agentlog.client.KafkaFailures.unwrap;"))
+        assertThat(ModuleRules.violations("events", "E.java", "import static dev.agentlog.client.AgentlogClient.builder;"))
                 .as("a static import").hasSize(1);
         assertThat(ModuleRules.violations("client", "C.java", "var x = new dev.agentlog.sink.SinkCore(null);"))
                 .as("a fully qualified name in code").hasSize(1);

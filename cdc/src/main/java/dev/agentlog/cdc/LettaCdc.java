@@ -100,10 +100,11 @@ public final class LettaCdc implements AutoCloseable {
         }
         SourceDatabase source = new SourceDatabase(settings);
         source.checkReady();
-        source.checkSafe();
+        SourceSetup setup = new SourceSetup(settings);
+        setup.checkSafe();
         source.checkOffsetStore();
         source.warnAtStart();
-        String heartbeatAction = source.heartbeatTableExists() ? source.heartbeatStatement() : null;
+        String heartbeatAction = setup.heartbeatTableExists() ? setup.heartbeatStatement() : null;
         log.info("{} starting: {} -> {}", logPrefix, settings, publisher.topic());
 
         metrics = new CdcMetrics(registry, settings.slotName(), logPrefix);
@@ -113,7 +114,7 @@ public final class LettaCdc implements AutoCloseable {
         try {
             RecordConverter converter = new RecordConverter(new ReplicaIdentities(source::replicaIdentities));
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                    .using(DebeziumProperties.of(settings, heartbeatAction, source.surrogateKeys()))
+                    .using(DebeziumProperties.of(settings, heartbeatAction, setup.surrogateKeys()))
                     .notifying(new PublishingChangeConsumer(converter, new LettaMapping(context), publisher, metrics,
                             hook, logPrefix))
                     .using((success, message, error) -> stopped(success, message, error))

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class SourceDatabase {
     private static final Logger log = LoggerFactory.getLogger(SourceDatabase.class);
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
-    /** Capture's heartbeat table in the captured schema: one row per slot, written at every heartbeat. */
-    public static final String HEARTBEAT_TABLE = "agentlog_cdc_heartbeat";
 
     private final CdcSettings settings;
     private final PgLocation location;
@@ -104,176 +101,14 @@ public final class SourceDatabase {
         log.warn("[cdc {}] replication slot '{}' keeps the source's WAL until capture confirms it: if you stop "
                 + "capturing for good, run agentlog cdc --drop-slot (with the same --source-pg-url and --slot-name), "
                 + "or the source's disk fills up", location, settings.slotName());
-        if (settings.heartbeatIntervalMs() > 0 && !identities.containsKey(HEARTBEAT_TABLE)) {
+        if (settings.heartbeatIntervalMs() > 0 && !identities.containsKey(SourceSetup.HEARTBEAT_TABLE)) {
             log.warn("[cdc {}] there is no heartbeat table {}.{}: while Letta's tables are quiet and other databases of "
                     + "this server write, the slot's position does not move and the source keeps their WAL; agentlog "
-                    + "cdc --setup creates it", location, settings.schema(), HEARTBEAT_TABLE);
+                    + "cdc --setup creates it", location, settings.schema(), SourceSetup.HEARTBEAT_TABLE);
         }
         SensitiveData sensitive = settings.sensitiveData();
         log.info("[cdc {}] not captured, as they hold secrets or LLM traces: {} (name them in --capture-sensitive to "
                 + "capture them)", location, sensitive.describe());
-    }
-
-    /**
-     * One statement of {@code --setup}. A {@code required} one protects the source: without it, capture would make a
-     * write of Letta's fail, so capture refuses to start until it has run.
-     */
-    public record SetupStep(String sql, boolean required, String why) {}
-
-    /**
-     * What {@code --setup} runs, in order; empty when there is nothing to do.
-     * <ol>
-     *   <li>Required: a replica identity for every captured table that has none (no primary key and the default
-     *       identity, or NOTHING). PostgreSQL refuses UPDATE and DELETE on such a table once a publication that
-     *       publishes them includes it: Letta's final schema has three ({@code blocks_agents}, {@code tools_agents},
-     *       {@code agents_tags}), and detaching a block, renaming a block's label and deleting an agent would fail.
-     *       FULL, not USING INDEX: their deletes then carry the whole row, which names the agent and the block.</li>
-     *   <li>REPLICA IDENTITY FULL for Letta's typed tables: deletes carry the whole row, updates their
-     *       before-image and the unchanged out-of-line values (see docs/cdc.md).</li>
-     *   <li>The heartbeat table ({@value #HEARTBEAT_TABLE}): capture writes to it every heartbeat, so the slot's
-     *       confirmed position moves on while Letta's tables are quiet and the rest of the server is busy.</li>
-     *   <li>The publication of the captured tables, when it does not exist yet.</li>
-     * </ol>
-     */
-    public List<SetupStep> setupPlan() {
-        try (Connection c = connect()) {
-            List<TableInfo> tables = tables(c);
-            List<SetupStep> steps = new ArrayList<>();
-            for (TableInfo table : tables) {
-                if (!table.hasIdentity()) {
-                    steps.add(new SetupStep(alterIdentity(table.name()), true, table.name() + " has no primary key: "
-                            + "without a replica identity, Letta's UPDATE and DELETE on it fail once it is published"));
-                }
-            }
-            for (TableInfo table : tables) {
-                if (table.hasIdentity() && table.identity() != 'f' && LettaMapping.TYPED_TABLES.contains(table.name())) {
-                    steps.add(new SetupStep(alterIdentity(table.name()), false, "deletes of " + table.name()
-                            + " carry the whole row, updates their before-image"));
-                }
-            }
-            boolean heartbeatMissing = !tableExists(c, settings.schema(), HEARTBEAT_TABLE);
-            if (heartbeatMissing) {
-                steps.add(new SetupStep("CREATE TABLE " + heartbeatTable() + " (slot_name text PRIMARY KEY, "
-                        + "beat_at timestamptz NOT NULL)", false, "the slot's position moves on while Letta is quiet"));
-            }
-            if (!publicationExists(c) && !tables.isEmpty()) {
-                List<String> published = new ArrayList<>(tables.stream().map(TableInfo::name).toList());
-                if (heartbeatMissing) {
-                    published.add(HEARTBEAT_TABLE);
-                }
-                steps.add(new SetupStep("CREATE PUBLICATION " + quote(settings.publicationName()) + " FOR TABLE "
-                        + String.join(", ", published.stream().sorted().map(t -> quote(settings.schema()) + "." + quote(t))
-                        .toList()), false, "the captured tables, and only those"));
-            }
-            return steps;
-        } catch (SQLException e) {
-            throw failure("plan the setup of", e);
-        }
-    }
-
-    /** The statements of {@link #setupPlan()}. */
-    public List<String> setupStatements() {
-        return setupPlan().stream().map(SetupStep::sql).toList();
-    }
-
-    /**
-     * Refuses to capture a source that capture would harm: a captured table without a replica identity makes
-     * Letta's own UPDATE and DELETE on it fail as soon as the publication includes it.
-     *
-     * @throws CdcSourceException naming the tables and the statements that fix them
-     */
-    public void checkSafe() {
-        List<SetupStep> required = setupPlan().stream().filter(SetupStep::required).toList();
-        if (!required.isEmpty()) {
-            throw new CdcSourceException("capture of " + location + " would make Letta's own writes fail: "
-                    + String.join("; ", required.stream().map(SetupStep::why).toList()) + ". Nothing was started. Run "
-                    + "agentlog cdc --setup (it shows the statements and asks), or run as the tables' owner: "
-                    + String.join(" ", required.stream().map(step -> step.sql() + ";").toList())
-                    + " (or leave the tables out with --exclude-tables)");
-        }
-    }
-
-    /**
-     * For each captured table without a primary key, the columns of a unique index that can stand in for one (not
-     * partial, every column NOT NULL): Letta's keyless tables each have one ({@code unique_agent_block},
-     * {@code unique_agent_tool}, {@code unique_agent_tag}). Their changes are then keyed by those columns, so that a
-     * row's insert and its delete name the same {@code row.changed} stream.
-     */
-    public Map<String, List<String>> surrogateKeys() {
-        Map<String, List<String>> keys = new LinkedHashMap<>();
-        try (Connection c = connect();
-             PreparedStatement s = c.prepareStatement("SELECT DISTINCT ON (t.relname) t.relname, "
-                     + "array_agg(a.attname::text ORDER BY k.ord) FROM pg_index i "
-                     + "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
-                     + "JOIN pg_class ix ON ix.oid = i.indexrelid "
-                     + "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
-                     + "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
-                     + "WHERE n.nspname = ? AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL "
-                     + "AND NOT EXISTS (SELECT 1 FROM pg_index p WHERE p.indrelid = t.oid AND p.indisprimary) "
-                     + "GROUP BY t.relname, ix.relname HAVING bool_and(a.attnotnull) ORDER BY t.relname, ix.relname")) {
-            s.setString(1, settings.schema());
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    if (captured(rs.getString(1))) {
-                        keys.put(rs.getString(1), List.of((String[]) rs.getArray(2).getArray()));
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw failure("read the unique keys of", e);
-        }
-        return keys;
-    }
-
-    /** Whether the heartbeat table exists: then every heartbeat writes to it and capture sees the write. */
-    public boolean heartbeatTableExists() {
-        try (Connection c = connect()) {
-            return tableExists(c, settings.schema(), HEARTBEAT_TABLE);
-        } catch (SQLException e) {
-            throw failure("look for the heartbeat table of", e);
-        }
-    }
-
-    /** The statement each heartbeat runs (Debezium's heartbeat.action.query): one row per slot, upserted. */
-    public String heartbeatStatement() {
-        return "INSERT INTO " + heartbeatTable() + " (slot_name, beat_at) VALUES ('" + settings.slotName()
-                + "', now()) ON CONFLICT (slot_name) DO UPDATE SET beat_at = excluded.beat_at";
-    }
-
-    private String heartbeatTable() {
-        return quote(settings.schema()) + "." + quote(HEARTBEAT_TABLE);
-    }
-
-    private String alterIdentity(String table) {
-        return "ALTER TABLE " + quote(settings.schema()) + "." + quote(table) + " REPLICA IDENTITY FULL";
-    }
-
-    private boolean publicationExists(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
-            s.setString(1, settings.publicationName());
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    /** Runs {@code statements} (from {@link #setupStatements()}) in one transaction: all or none. */
-    public void apply(List<String> statements) {
-        try (Connection c = connect()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                for (String sql : statements) {
-                    s.execute(sql);
-                    log.info("[cdc {}] {}", location, sql);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw failure("set up", e);
-        }
     }
 
     /**
@@ -330,36 +165,6 @@ public final class SourceDatabase {
         return dropped;
     }
 
-    /**
-     * What the slot costs the source, measured now.
-     *
-     * @param retainedBytes WAL the source keeps for the slot: its current position minus the slot's restart position
-     *                      (this is what fills the disk)
-     * @param lagBytes      its current position minus what capture confirmed
-     * @param walStatus     PostgreSQL's {@code wal_status}: reserved, extended, unreserved or lost
-     */
-    public record SlotWal(long retainedBytes, long lagBytes, String walStatus) {}
-
-    /** The slot's WAL figures; empty without the slot. */
-    public static Optional<SlotWal> slotWal(Connection c, String slotName) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint, "
-                + "pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint, wal_status "
-                + "FROM pg_replication_slots WHERE slot_name = ?")) {
-            s.setString(1, slotName);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                long retained = rs.getLong(1);
-                boolean noRestart = rs.wasNull();
-                long lag = rs.getLong(2);
-                boolean noConfirmed = rs.wasNull();
-                return noRestart && noConfirmed ? Optional.empty()
-                        : Optional.of(new SlotWal(noRestart ? lag : retained, noConfirmed ? retained : lag, rs.getString(3)));
-            }
-        }
-    }
-
     /** A connection to the source with the capture's credentials. */
     public Connection connect() throws SQLException {
         return connect(settings.sourcePgUrl(), settings.effectiveSourceUser(), settings.effectiveSourcePassword());
@@ -393,7 +198,7 @@ public final class SourceDatabase {
     }
 
     /** The captured tables of the schema, the heartbeat table included (it is published like them). */
-    private List<TableInfo> tables(Connection c) throws SQLException {
+    List<TableInfo> tables(Connection c) throws SQLException {
         List<TableInfo> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT c.relname, c.relreplident, EXISTS (SELECT 1 FROM pg_index i "
                 + "WHERE i.indrelid = c.oid AND i.indisprimary) FROM pg_class c "
@@ -403,7 +208,7 @@ public final class SourceDatabase {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String table = rs.getString(1);
-                    if (captured(table) || table.equals(HEARTBEAT_TABLE)) {
+                    if (captured(table) || table.equals(SourceSetup.HEARTBEAT_TABLE)) {
                         out.add(new TableInfo(table, rs.getString(2).charAt(0), rs.getBoolean(3)));
                     }
                 }
@@ -418,14 +223,14 @@ public final class SourceDatabase {
      */
     boolean captured(String table) {
         return !settings.excludeTables().contains(table) && !table.equals(settings.effectiveOffsetTable())
-                && !settings.sensitiveData().tables().contains(table) && !table.equals(HEARTBEAT_TABLE);
+                && !settings.sensitiveData().tables().contains(table) && !table.equals(SourceSetup.HEARTBEAT_TABLE);
     }
 
     private static boolean tableExists(Connection c, String table) throws SQLException {
         return relationExists(c, quote(table));
     }
 
-    private static boolean tableExists(Connection c, String schema, String table) throws SQLException {
+    static boolean tableExists(Connection c, String schema, String table) throws SQLException {
         return relationExists(c, quote(schema) + "." + quote(table));
     }
 
@@ -449,7 +254,7 @@ public final class SourceDatabase {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
-    private CdcSourceException failure(String what, SQLException e) {
+    CdcSourceException failure(String what, SQLException e) {
         return new CdcSourceException("cannot " + what + " the source database " + location + " as "
                 + settings.effectiveSourceUser() + ": " + e.getMessage() + " (SQLSTATE " + e.getSQLState()
                 + "; check --source-pg-url, --source-pg-user, --source-pg-password)", e);

@@ -3,8 +3,9 @@ package dev.agentlog.client;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
-import dev.agentlog.client.KafkaFailures;
 import dev.agentlog.client.internal.ProducerProperties;
+import dev.agentlog.support.kafka.KafkaFailures;
+import dev.agentlog.support.retry.FailureClass;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ public final class EventPublisher implements AutoCloseable {
     private final String bootstrapServers;
     private final PublisherSettings settings;
     private final EventCodec codec = EventCodec.standard();
+    /** Set by {@link #close()}: from then on every failure is "unavailable" (the producer's own are plain KafkaExceptions). */
+    private volatile boolean closing;
 
     /**
      * @param extraProducerProps any further producer settings (security, client.id, batching); those that
@@ -156,18 +159,37 @@ public final class EventPublisher implements AutoCloseable {
     /** Waits up to the publish timeout for records in flight (their futures complete), then closes. */
     @Override
     public void close() {
+        closing = true;
         log.debug("ingest: closing the publisher to {}", topic);
         producer.close(Duration.ofMillis(settings.publishTimeoutMs()));
     }
 
     private PublishException classify(Throwable failure, Event event) {
-        PublishException e = KafkaFailures.classify(failure, event.eventId(), topic, bootstrapServers,
-                settings.publishTimeoutMs());
+        PublishException e = failure(KafkaFailures.unwrap(failure), event.eventId());
         if (e.isRetriable()) {
             log.debug("ingest: event {} of stream {} not acknowledged: {}", event.eventId(), event.streamId(), e.getMessage());
         } else {
             log.warn("ingest: event {} of stream {} refused by Kafka: {}", event.eventId(), event.streamId(), e.getMessage());
         }
         return e;
+    }
+
+    /**
+     * What a failed send means for its caller, by {@link KafkaFailures}: Kafka unavailable for now (retriable:
+     * timeouts, lost connections, leader moves, too few in-sync replicas; or this publisher closing), or a refusal
+     * that re-sending will not fix (authorization, credentials, a record the broker refuses as too large, ...).
+     */
+    private PublishException failure(Throwable t, String eventId) {
+        if (t instanceof PublishException p) {
+            return p;
+        }
+        if (closing || KafkaFailures.classify(t) == FailureClass.RETRIABLE) {
+            return new KafkaUnavailableException(eventId, "Kafka at " + bootstrapServers + " did not acknowledge event "
+                    + eventId + " on topic " + topic + " within " + settings.publishTimeoutMs() + " ms ("
+                    + (closing ? "the publisher is closing; " : "") + KafkaFailures.describe(t) + "); it is not "
+                    + "acknowledged: send it again later, re-sending the same event_id is safe", t);
+        }
+        return new PublishException(eventId, "Kafka at " + bootstrapServers + " refused event " + eventId + " on topic "
+                + topic + " (" + KafkaFailures.describe(t) + "); re-sending will not help until that is fixed", t);
     }
 }

@@ -11,11 +11,13 @@ import dev.agentlog.client.internal.ProducerProperties;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,6 +89,34 @@ class EventPublisherTest {
                 assertThat(record.value()).isEqualTo(EventCodec.standard().encode(event));
             });
         }
+    }
+
+    @Test
+    void shouldRefuseForGoodNamingItWhenKafkaDoesNotAllowTheWrite() {
+        MockProducer<byte[], byte[]> mock = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        try (EventPublisher publisher = new EventPublisher(mock, "mock:9092", Topics.DEFAULT, SETTINGS)) {
+            CompletableFuture<RecordMetadata> future = publisher.publish(event("e-1", "agent-1"));
+            mock.errorNext(new TopicAuthorizationException(Set.of("agentlog.events.in")));
+
+            assertThatThrownBy(future::join).cause()
+                    .isExactlyInstanceOf(PublishException.class)
+                    .hasMessageContaining("refused event e-1")
+                    .hasMessageContaining("Kafka does not allow it (TopicAuthorizationException")
+                    .hasMessageContaining("re-sending will not help")
+                    .satisfies(e -> assertThat(((PublishException) e).isRetriable()).isFalse());
+        }
+    }
+
+    @Test
+    void shouldCallASendUnavailableOnceThePublisherIsClosing() {
+        MockProducer<byte[], byte[]> mock = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        EventPublisher publisher = new EventPublisher(mock, "mock:9092", Topics.DEFAULT, SETTINGS);
+        publisher.close();
+
+        // the closed producer throws a plain IllegalStateException: the publisher knows why, not from its text
+        assertThatThrownBy(publisher.publish(event("e-1", "agent-1"))::join).cause()
+                .isInstanceOf(KafkaUnavailableException.class)
+                .hasMessageContaining("the publisher is closing");
     }
 
     @Test

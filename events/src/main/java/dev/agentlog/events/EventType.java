@@ -3,6 +3,7 @@ package dev.agentlog.events;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -22,6 +23,29 @@ public enum EventType {
     BLOCK_DETACHED("block.detached", StreamKind.AGENT, 1, BlockDetached::read),
     ARCHIVE_ATTACHED("archive.attached", StreamKind.AGENT, 1, ArchiveAttached::read),
     ARCHIVE_DETACHED("archive.detached", StreamKind.AGENT, 1, ArchiveDetached::read),
+    CONVERSATION_CREATED("conversation.created", StreamKind.AGENT, 1, ConversationCreated::read),
+    CONVERSATION_UPDATED("conversation.updated", StreamKind.AGENT, 1, ConversationUpdated::read),
+    CONVERSATION_DELETED("conversation.deleted", StreamKind.AGENT, 1, ConversationDeleted::read),
+    CONVERSATION_MESSAGE_ADDED("conversation.message.added", StreamKind.AGENT, 1, ConversationMessageAdded::read),
+    CONVERSATION_MESSAGE_UPDATED("conversation.message.updated", StreamKind.AGENT, 1, ConversationMessageUpdated::read),
+    CONVERSATION_MESSAGE_REMOVED("conversation.message.removed", StreamKind.AGENT, 1, ConversationMessageRemoved::read),
+    CONVERSATION_BLOCK_ATTACHED("conversation.block.attached", StreamKind.AGENT, 1,
+            ConversationBlockLink::reader),
+    CONVERSATION_BLOCK_DETACHED("conversation.block.detached", StreamKind.AGENT, 1,
+            ConversationBlockLink::reader),
+    FILE_ATTACHED("file.attached", StreamKind.AGENT, 1, FileAttached::read),
+    FILE_UPDATED("file.updated", StreamKind.AGENT, 1, FileUpdated::read),
+    FILE_DETACHED("file.detached", StreamKind.AGENT, 1, FileDetached::read),
+    TOOL_ATTACHED("tool.attached", StreamKind.AGENT, 1, Link::reader),
+    TOOL_DETACHED("tool.detached", StreamKind.AGENT, 1, Link::reader),
+    SOURCE_ATTACHED("source.attached", StreamKind.AGENT, 1, Link::reader),
+    SOURCE_DETACHED("source.detached", StreamKind.AGENT, 1, Link::reader),
+    IDENTITY_ATTACHED("identity.attached", StreamKind.AGENT, 1, Link::reader),
+    IDENTITY_DETACHED("identity.detached", StreamKind.AGENT, 1, Link::reader),
+    GROUP_JOINED("group.joined", StreamKind.AGENT, 1, Link::reader),
+    GROUP_LEFT("group.left", StreamKind.AGENT, 1, Link::reader),
+    TAG_ADDED("tag.added", StreamKind.AGENT, 1, Link::reader),
+    TAG_REMOVED("tag.removed", StreamKind.AGENT, 1, Link::reader),
     BLOCK_CREATED("block.created", StreamKind.BLOCK, 1, BlockCreated::read),
     BLOCK_UPDATED("block.updated", StreamKind.BLOCK, 1, BlockUpdated::read),
     BLOCK_DELETED("block.deleted", StreamKind.BLOCK, 1, BlockDeleted::read),
@@ -44,6 +68,15 @@ public enum EventType {
         this.streamKind = streamKind;
         this.currentVersion = currentVersion;
         this.reader = reader;
+    }
+
+    /** For the payloads that serve several types (links): their reader is told which type it reads. */
+    EventType(String wireName, StreamKind streamKind, int currentVersion,
+            BiFunction<EventType, PayloadReader, Payload> reader) {
+        this.wireName = wireName;
+        this.streamKind = streamKind;
+        this.currentVersion = currentVersion;
+        this.reader = r -> reader.apply(this, r);
     }
 
     public static Optional<EventType> fromWireName(String name) {

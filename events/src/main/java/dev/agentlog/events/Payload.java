@@ -13,7 +13,10 @@ import java.util.Map;
  */
 public sealed interface Payload permits AgentCreated, AgentUpdated, AgentDeleted, MessageCreated, MessageUpdated,
         MessageDeleted, ContextUpdated, BlockAttached, BlockDetached, ArchiveAttached, ArchiveDetached, BlockCreated,
-        BlockUpdated, BlockDeleted, ArchiveCreated, PassageInserted, PassageDeleted, ArchiveDeleted, RowChanged {
+        BlockUpdated, BlockDeleted, ArchiveCreated, PassageInserted, PassageDeleted, ArchiveDeleted, RowChanged,
+        ConversationCreated, ConversationUpdated, ConversationDeleted, ConversationMessageAdded,
+        ConversationMessageUpdated, ConversationMessageRemoved, ConversationBlockLink, FileAttached, FileUpdated,
+        FileDetached, Link {
 
     EventType type();
 

@@ -43,6 +43,38 @@ final class SampleEvents {
              "created_at":"2026-11-24T10:00:01+02:00","x_future":1}""");
         p.put(EventType.PASSAGE_DELETED, "{\"passage_id\":\"passage-1\",\"x_future\":1}");
         p.put(EventType.ARCHIVE_DELETED, "{}");
+        p.put(EventType.CONVERSATION_CREATED, """
+            {"conversation_id":"conv-1","summary":"trip","model":null,"last_message_at":"2026-11-24T10:00:00Z",
+             "deleted":false,"created_at":"2026-11-24T09:00:00Z","model_settings":{"temperature":0.2},"x_future":1}""");
+        p.put(EventType.CONVERSATION_UPDATED, """
+            {"conversation_id":"conv-1","last_message_at":"2026-11-24T11:00:00Z","summary":null,"x_future":1}""");
+        p.put(EventType.CONVERSATION_DELETED, "{\"conversation_id\":\"conv-1\",\"x_future\":1}");
+        p.put(EventType.CONVERSATION_MESSAGE_ADDED, """
+            {"conversation_message_id":"conv_msg-1","conversation_id":"conv-1","message_id":"message-1","position":3,
+             "in_context":true,"deleted":false,"x_future":1}""");
+        p.put(EventType.CONVERSATION_MESSAGE_UPDATED, """
+            {"conversation_message_id":"conv_msg-1","position":1,"in_context":false,"x_future":1}""");
+        p.put(EventType.CONVERSATION_MESSAGE_REMOVED, "{\"conversation_message_id\":\"conv_msg-1\",\"x_future\":1}");
+        p.put(EventType.CONVERSATION_BLOCK_ATTACHED, """
+            {"conversation_id":"conv-1","block_id":"block-2","label":"human","x_future":1}""");
+        p.put(EventType.CONVERSATION_BLOCK_DETACHED, "{\"conversation_id\":\"conv-1\",\"block_id\":\"block-2\",\"x_future\":1}");
+        p.put(EventType.FILE_ATTACHED, """
+            {"file_agent_id":"file_agent-1","file_id":"file-1","source_id":"source-1","file_name":"manual.txt",
+             "is_open":true,"visible_content":"line 1\\nline 2","start_line":1,"end_line":2,
+             "last_accessed_at":"2026-11-24T10:00:00Z","deleted":false,"x_future":1}""");
+        p.put(EventType.FILE_UPDATED, """
+            {"file_agent_id":"file_agent-1","is_open":false,"visible_content":null,"x_future":1}""");
+        p.put(EventType.FILE_DETACHED, "{\"file_agent_id\":\"file_agent-1\",\"x_future\":1}");
+        p.put(EventType.TOOL_ATTACHED, "{\"tool_id\":\"tool-1\",\"x_future\":1}");
+        p.put(EventType.TOOL_DETACHED, "{\"tool_id\":\"tool-1\",\"x_future\":1}");
+        p.put(EventType.SOURCE_ATTACHED, "{\"source_id\":\"source-1\",\"x_future\":1}");
+        p.put(EventType.SOURCE_DETACHED, "{\"source_id\":\"source-1\",\"x_future\":1}");
+        p.put(EventType.IDENTITY_ATTACHED, "{\"identity_id\":\"identity-1\",\"x_future\":1}");
+        p.put(EventType.IDENTITY_DETACHED, "{\"identity_id\":\"identity-1\",\"x_future\":1}");
+        p.put(EventType.GROUP_JOINED, "{\"group_id\":\"group-1\",\"x_future\":1}");
+        p.put(EventType.GROUP_LEFT, "{\"group_id\":\"group-1\",\"x_future\":1}");
+        p.put(EventType.TAG_ADDED, "{\"tag\":\"vip customer\",\"x_future\":1}");
+        p.put(EventType.TAG_REMOVED, "{\"tag\":\"vip customer\",\"x_future\":1}");
         p.put(EventType.ROW_CHANGED, """
             {"table":"tools","op":"u","before":null,"after":{"id":"tool-1","name":"web_search"},"x_future":1}""");
         return p;

@@ -12,13 +12,13 @@ import dev.agentlog.ingest.internal.RateLimiter;
 import dev.agentlog.ingest.internal.RequestDeadlines;
 import dev.agentlog.ingest.internal.Routes;
 import dev.agentlog.ingest.internal.ServerTls;
+import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
@@ -112,6 +112,7 @@ public final class IngestHttpServer implements AutoCloseable {
     private final MeterRegistry registry;
     private final Routes routes = new Routes();
     private final ServerState shared;
+    private final Time time;
     private Server server;
     private ServerConnector connector;
 
@@ -121,22 +122,23 @@ public final class IngestHttpServer implements AutoCloseable {
      */
     public IngestHttpServer(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry,
             Supplier<String> metricsScrape, BooleanSupplier readiness) {
-        this(settings, publisher, codec, registry, metricsScrape, readiness, System::nanoTime);
+        this(settings, publisher, codec, registry, metricsScrape, readiness, Time.SYSTEM);
     }
 
-    /** @param nanoClock the rate limiter's clock (tests step it) */
+    /** @param time the server's clock: rate limits, request deadlines and durations */
     IngestHttpServer(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry,
-            Supplier<String> metricsScrape, BooleanSupplier readiness, LongSupplier nanoClock) {
+            Supplier<String> metricsScrape, BooleanSupplier readiness, Time time) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.time = Objects.requireNonNull(time, "time");
         this.registry = Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(metricsScrape, "metricsScrape");
         Objects.requireNonNull(readiness, "readiness");
         RateLimiter limiter = settings.rateLimitPerKey() == 0 ? null
-                : new RateLimiter(settings.rateLimitPerKey(), settings.rateLimitBurst(), nanoClock);
+                : new RateLimiter(settings.rateLimitPerKey(), settings.rateLimitBurst(), time::nanoTime);
         EventsEndpoint events = new EventsEndpoint(settings, Objects.requireNonNull(publisher, "publisher"),
                 Objects.requireNonNull(codec, "codec"), registry, limiter);
         this.shared = new ServerState(settings, registry, routes, metricsScrape,
-                REQUESTS_PER_THREAD * settings.httpThreads());
+                REQUESTS_PER_THREAD * settings.httpThreads(), time);
         routes.add("POST", "/v1/events", true, Scope.EVENTS_WRITE, events);
         routes.add("GET", "/healthz", true, null, request -> status("ok"));
         routes.add("GET", "/readyz", true, null, request -> ready(readiness));
@@ -187,7 +189,7 @@ public final class IngestHttpServer implements AutoCloseable {
                 .description("Connections closed because a request's head did not arrive within --http-request-timeout-ms")
                 .register(registry);
         RequestDeadlines deadlines = new RequestDeadlines(settings.requestTimeoutMs(), server.getScheduler(),
-                System::nanoTime, cut::increment);
+                time::nanoTime, cut::increment);
         httpConnections.addBean(deadlines);
         if (settings.tls() != null) {
             http.addCustomizer(new SecureRequestCustomizer());

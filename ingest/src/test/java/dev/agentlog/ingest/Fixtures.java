@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
 import dev.agentlog.ingest.testing.RawHttp;
+import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,10 +39,15 @@ final class Fixtures {
 
     /** A server on a free port whose Kafka is Kafka's MockProducer, acknowledging every record at once. */
     static IngestHttpServer startWithMockKafka(IngestSettings settings) {
-        return startWithMockKafka(settings, System::nanoTime);
+        return startWithMockKafka(settings, Time.SYSTEM);
     }
 
-    static IngestHttpServer startWithMockKafka(IngestSettings settings, LongSupplier clock) {
+    /** As {@link #startWithMockKafka(IngestSettings)}, on a monotonic clock the test steps (the wall clock is the machine's). */
+    static IngestHttpServer startWithMockKafka(IngestSettings settings, LongSupplier nanoClock) {
+        return startWithMockKafka(settings, Time.of(nanoClock, Time.SYSTEM::currentTimeMillis));
+    }
+
+    private static IngestHttpServer startWithMockKafka(IngestSettings settings, Time clock) {
         var producer = new MockProducer<>(true, null,
                 new ByteArraySerializer(),
                 new ByteArraySerializer());

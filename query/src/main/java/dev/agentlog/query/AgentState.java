@@ -23,11 +23,13 @@ import java.util.List;
  * @param agent null when the agent has no {@code agents} row (not created, or created after {@code at})
  * @param blocks by attached label, then block id
  * @param archives by archive id
+ * @param surroundings its named conversations, files and links
  */
 public record AgentState(String agentId, Instant at, AgentRow agent, List<AttachedBlock> blocks,
-        List<ContextEntry> context, List<AttachedArchive> archives) {
+        List<ContextEntry> context, List<AttachedArchive> archives, AgentSurroundings surroundings) {
 
     public AgentState {
+        surroundings = surroundings == null ? AgentSurroundings.NONE : surroundings;
         blocks = List.copyOf(blocks);
         context = List.copyOf(context);
         archives = List.copyOf(archives);
@@ -66,7 +68,9 @@ public record AgentState(String agentId, Instant at, AgentRow agent, List<Attach
 
     /** False when nothing at all is known of the agent (then there is nothing to show). */
     public boolean exists() {
-        return agent != null || !blocks.isEmpty() || !context.isEmpty() || !archives.isEmpty();
+        return agent != null || !blocks.isEmpty() || !context.isEmpty() || !archives.isEmpty()
+                || !surroundings.conversations().isEmpty() || !surroundings.files().isEmpty()
+                || !surroundings.links().isEmpty();
     }
 
     public long passageCount() {
@@ -113,6 +117,7 @@ public record AgentState(String agentId, Instant at, AgentRow agent, List<Attach
             ArrayNode passages = a.putArray("latest_passages");
             archive.latestPassages().forEach(p -> passages.add(RowJson.of(Tables.PASSAGES, p)));
         }
+        surroundings.writeTo(out);
         return out;
     }
 }

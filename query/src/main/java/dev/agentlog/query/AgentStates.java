@@ -2,6 +2,8 @@ package dev.agentlog.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.EventType;
+import dev.agentlog.events.StreamKind;
 import dev.agentlog.events.InvalidEventException;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.fold.AgentArchiveRow;
@@ -57,12 +59,22 @@ import javax.sql.DataSource;
  * as one that does not exist. Without a tenant, everything is shown.
  *
  * <p>Thread-safe (no state besides the DataSource).
+ *
+ * <p>Longer than this project's 400 lines on purpose: the two readings, now and at T, share the scope rules and
+ * the row helpers and are kept side by side, so that they stay one answer to one question (PointInTimeTest compares
+ * them at the present instant).
  */
 public final class AgentStates {
     /** How many of the newest passages of each archive a state lists unless told otherwise. */
     public static final int DEFAULT_LATEST_PASSAGES = 10;
-    private static final String LIFECYCLE_TYPES = "('agent.created', 'agent.updated', 'agent.deleted', 'block.attached',"
-            + " 'block.detached', 'archive.attached', 'archive.detached')";
+    /**
+     * The agent stream's events a past state folds whole: every type of the agent's stream but its messages and its
+     * default window (whose one latest context.updated is enough, and whose messages are looked up one by one).
+     */
+    private static final String LIFECYCLE_TYPES = "(" + String.join(", ", java.util.Arrays.stream(EventType.values())
+            .filter(t -> t.streamKind() == StreamKind.AGENT && !t.wireName().startsWith("message.")
+                    && t != EventType.CONTEXT_UPDATED)
+            .map(t -> "'" + t.wireName() + "'").toList()) + ")";
     /** Blocks by the label they are attached under (human, persona, ...), then id: the same order for a fork. */
     private static final Comparator<AgentBlockRow> BLOCK_ORDER = Comparator
             .comparing(AgentBlockRow::label, Comparator.nullsLast(Comparator.naturalOrder()))
@@ -141,7 +153,7 @@ public final class AgentStates {
                             });
                     archives.add(new AttachedArchive(archiveId, archive, count, latest));
                 }
-                AgentState state = new AgentState(agentId, null, agent, blocks, context, archives);
+                AgentState state = new AgentState(agentId, null, agent, blocks, context, archives, surroundings(c, agentId));
                 return state.exists() ? Optional.of(state) : Optional.empty();
             } finally {
                 c.rollback();
@@ -217,7 +229,11 @@ public final class AgentStates {
                         AgentArchiveRow::agentId, Comparator.comparing(AgentArchiveRow::archiveId))) {
                     archives.add(archiveAt(c, attached.archiveId(), t, latestPassages, scope));
                 }
-                AgentState state = new AgentState(agentId, at, agent, blocks, context, archives);
+                AgentSurroundings surroundings = AgentSurroundings.of(agentId,
+                        scratch.table(Tables.CONVERSATIONS).values(), scratch.table(Tables.CONVERSATION_MESSAGES).values(),
+                        scratch.table(Tables.CONVERSATION_BLOCKS).values(), scratch.table(Tables.AGENT_FILES).values(),
+                        scratch.table(Tables.AGENT_LINKS).values());
+                AgentState state = new AgentState(agentId, at, agent, blocks, context, archives, surroundings);
                 return state.exists() ? Optional.of(state) : Optional.empty();
             } finally {
                 c.rollback();
@@ -335,6 +351,16 @@ public final class AgentStates {
             }
         }
         return new AttachedArchive(archiveId, archive, count, latest);
+    }
+
+    /** The agent's conversations, files and links as the tables hold them now. */
+    private AgentSurroundings surroundings(Connection c, String agentId) throws SQLException {
+        TableQueries.Binder agent = ps -> ps.setString(1, agentId);
+        return AgentSurroundings.of(agentId, q.rows(c, Tables.CONVERSATIONS, "WHERE t.agent_id = ?", agent),
+                q.rows(c, Tables.CONVERSATION_MESSAGES, "WHERE t.agent_id = ?", agent),
+                q.rows(c, Tables.CONVERSATION_BLOCKS, "WHERE t.agent_id = ?", agent),
+                q.rows(c, Tables.AGENT_FILES, "WHERE t.agent_id = ?", agent),
+                q.rows(c, Tables.AGENT_LINKS, "WHERE t.agent_id = ?", agent));
     }
 
     /**

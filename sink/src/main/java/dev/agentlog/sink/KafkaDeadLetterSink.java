@@ -2,6 +2,7 @@ package dev.agentlog.sink;
 
 import dev.agentlog.events.DeadLetterHeaders;
 import dev.agentlog.events.Timestamps;
+import dev.agentlog.support.time.Time;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -31,7 +32,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink {
     private final Clock clock;
 
     public KafkaDeadLetterSink(String bootstrapServers, String dlqTopic, Map<String, Object> extraProperties) {
-        this(bootstrapServers, dlqTopic, extraProperties, Clock.systemUTC());
+        this(bootstrapServers, dlqTopic, extraProperties, Time.SYSTEM.clock());
     }
 
     KafkaDeadLetterSink(String bootstrapServers, String dlqTopic, Map<String, Object> extraProperties, Clock clock) {

@@ -9,6 +9,8 @@ import dev.agentlog.sink.internal.PoisonException;
 import dev.agentlog.sink.internal.Retrier;
 import dev.agentlog.sink.internal.SinkMetrics;
 import dev.agentlog.sink.internal.TargetTables;
+import dev.agentlog.support.retry.Retry;
+import dev.agentlog.support.time.Sleeper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -86,11 +88,11 @@ public final class SinkCore {
      *     isolate poison
      * @param parallelDecode decode batches of {@value #PARALLEL_DECODE_MIN} records or more on the common pool too
      */
-    record Tuning(Retrier.Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, boolean parallelDecode) {
-        static final Tuning DEFAULT = new Tuning(Retrier.Sleeper.THREAD_SLEEP, BatchApplier.DEFAULT_ROWS_PER_STATEMENT,
+    record Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, boolean parallelDecode) {
+        static final Tuning DEFAULT = new Tuning(Sleeper.SYSTEM, BatchApplier.DEFAULT_ROWS_PER_STATEMENT,
                 false, true);
 
-        Tuning withSleeper(Retrier.Sleeper newSleeper) {
+        Tuning withSleeper(Sleeper newSleeper) {
             return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, parallelDecode);
         }
 
@@ -110,8 +112,7 @@ public final class SinkCore {
         this.context = "[sink " + settings.groupId() + "]";
         this.applier = new BatchApplier(dataSource, settings.schema(), settings.groupId(), metrics,
                 tuning.rowsPerStatement(), target);
-        this.retrier = new Retrier(context, settings.schema(), settings.retryMaxAttempts(), settings.retryBackoffMs(),
-                settings.retryBackoffMaxMs(), tuning.sleeper(), metrics);
+        this.retrier = new Retrier(context, settings.schema(), settings.retryPolicy(), tuning.sleeper(), metrics);
     }
 
     /**
@@ -310,7 +311,7 @@ public final class SinkCore {
         return partitions;
     }
 
-    private <T> T postgres(String what, Retrier.Attempt<T> attempt) {
+    private <T> T postgres(String what, Retry.Attempt<T> attempt) {
         try {
             return retrier.postgres(what, attempt);
         } catch (PoisonException e) {

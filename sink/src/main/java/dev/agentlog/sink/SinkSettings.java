@@ -1,5 +1,6 @@
 package dev.agentlog.sink;
 
+import dev.agentlog.support.retry.RetryPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -88,5 +89,10 @@ public record SinkSettings(String groupId, String schema, int batchMaxEvents, in
 
     public SinkSettings withRetry(int maxAttempts, long backoffMs, long backoffMaxMs) {
         return new SinkSettings(groupId, schema, batchMaxEvents, batchMaxWaitMs, maxAttempts, backoffMs, backoffMaxMs);
+    }
+
+    /** How a transaction and a dead-letter send are tried again: these settings as agentlog's one retry policy. */
+    public RetryPolicy retryPolicy() {
+        return RetryPolicy.attempts(retryMaxAttempts, retryBackoffMs, retryBackoffMaxMs);
     }
 }

@@ -2,6 +2,7 @@ package dev.agentlog.sink;
 
 import dev.agentlog.events.Topics;
 import dev.agentlog.sink.internal.TargetTables;
+import dev.agentlog.support.time.Sleeper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -86,7 +87,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         this.deadLetters = new KafkaDeadLetterSink(bootstrapServers, topics.dlq(), kafkaProperties);
         // a backoff ends early when close() is called, so that a stop never waits for a long retry
         this.core = new SinkCore(dataSource, settings, deadLetters, registry, TargetTables.LIVE,
-                SinkCore.Tuning.DEFAULT.withSleeper(millis -> !closeSignal.await(millis, TimeUnit.MILLISECONDS)));
+                SinkCore.Tuning.DEFAULT.withSleeper(Sleeper.until(closeSignal)));
     }
 
     static Properties consumerProperties(String bootstrapServers, SinkSettings settings,

@@ -1,24 +1,33 @@
 package dev.agentlog.sink;
 
+import dev.agentlog.support.retry.FailureClass;
+import dev.agentlog.support.retry.FailureClassifier;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 
 /**
- * The one place that decides what a PostgreSQL failure means for the sink, by SQLSTATE
- * (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+ * The one place that decides what a PostgreSQL failure means, by SQLSTATE
+ * (https://www.postgresql.org/docs/current/errcodes-appendix.html), or by exception type when the driver or the
+ * pool gave none; never by message text. {@link FailureClass#RETRIABLE}: the same transaction again after a backoff
+ * (nothing was written, nothing may be skipped); {@link FailureClass#POISON}: the data of one event is refused (find
+ * it, dead-letter it, apply the rest); {@link FailureClass#FATAL}: stop with a clear message, an operator must act.
  */
 public final class SqlFailures {
-    /** What to do about a failed transaction. */
-    public enum FailureClass {
-        /** Try the same transaction again after a backoff: nothing was written, nothing may be skipped. */
-        RETRIABLE,
-        /** The data of one event is refused: find it, dead-letter it, apply the rest. */
-        POISON,
-        /** Stop the sink with a clear message: an operator must act. */
-        FATAL
-    }
+    /** {@link #classify} and the SQLSTATE with the message, for a {@code Retry}; anything but an SQLException is fatal. */
+    public static final FailureClassifier CLASSIFIER = new FailureClassifier() {
+        @Override
+        public FailureClass classify(Throwable failure) {
+            return failure instanceof SQLException sql ? SqlFailures.classify(sql) : FailureClass.FATAL;
+        }
+
+        @Override
+        public String describe(Throwable failure) {
+            return failure instanceof SQLException sql ? "SQLSTATE " + sqlState(sql) + ": " + sql.getMessage()
+                    : failure.toString();
+        }
+    };
 
     private SqlFailures() {}
 

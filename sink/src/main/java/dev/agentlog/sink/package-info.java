@@ -57,15 +57,17 @@
  * flush). The rest of the rebuild (its plan, lanes, deferred indexes, statistics and swap) lives in
  * {@code dev.agentlog.sink.replay}.
  *
- * <h2>Failures (one place: {@link dev.agentlog.sink.SqlFailures})</h2>
- * Retriable (08xxx, 57P01-03, 40001, 40P01, 53xxx, 55P03, 57014, a pool timeout): the same transaction again,
- * bounded, exponential backoff with jitter, logged "attempt n of m"; after the last attempt the worker stops,
- * nothing skipped. Poison (22xxx, 23xxx, 54000): the batch is halved until the one event is alone; it goes to
+ * <h2>Failures (one place per domain: {@link dev.agentlog.sink.SqlFailures}, {@code KafkaFailures})</h2>
+ * Retriable (08xxx, 57P01-03, 40001, 40P01, 53xxx, 55P03, 57014, a pool timeout): the same transaction again under
+ * agentlog's one retry policy ({@code support}'s {@code Retry}): bounded, exponential backoff with jitter and a cap,
+ * logged "attempt n of m"; after the last attempt the worker stops, nothing skipped. Poison (22xxx, 23xxx, 54000): the batch is halved until the one event is alone; it goes to
  * the dead-letter topic (reason {@code poison}, rule = SQLSTATE and message) and the rest is applied. A record
  * that does not decode goes there too (reason {@code invalid}). Fatal (28xxx credentials, 3D000, 3F000/42P01
  * missing schema or table, 42xxx, anything else): the worker stops with a message that says what to do.
  * Dead letters are sent (and acknowledged) before the offsets past them commit; a worker fenced or crashed
- * between the two may send the same dead letter twice (the headers carry the source offset to tell).
+ * between the two may send the same dead letter twice (the headers carry the source offset to tell). A
+ * dead-letter send is retried the same way when Kafka fails in passing (by exception type); when Kafka refuses it
+ * (authorization, credentials, TLS) the worker stops at once, naming the refusal.
  *
  * <h2>Metrics</h2>
  * See {@link dev.agentlog.sink.internal.SinkMetrics}; plus {@code agentlog.sink.consumer.lag} per partition.

@@ -63,6 +63,7 @@ final class RandomLogs {
     private static Arbitrary<Step> step() {
         return Arbitraries.frequencyOf(
                 Tuple.of(12, agentStep()),
+                Tuple.of(6, agentStateStep()),
                 Tuple.of(5, blockStep()),
                 Tuple.of(4, archiveStep()),
                 Tuple.of(1, rowStep()),
@@ -116,6 +117,58 @@ final class RandomLogs {
                 Tuple.of(2, context), Tuple.of(2, attached),
                 Tuple.of(1, detached), Tuple.of(1, archiveAttached),
                 Tuple.of(1, archiveDetached));
+    }
+
+    /** Conversations and their rows, files, links: the rest of an agent's Letta state, on the agent's stream. */
+    private static Arbitrary<Step> agentStateStep() {
+        Arbitrary<String> agent = Arbitraries.of(AGENTS);
+        Arbitrary<String> conversation = Arbitraries.of("conv-1", "conv-2");
+        Arbitrary<String> row = Arbitraries.of("conv_msg-1", "conv_msg-2", "conv_msg-3");
+        Arbitrary<String> file = Arbitraries.of("file_agent-1", "file_agent-2");
+        Arbitrary<Step> conversationCreated = Combinators.combine(agent, conversation, Arbitraries.of("trip", "plan"))
+                .as((a, c, s) -> new Step(a, EventType.CONVERSATION_CREATED, "{\"conversation_id\":\"" + c
+                        + "\",\"summary\":\"" + s + "\",\"deleted\":false,\"model_settings\":{\"t\":1}}", 0));
+        Arbitrary<Step> conversationUpdated = Combinators.combine(agent, conversation, Arbitraries.integers().between(0, 7))
+                .as((a, c, mask) -> new Step(a, EventType.CONVERSATION_UPDATED, "{\"conversation_id\":\"" + c + "\""
+                        + partialFields(mask, "\"summary\":null", "\"last_message_at\":\"2026-11-24T10:00:00Z\"",
+                        "\"deleted\":true") + "}", 0));
+        Arbitrary<Step> conversationDeleted = Combinators.combine(agent, conversation)
+                .as((a, c) -> new Step(a, EventType.CONVERSATION_DELETED, "{\"conversation_id\":\"" + c + "\"}", 0));
+        Arbitrary<Step> rowAdded = Combinators.combine(agent, row, conversation, Arbitraries.of(MESSAGES),
+                        Arbitraries.integers().between(0, 4))
+                .as((a, r, c, m, pos) -> new Step(a, EventType.CONVERSATION_MESSAGE_ADDED, "{\"conversation_message_id\":\""
+                        + r + "\",\"conversation_id\":\"" + c + "\",\"message_id\":\"" + m + "\",\"position\":" + pos
+                        + ",\"in_context\":true}", 0));
+        Arbitrary<Step> rowUpdated = Combinators.combine(agent, row, Arbitraries.integers().between(0, 7))
+                .as((a, r, mask) -> new Step(a, EventType.CONVERSATION_MESSAGE_UPDATED, "{\"conversation_message_id\":\""
+                        + r + "\"" + partialFields(mask, "\"position\":9", "\"in_context\":false", "\"deleted\":true")
+                        + "}", 0));
+        Arbitrary<Step> rowRemoved = Combinators.combine(agent, row)
+                .as((a, r) -> new Step(a, EventType.CONVERSATION_MESSAGE_REMOVED, "{\"conversation_message_id\":\"" + r
+                        + "\"}", 0));
+        Arbitrary<Step> blockLink = Combinators.combine(agent, conversation, Arbitraries.of(BLOCKS), Arbitraries.of(
+                        EventType.CONVERSATION_BLOCK_ATTACHED, EventType.CONVERSATION_BLOCK_DETACHED))
+                .as((a, c, b, type) -> new Step(a, type, "{\"conversation_id\":\"" + c + "\",\"block_id\":\"" + b
+                        + "\",\"label\":\"human\"}", 0));
+        Arbitrary<Step> fileAttached = Combinators.combine(agent, file, Arbitraries.of("a.txt", "b.md"))
+                .as((a, f, n) -> new Step(a, EventType.FILE_ATTACHED, "{\"file_agent_id\":\"" + f
+                        + "\",\"file_id\":\"file-" + n + "\",\"file_name\":\"" + n + "\",\"is_open\":true,"
+                        + "\"visible_content\":\"line 1\\\\nline 2\"}", 0));
+        Arbitrary<Step> fileUpdated = Combinators.combine(agent, file, Arbitraries.integers().between(0, 7))
+                .as((a, f, mask) -> new Step(a, EventType.FILE_UPDATED, "{\"file_agent_id\":\"" + f + "\""
+                        + partialFields(mask, "\"is_open\":false", "\"visible_content\":null",
+                        "\"last_accessed_at\":\"2026-11-24T10:00:00.5Z\"") + "}", 0));
+        Arbitrary<Step> fileDetached = Combinators.combine(agent, file)
+                .as((a, f) -> new Step(a, EventType.FILE_DETACHED, "{\"file_agent_id\":\"" + f + "\"}", 0));
+        Arbitrary<Step> link = Combinators.combine(agent, Arbitraries.of(EventType.TOOL_ATTACHED, EventType.TOOL_DETACHED,
+                        EventType.TAG_ADDED, EventType.TAG_REMOVED, EventType.GROUP_JOINED, EventType.SOURCE_ATTACHED,
+                        EventType.IDENTITY_DETACHED), Arbitraries.of("x-1", "x-2"))
+                .as((a, type, target) -> new Step(a, type, "{\"" + dev.agentlog.events.Link.field(type) + "\":\""
+                        + target + "\"}", 0));
+        return Arbitraries.frequencyOf(
+                Tuple.of(1, conversationCreated), Tuple.of(1, conversationUpdated), Tuple.of(1, conversationDeleted),
+                Tuple.of(2, rowAdded), Tuple.of(2, rowUpdated), Tuple.of(1, rowRemoved), Tuple.of(1, blockLink),
+                Tuple.of(1, fileAttached), Tuple.of(1, fileUpdated), Tuple.of(1, fileDetached), Tuple.of(2, link));
     }
 
     private static Arbitrary<Step> blockStep() {

@@ -19,8 +19,9 @@ class SchemaMigratorTest {
 
         assertThat(SchemaMigrator.migrate(TestPostgres.dataSource(), schema)).isZero();
         assertThat(Query.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + schema
-                + "' ORDER BY 1")).containsExactly("agent_archives", "agent_blocks", "agent_context", "agents",
-                "archives", "block_versions", "blocks", "events", "flyway_schema_history", "messages", "passages",
+                + "' ORDER BY 1")).containsExactly("agent_archives", "agent_blocks", "agent_context", "agent_files",
+                "agent_links", "agents", "archives", "block_versions", "blocks", "conversation_blocks",
+                "conversation_messages", "conversations", "events", "flyway_schema_history", "messages", "passages",
                 "sink_offsets", "source_rows");
         assertThat(Query.rows("SELECT count(*) FROM information_schema.table_constraints WHERE table_schema = '"
                 + schema + "' AND constraint_type = 'FOREIGN KEY'")).containsExactly("0");

@@ -14,10 +14,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -282,6 +285,23 @@ class SinkFailuresTest {
         assertThat(result.deadLettered()).isEqualTo(1);
         assertThat(deadLetters.letters).hasSize(1);
         assertThat(backoffs).hasSize(2);
+    }
+
+    @Test
+    void shouldStopAtOnceNamingItWhenKafkaDoesNotAllowTheDeadLetterSend() {
+        SinkCore core = core();
+        log.addRaw("agent-1", "not json");
+        deadLetters.refusal = new ExecutionException(new TopicAuthorizationException(Set.of("agentlog.events.dlq")));
+
+        assertThatThrownBy(() -> core.process(log.drain()))
+                .isInstanceOf(SinkFatalException.class)
+                .hasMessageContaining("sending 1 record(s) to the dead-letter topic: Kafka does not allow it")
+                .hasMessageContaining("TopicAuthorizationException")
+                .hasMessageContaining("grant agentlog's user the ACLs")
+                .hasMessageContaining("no event was skipped");
+        assertThat(backoffs).as("an authorization failure is not retried").isEmpty();
+        assertThat(registry.get("agentlog.sink.retries").counter().count()).isZero();
+        assertThat(Query.rows("SELECT next_offset FROM " + schema + ".sink_offsets")).containsExactly("0");
     }
 
     @Test

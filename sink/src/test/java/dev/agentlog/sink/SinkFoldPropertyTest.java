@@ -1,15 +1,17 @@
 package dev.agentlog.sink;
 
+import dev.agentlog.sink.fold.TableDef;
+import dev.agentlog.sink.fold.Tables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.fold.LogFold;
 import dev.agentlog.sink.internal.BatchApplier;
-import dev.agentlog.sink.internal.Retrier;
 import dev.agentlog.sink.internal.TargetTables;
 import dev.agentlog.sink.fold.ProjectionState;
 import dev.agentlog.sink.replay.ShadowTables;
 import dev.agentlog.sink.replay.UniqueIndexNeeded;
+import dev.agentlog.support.time.Sleeper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
@@ -29,8 +31,9 @@ import net.jqwik.api.lifecycle.BeforeTry;
  * time (each event_id once), and {@code events} holding each event once.
  */
 class SinkFoldPropertyTest {
-    private static final String TABLES = "events, agents, messages, agent_context, blocks, block_versions, "
-            + "agent_blocks, archives, agent_archives, passages, source_rows, sink_offsets";
+    /** Every table the sink writes: the projections of {@link Tables#ALL}, events and the offsets. */
+    private static final String TABLES = "events, sink_offsets, " + String.join(", ",
+            Tables.ALL.stream().map(TableDef::name).toList());
     private static String schema;
     private final EventCodec codec = EventCodec.standard();
 
@@ -76,7 +79,7 @@ class SinkFoldPropertyTest {
         }
         SinkCore core = new SinkCore(TestPostgres.dataSource(), SinkSettings.defaults().withSchema(schema),
                 new RecordedDeadLetters(), new SimpleMeterRegistry(), startingEmpty ? shadow : TargetTables.LIVE,
-                new SinkCore.Tuning(Retrier.Sleeper.THREAD_SLEEP, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, conservative,
+                new SinkCore.Tuning(Sleeper.SYSTEM, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, conservative,
                         true));
         core.assign(log.partitions());
 

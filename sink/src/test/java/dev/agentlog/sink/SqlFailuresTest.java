@@ -1,10 +1,11 @@
 package dev.agentlog.sink;
 
-import static dev.agentlog.sink.SqlFailures.FailureClass.FATAL;
-import static dev.agentlog.sink.SqlFailures.FailureClass.POISON;
-import static dev.agentlog.sink.SqlFailures.FailureClass.RETRIABLE;
+import static dev.agentlog.support.retry.FailureClass.FATAL;
+import static dev.agentlog.support.retry.FailureClass.POISON;
+import static dev.agentlog.support.retry.FailureClass.RETRIABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentlog.support.retry.FailureClass;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,7 @@ class SqlFailuresTest {
         "40P01, RETRIABLE", "53300, RETRIABLE",
         "22021, POISON", "22P05, POISON", "23505, POISON", "54000, POISON",
         "28P01, FATAL", "3F000, FATAL", "42P01, FATAL", "42703, FATAL", "XX000, FATAL"})
-    void shouldClassifyBySqlState(String state, SqlFailures.FailureClass expected) {
+    void shouldClassifyBySqlState(String state, FailureClass expected) {
         assertThat(SqlFailures.classify(new SQLException("x", state))).isEqualTo(expected);
     }
 

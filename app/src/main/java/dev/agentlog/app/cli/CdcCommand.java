@@ -14,6 +14,7 @@ import dev.agentlog.client.PublisherSettings;
 import dev.agentlog.cdc.CdcSettings;
 import dev.agentlog.cdc.LettaCdc;
 import dev.agentlog.cdc.SourceDatabase;
+import dev.agentlog.cdc.SourceSetup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Console;
 import java.io.PrintWriter;
@@ -105,9 +106,8 @@ public final class CdcCommand implements Callable<Integer>, Settings.CrossChecke
         KafkaClients clients = kafka.clients();
         int maxEventBytes = capture.get(MAX_EVENT_BYTES);
         PublisherSettings publisherSettings = new PublisherSettings(maxEventBytes, PublisherSettings.DEFAULT_PUBLISH_TIMEOUT_MS);
-        SourceDatabase source = new SourceDatabase(settings);
-        source.checkReady(); // before anything is created: wal_level and privilege name their fix
-        source.checkSafe(); // and nothing starts that would make Letta's own writes fail
+        new SourceDatabase(settings).checkReady(); // before anything is created: wal_level and privilege name their fix
+        new SourceSetup(settings).checkSafe(); // and nothing starts that would make Letta's own writes fail
         TopicAdmin.ensureTopics(clients, kafka.topics(), kafka.partitions(), kafka.replicationFactor(),
                 TimeUnit.DAYS.toMillis(7), maxEventBytes);
         try (Running running = new Running()) {
@@ -161,9 +161,9 @@ public final class CdcCommand implements Callable<Integer>, Settings.CrossChecke
 
     /** Shows the statements, then runs them only with consent: --yes, or "y" typed at a terminal. */
     private int setup(CdcSettings settings) {
-        SourceDatabase source = new SourceDatabase(settings);
-        List<SourceDatabase.SetupStep> plan = source.setupPlan();
-        List<String> statements = plan.stream().map(SourceDatabase.SetupStep::sql).toList();
+        SourceSetup source = new SourceSetup(settings);
+        List<SourceSetup.SetupStep> plan = source.setupPlan();
+        List<String> statements = plan.stream().map(SourceSetup.SetupStep::sql).toList();
         PrintWriter out = spec.commandLine().getOut();
         if (statements.isEmpty()) {
             out.println("nothing to set up on " + settings.source() + ": every captured table has a replica identity, "

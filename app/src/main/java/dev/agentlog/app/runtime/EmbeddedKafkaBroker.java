@@ -1,5 +1,6 @@
 package dev.agentlog.app.runtime;
 
+import dev.agentlog.support.time.Poll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static final int DEFAULT_NUM_PARTITIONS = 12;
     static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
     private final KafkaRaftServer server;
@@ -165,11 +167,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
         try (Admin admin = Admin.create(props)) {
-            boolean ready = Polling.awaitCondition(READY_TIMEOUT, () -> hasBrokers(admin));
+            boolean ready = Poll.every(POLL_INTERVAL).until(READY_TIMEOUT, () -> hasBrokers(admin));
             if (!ready) {
                 throw new LocalServiceStartException(
                         "Kafka broker did not answer within " + READY_TIMEOUT.toSeconds() + " s " + where);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalServiceStartException("interrupted while waiting for the Kafka broker " + where, e);
         }
     }
 

@@ -1,17 +1,20 @@
 package dev.agentlog.app.runtime;
 
+import dev.agentlog.sink.SqlFailures;
+import dev.agentlog.support.retry.RetriesExhaustedException;
+import dev.agentlog.support.retry.Retry;
+import dev.agentlog.support.retry.RetryPolicy;
+import dev.agentlog.support.retry.RetryStoppedException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,32 +165,35 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    /** Connects until the server answers and returns its version. */
+    /**
+     * Connects until the server answers and returns its version: a retry of the connection while PostgreSQL starts
+     * (refused, 57P03 "starting up"), for at most {@link #READY_TIMEOUT}; a failure no retry fixes ends it at once.
+     */
     private static String awaitReady(String jdbcUrl) {
         Properties props = new Properties();
         props.setProperty("user", PostgresServerSettings.SUPERUSER);
         // Each attempt fails fast so the loop, not one attempt, bounds the wait.
         props.setProperty("connectTimeout", "5");
         props.setProperty("loginTimeout", "5");
-        AtomicReference<String> version = new AtomicReference<>();
-        AtomicReference<SQLException> lastFailure = new AtomicReference<>();
-        boolean ready = Polling.awaitCondition(READY_TIMEOUT, () -> {
-            try (Connection connection = DriverManager.getConnection(jdbcUrl, props);
-                 Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SHOW server_version")) {
-                rs.next();
-                version.set(rs.getString(1));
-                return true;
-            } catch (SQLException e) {
-                lastFailure.set(e);
-                return false;
-            }
-        });
-        if (!ready) {
+        Retry connecting = Retry.of("[postgres]", RetryPolicy.until(READY_TIMEOUT, 50, 500)).quietly();
+        try {
+            return connecting.run("connecting to " + jdbcUrl, SqlFailures.CLASSIFIER, () -> {
+                try (Connection connection = DriverManager.getConnection(jdbcUrl, props);
+                     Statement statement = connection.createStatement();
+                     ResultSet rs = statement.executeQuery("SHOW server_version")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            });
+        } catch (RetriesExhaustedException e) {
             throw new LocalServiceStartException("PostgreSQL did not accept connections at " + jdbcUrl + " within "
-                    + READY_TIMEOUT.toSeconds() + " s: " + lastFailure.get());
+                    + READY_TIMEOUT.toSeconds() + " s: " + e.failure(), e.getCause());
+        } catch (RetryStoppedException e) {
+            throw new LocalServiceStartException("interrupted while waiting for PostgreSQL at " + jdbcUrl, e);
+        } catch (Exception e) {
+            throw new LocalServiceStartException("PostgreSQL at " + jdbcUrl + " refused agentlog: "
+                    + SqlFailures.CLASSIFIER.describe(e), e);
         }
-        return version.get();
     }
 
     private static String jdbcUrl(int port) {

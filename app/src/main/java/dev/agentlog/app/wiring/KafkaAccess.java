@@ -1,5 +1,7 @@
 package dev.agentlog.app.wiring;
 
+import dev.agentlog.support.kafka.KafkaFailures;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -7,9 +9,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.SslAuthenticationException;
 
 /**
  * Whether agentlog's clients can reach and log in to Kafka, asked once at start so that a wrong password or a
@@ -45,24 +44,26 @@ public final class KafkaAccess {
         }
     }
 
-    /** The exception to stop with when {@code what} failed against Kafka: a login failure, or "not reachable". */
+    /**
+     * The exception to stop with when {@code what} failed against Kafka: a refusal of agentlog itself (the TLS
+     * handshake, the credentials, an ACL: {@link KafkaFailures#access}), or "not reachable".
+     */
     public static RuntimeException failure(String what, KafkaClients kafka, Throwable e) {
-        Throwable cause = rootOf(e);
         String where = "Kafka at " + kafka.bootstrapServers() + " (security.protocol "
                 + kafka.securityProtocol() + mechanism(kafka) + ")";
-        if (cause instanceof SslAuthenticationException) {
-            return new KafkaLoginException(what + ": the TLS handshake with " + where + " failed: " + cause.getMessage()
-                    + " (check ssl.truststore.* in --kafka-config: it must hold the CA of the brokers' certificates)", e);
+        Optional<KafkaFailures.Refusal> refusal = KafkaFailures.refusal(e);
+        if (refusal.isPresent()) {
+            Throwable cause = refusal.get().cause();
+            return new KafkaLoginException(switch (refusal.get().access()) {
+                case TLS_HANDSHAKE -> what + ": the TLS handshake with " + where + " failed: " + cause.getMessage()
+                        + " (check ssl.truststore.* in --kafka-config: it must hold the CA of the brokers' certificates)";
+                case AUTHENTICATION -> what + ": " + where + " refused agentlog's credentials: " + cause.getMessage()
+                        + " (check sasl.mechanism and the user and password of sasl.jaas.config in --kafka-config)";
+                case AUTHORIZATION -> what + ": " + where + " does not allow it: " + cause.getMessage()
+                        + " (grant agentlog's user the ACLs of docs/kafka.md)";
+            }, e);
         }
-        if (cause instanceof AuthenticationException) {
-            return new KafkaLoginException(what + ": " + where + " refused agentlog's credentials: "
-                    + cause.getMessage() + " (check sasl.mechanism and the user and password of sasl.jaas.config in"
-                    + " --kafka-config)", e);
-        }
-        if (cause instanceof AuthorizationException) {
-            return new KafkaLoginException(what + ": " + where + " does not allow it: " + cause.getMessage()
-                    + " (grant agentlog's user the ACLs of docs/kafka.md)", e);
-        }
+        Throwable cause = deepest(e);
         boolean timedOut = cause instanceof TimeoutException
                 || cause instanceof org.apache.kafka.common.errors.TimeoutException;
         return new IllegalStateException(what + ": " + where + (timedOut ? " did not answer in time"
@@ -77,13 +78,9 @@ public final class KafkaAccess {
                 : mechanism) : "";
     }
 
-    /** The first login or permission failure in the chain of causes, else the deepest cause. */
-    private static Throwable rootOf(Throwable e) {
+    private static Throwable deepest(Throwable e) {
         Throwable deepest = e;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
-                return t;
-            }
             deepest = t;
         }
         return deepest;

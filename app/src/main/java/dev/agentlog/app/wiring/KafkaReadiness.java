@@ -1,5 +1,6 @@
 package dev.agentlog.app.wiring;
 
+import dev.agentlog.support.time.Time;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 public final class KafkaReadiness implements BooleanSupplier, AutoCloseable {
     private static final long CACHE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final Admin admin;
+    private final Time time = Time.SYSTEM;
     private volatile long checkedAt;
     private volatile boolean ready;
 
@@ -33,7 +35,7 @@ public final class KafkaReadiness implements BooleanSupplier, AutoCloseable {
 
     @Override
     public synchronized boolean getAsBoolean() {
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         if (checkedAt != 0 && now - checkedAt < CACHE_NANOS) {
             return ready;
         }
@@ -46,7 +48,7 @@ public final class KafkaReadiness implements BooleanSupplier, AutoCloseable {
         } catch (Exception e) {
             ready = false;
         }
-        checkedAt = System.nanoTime();
+        checkedAt = time.nanoTime();
         return ready;
     }
 

@@ -9,6 +9,7 @@ import dev.agentlog.processor.EventProcessor;
 import dev.agentlog.processor.ProcessorSettings;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.SinkWorker;
+import dev.agentlog.support.time.Poll;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -89,16 +90,18 @@ public final class Pipeline implements AutoCloseable {
      * posted now flow through at once (a first start initializes transactions and can take several seconds).
      */
     public Pipeline awaitProcessorRunning(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (processor.state() != KafkaStreams.State.RUNNING) {
+        boolean running = Poll.every(Duration.ofMillis(50)).until(timeout, () -> {
+            if (processor.state() == KafkaStreams.State.RUNNING) {
+                return true;
+            }
             if (!processor.isRunning()) {
                 throw new IllegalStateException("the processor stopped while starting: " + processor.state());
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the processor is not running after " + timeout.toSeconds()
-                        + " s (state " + processor.state() + "); is Kafka reachable?");
-            }
-            Thread.sleep(50); // poll interval of a bounded wait on a condition
+            return false;
+        });
+        if (!running) {
+            throw new IllegalStateException("the processor is not running after " + timeout.toSeconds()
+                    + " s (state " + processor.state() + "); is Kafka reachable?");
         }
         return this;
     }

@@ -1,11 +1,14 @@
 package dev.agentlog.app.wiring;
 
 import dev.agentlog.events.Topics;
+import dev.agentlog.support.time.Poll;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -80,22 +83,29 @@ public final class TopicAdmin {
      * (OUT_OF_ORDER_SEQUENCE_NUMBER, retried forever).
      */
     private static void awaitLeaders(Admin admin, List<String> names) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            boolean led;
-            try {
-                led = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
-                        .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-                led = false; // the broker asked has not heard of the new topic yet
+        // a bounded poll of the cluster's state, not a wait for something of ours: after it, writes meet what they meet
+        try {
+            Poll.every(Duration.ofMillis(100)).until(Duration.ofSeconds(60), () -> led(admin, names));
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /** Whether every partition of the topics has a leader; a failure but "not known yet" ends the poll (a CompletionException). */
+    private static boolean led(Admin admin, List<String> names) {
+        try {
+            return admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
+                    .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false; // the broker asked has not heard of the new topic yet
             }
-            if (led || System.nanoTime() > deadline) {
-                return;
-            }
-            Thread.sleep(100); // a bounded poll of the cluster's state, not a wait for something of ours
+            throw new CompletionException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new CompletionException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
         }
     }
 

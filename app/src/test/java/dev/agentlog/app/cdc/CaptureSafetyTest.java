@@ -20,7 +20,10 @@ import dev.agentlog.cdc.CdcSettings;
 import dev.agentlog.cdc.CdcSourceException;
 import dev.agentlog.cdc.LettaCdc;
 import dev.agentlog.cdc.SensitiveData;
+import dev.agentlog.cdc.SlotWal;
 import dev.agentlog.cdc.SourceDatabase;
+import dev.agentlog.cdc.SourceSetup;
+import dev.agentlog.letta.mapping.LettaMapping;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
@@ -130,6 +133,8 @@ class CaptureSafetyTest {
 
         writer.editPassageText(passage, "Ada prefers green tea."); // seen by this capture: the last image is known
         folders.markAccess(ada); // visible_content is unchanged and not sent
+        // a table without typed events: its row.changed names the unchanged text, the sink keeps it
+        writer.tx(c -> LettaWriter.exec(c, "UPDATE file_contents SET updated_at = now() WHERE file_id = ?", file));
         cdc.close();
         cdc = new LettaCdc(settings, publisher, registry).start(); // a restart: capture forgets what it saw
         writer.editPassageText(passage, "Ada prefers green tea, no sugar.");
@@ -140,9 +145,12 @@ class CaptureSafetyTest {
         assertThat(Rows.of(projections, "SELECT embedding[1], embedding[2], array_length(embedding, 1) FROM "
                 + SCHEMA + ".passages WHERE passage_id = '" + passage + "'")).containsExactly("0.25 | -0.5 | 4096");
         String visible = writer.query("SELECT visible_content FROM files_agents WHERE file_id = ?", file).get(0);
-        assertThat(Rows.of(projections, "SELECT \"row\"->>'visible_content' FROM " + SCHEMA + ".source_rows "
-                + "WHERE source_table = 'files_agents' AND \"row\"->>'file_id' = '" + file + "'"))
-                .as("the last known file window, not a placeholder or nothing").containsExactly(visible);
+        assertThat(Rows.of(projections, "SELECT visible_content FROM " + SCHEMA + ".agent_files WHERE file_id = '"
+                + file + "'")).as("the last known file window, not a placeholder or nothing").containsExactly(visible);
+        String text = writer.query("SELECT text FROM file_contents WHERE file_id = ?", file).get(0);
+        assertThat(Rows.of(projections, "SELECT \"row\"->>'text' FROM " + SCHEMA + ".source_rows "
+                + "WHERE source_table = 'file_contents' AND \"row\"->>'file_id' = '" + file + "'"))
+                .as("a row.changed keeps the last known text").containsExactly(text);
         assertThat(Rows.of(projections, "SELECT count(*) FROM " + SCHEMA + ".events WHERE payload::text LIKE "
                 + "'%__debezium_unavailable_value%'")).containsExactly("0");
     }
@@ -194,13 +202,13 @@ class CaptureSafetyTest {
     void shouldReleaseWalWhileLettaIsQuietAndTheServerIsBusy() throws Exception {
         Run setup = cli("cdc", "--setup", "--yes");
         assertThat(setup.exitCode()).as(setup.err()).isEqualTo(ExitCodes.OK);
-        assertThat(setup.out()).contains("CREATE TABLE \"public\".\"" + SourceDatabase.HEARTBEAT_TABLE + "\"",
+        assertThat(setup.out()).contains("CREATE TABLE \"public\".\"" + SourceSetup.HEARTBEAT_TABLE + "\"",
                 "ALTER TABLE \"public\".\"archival_passages\" REPLICA IDENTITY FULL");
         cdc.close();
         cdc = new LettaCdc(settings, publisher, registry).start(); // now with the heartbeat table
         Await.until("the heartbeat table in the publication", LettaMirror.TIMEOUT, () -> writer.query(
                 "SELECT tablename FROM pg_publication_tables WHERE pubname = ?", SLOT),
-                tables -> tables.contains(SourceDatabase.HEARTBEAT_TABLE));
+                tables -> tables.contains(SourceSetup.HEARTBEAT_TABLE));
 
         try (Connection c = projections.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE busy_neighbour");
@@ -304,8 +312,8 @@ class CaptureSafetyTest {
 
     private static String untypedChangesOfTypedTables() throws Exception {
         return Rows.of(projections, "SELECT count(*) FROM " + SCHEMA + ".events WHERE type = 'row.changed' AND "
-                + "payload->>'table' IN ('agents', 'messages', 'block', 'blocks_agents', 'archives', 'archives_agents', "
-                + "'archival_passages', 'passage_tags')").get(0);
+                + "payload->>'table' IN (" + String.join(", ", LettaMapping.TYPED_TABLES.stream().map(t -> "'" + t + "'")
+                .toList()) + ")").get(0);
     }
 
     /** Rows of each captured table without typed events, in the source. */
@@ -328,9 +336,10 @@ class CaptureSafetyTest {
     }
 
     private static List<String> otherTables() throws Exception {
-        return Rows.of(letta, "SELECT tablename FROM pg_publication_tables WHERE pubname = '" + SLOT + "' AND tablename "
-                + "NOT IN ('agents', 'messages', 'block', 'blocks_agents', 'archives', 'archives_agents', "
-                + "'archival_passages', 'passage_tags', '" + SourceDatabase.HEARTBEAT_TABLE + "') ORDER BY 1");
+        List<String> tables = new ArrayList<>(Rows.of(letta, "SELECT tablename FROM pg_publication_tables WHERE pubname = '"
+                + SLOT + "' AND tablename <> '" + SourceSetup.HEARTBEAT_TABLE + "' ORDER BY 1"));
+        tables.removeAll(LettaMapping.TYPED_TABLES);
+        return tables;
     }
 
     private static double retainedGauge() {
@@ -340,7 +349,7 @@ class CaptureSafetyTest {
 
     private static long retainedNow() throws Exception {
         try (Connection c = letta.getConnection()) {
-            return SourceDatabase.slotWal(c, SLOT).orElseThrow().retainedBytes();
+            return SlotWal.measure(c, SLOT).orElseThrow().retainedBytes();
         }
     }
 

@@ -12,6 +12,7 @@ import dev.agentlog.client.EventPublisher;
 import dev.agentlog.cdc.CdcSettings;
 import dev.agentlog.cdc.LettaCdc;
 import dev.agentlog.cdc.SourceDatabase;
+import dev.agentlog.cdc.SourceSetup;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,7 +202,7 @@ class LettaCdcEndToEndTest {
     @Order(3)
     void shouldAttributeDeletesOfRowsWrittenBeforeARestartOnceSetupGaveFullReplicaIdentity() throws Exception {
         assumeTrue(cdc != null && !cdc.completion().isDone(), "capture runs (the first test started it)");
-        SourceDatabase source = new SourceDatabase(settings);
+        SourceSetup source = new SourceSetup(settings);
         source.apply(source.setupStatements());
         cdc.close(); // a restart: capture forgets the rows it saw, the deletes below must carry their owners
         cdc = new LettaCdc(settings, publisher, registry).start();

@@ -60,6 +60,17 @@ final class LettaMirror {
         add(state, "passage", letta, "SELECT p.id, p.archive_id, p.text, (SELECT jsonb_agg(t ORDER BY t) FROM ("
                 + "SELECT json_array_elements_text(p.tags) t UNION SELECT tag FROM passage_tags WHERE passage_id = p.id) x), "
                 + "md5(p.embedding::text) FROM archival_passages p ORDER BY p.id");
+        add(state, "conversation", letta, "SELECT id, agent_id, summary, is_deleted FROM conversations ORDER BY id");
+        add(state, "conversation-row", letta, "SELECT id, conversation_id, message_id, position, in_context, is_deleted "
+                + "FROM conversation_messages ORDER BY id");
+        add(state, "conversation-block", letta, "SELECT b.conversation_id, b.block_id, c.agent_id, b.block_label "
+                + "FROM blocks_conversations b JOIN conversations c ON c.id = b.conversation_id ORDER BY 1, 2");
+        add(state, "file", letta, "SELECT id, agent_id, file_id, is_open, md5(visible_content), start_line, end_line, "
+                + "is_deleted FROM files_agents ORDER BY id");
+        add(state, "link", letta, "SELECT agent_id, kind, target FROM (SELECT agent_id, 'tool' kind, tool_id target "
+                + "FROM tools_agents UNION ALL SELECT agent_id, 'source', source_id FROM sources_agents UNION ALL "
+                + "SELECT agent_id, 'identity', identity_id FROM identities_agents UNION ALL SELECT agent_id, 'group', "
+                + "group_id FROM groups_agents UNION ALL SELECT agent_id, 'tag', tag FROM agents_tags) l ORDER BY 1, 2, 3");
         return state;
     }
 
@@ -81,6 +92,15 @@ final class LettaMirror {
                 + ".agent_archives ORDER BY 1, 2");
         add(state, "passage", projections, "SELECT passage_id, archive_id, text, (SELECT jsonb_agg(t ORDER BY t) FROM "
                 + "jsonb_array_elements_text(tags) t), md5(embedding::text) FROM " + schema + ".passages ORDER BY 1");
+        add(state, "conversation", projections, "SELECT conversation_id, agent_id, summary, coalesce(deleted, false) FROM "
+                + schema + ".conversations ORDER BY 1");
+        add(state, "conversation-row", projections, "SELECT conversation_message_id, conversation_id, message_id, "
+                + "position, in_context, coalesce(deleted, false) FROM " + schema + ".conversation_messages ORDER BY 1");
+        add(state, "conversation-block", projections, "SELECT conversation_id, block_id, agent_id, label FROM " + schema
+                + ".conversation_blocks ORDER BY 1, 2");
+        add(state, "file", projections, "SELECT file_agent_id, agent_id, file_id, is_open, md5(visible_content), "
+                + "start_line, end_line, coalesce(deleted, false) FROM " + schema + ".agent_files ORDER BY 1");
+        add(state, "link", projections, "SELECT agent_id, kind, target FROM " + schema + ".agent_links ORDER BY 1, 2, 3");
         return state;
     }
 

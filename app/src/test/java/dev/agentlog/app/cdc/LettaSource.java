@@ -12,6 +12,7 @@ import dev.agentlog.ingest.IngestSettings;
 import dev.agentlog.client.PublisherSettings;
 import dev.agentlog.cdc.CdcSettings;
 import dev.agentlog.cdc.SourceDatabase;
+import dev.agentlog.cdc.SourceSetup;
 import dev.agentlog.processor.ProcessorSettings;
 import dev.agentlog.sink.SchemaMigrator;
 import dev.agentlog.sink.SinkSettings;
@@ -78,9 +79,9 @@ final class LettaSource implements AutoCloseable {
 
     /** Runs what capture refuses to start without, as an operator runs it from the refusal's message. */
     static void applyRequiredSetup(CdcSettings settings) {
-        SourceDatabase source = new SourceDatabase(settings);
-        source.apply(source.setupPlan().stream().filter(SourceDatabase.SetupStep::required)
-                .map(SourceDatabase.SetupStep::sql).toList());
+        SourceSetup source = new SourceSetup(settings);
+        source.apply(source.setupPlan().stream().filter(SourceSetup.SetupStep::required)
+                .map(SourceSetup.SetupStep::sql).toList());
     }
 
     /**

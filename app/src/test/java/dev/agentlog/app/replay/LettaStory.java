@@ -23,6 +23,8 @@ final class LettaStory {
     final String persona;
     final String shared;
     final String archive;
+    final String conversation;
+    final String file;
     private final String tag;
     private int eventCounter;
 
@@ -34,6 +36,15 @@ final class LettaStory {
         persona = "block-" + tag + "-persona";
         shared = "block-" + tag + "-shared";
         archive = "archive-" + tag + "-a";
+        conversation = "conv-" + tag;
+        file = "file_agent-" + tag;
+    }
+
+    /** A row of the conversation: message {@code message} at {@code position}. */
+    private String row(int n, int message, int position, boolean inContext) {
+        return "{\"conversation_message_id\":\"" + conversation + "-row-" + n + "\",\"conversation_id\":\"" + conversation
+                + "\",\"message_id\":\"" + messageId(message) + "\",\"position\":" + position + ",\"in_context\":"
+                + inContext + "}";
     }
 
     String messageId(int n) {
@@ -82,7 +93,16 @@ final class LettaStory {
                 e(archive, "passage.inserted", "{\"passage_id\":\"" + passage(1) + "\",\"text\":\"Ada likes tea.\","
                         + "\"tags\":[\"pref\"],\"embedding\":[0.1,-0.25,0.5]}"),
                 e(archive, "passage.inserted", "{\"passage_id\":\"" + passage(2) + "\",\"text\":\"Ada lives in Oslo.\","
-                        + "\"created_at\":\"2026-11-20T00:00:00Z\"}"))));
+                        + "\"created_at\":\"2026-11-20T00:00:00Z\"}"),
+                // a named conversation sharing the greeting, a file open in the context, a tool and a tag
+                e(agent, "conversation.created", "{\"conversation_id\":\"" + conversation + "\",\"summary\":\"trip\","
+                        + "\"model_settings\":{\"temperature\":0.2}}"),
+                e(agent, "conversation.message.added", row(1, 0, 0, true)),
+                e(agent, "conversation.message.added", row(2, 4, 1, true)),
+                e(agent, "file.attached", "{\"file_agent_id\":\"" + file + "\",\"file_id\":\"file-" + tag + "\","
+                        + "\"file_name\":\"manual.txt\",\"is_open\":true,\"visible_content\":\"1: Read me.\"}"),
+                e(agent, "tool.attached", "{\"tool_id\":\"tool-" + tag + "-search\"}"),
+                e(agent, "tag.added", "{\"tag\":\"vip\"}"))));
         steps.add(step(3, List.of(
                 e(human, "block.updated", "{\"value\":\"Name: Ada\\nLikes tea.\",\"version\":2}", agent, agent),
                 e(agent, "message.updated", "{\"message_id\":\"" + messageId(0) + "\",\"content\":[{\"type\":\"text\","
@@ -92,7 +112,11 @@ final class LettaStory {
                 e(agent, "context.updated", ids(0, 5, 4)),
                 e(agent, "message.deleted", "{\"message_id\":\"" + messageId(1) + "\"}"),
                 e(archive, "passage.deleted", "{\"passage_id\":\"" + passage(1) + "\"}"),
-                e(archive, "passage.inserted", "{\"passage_id\":\"" + passage(3) + "\",\"text\":\"Ada has a cat.\"}"))));
+                e(archive, "passage.inserted", "{\"passage_id\":\"" + passage(3) + "\",\"text\":\"Ada has a cat.\"}"),
+                e(agent, "conversation.message.updated", "{\"conversation_message_id\":\"" + conversation
+                        + "-row-1\",\"in_context\":false}"),
+                e(agent, "file.updated", "{\"file_agent_id\":\"" + file + "\",\"is_open\":false,\"visible_content\":null}"),
+                e(agent, "tag.removed", "{\"tag\":\"vip\"}"))));
         steps.add(step(5, List.of(
                 e(shared, "block.updated", "{\"value\":\"Team: blue\",\"version\":2}", other, other),
                 e(human, "block.updated", "{\"value\":\"stale edit\",\"version\":2}", agent, agent),

@@ -106,6 +106,24 @@ class PointInTimeTest {
     }
 
     @Test
+    @Order(2)
+    void shouldShowTheAgentsConversationsFilesAndLinksAsTheyWereThen() throws Exception {
+        JsonNode afterTurn = state(STORY.agent, instants.get(1));
+        JsonNode afterSummary = state(STORY.agent, instants.get(3));
+
+        assertThat(afterTurn.at("/conversations/0/window").toString())
+                .isEqualTo("[\"" + STORY.messageId(0) + "\",\"" + STORY.messageId(4) + "\"]");
+        assertThat(afterTurn.at("/files/0/is_open").asBoolean()).isTrue();
+        assertThat(afterTurn.at("/files/0/visible_content").asText()).isEqualTo("1: Read me.");
+        assertThat(afterTurn.at("/links").toString()).contains("\"tag\":[\"vip\"]", "\"tool\":[\"tool-pit-search\"]");
+        assertThat(afterSummary.at("/conversations/0/window").toString()).isEqualTo("[\"" + STORY.messageId(4) + "\"]");
+        assertThat(afterSummary.at("/files/0/is_open").asBoolean()).isFalse();
+        assertThat(afterSummary.at("/files/0/visible_content").isNull()).isTrue();
+        assertThat(afterSummary.at("/links").toString()).doesNotContain("vip").contains("tool-pit-search");
+        assertThat(state(STORY.agent, instants.get(0)).at("/conversations").size()).as("before the turn").isZero();
+    }
+
+    @Test
     @Order(3)
     void shouldFindNoAgentBeforeItsFirstEvent() {
         CliRun run = Cli.run(fixture.args("state", List.of(STORY.agent, "--at", "2026-11-24T09:00:00Z"), false));

@@ -3,6 +3,7 @@ package dev.agentlog.app.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentlog.support.time.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,7 +134,8 @@ class EmbeddedKafkaBrokerTest {
         }
     }
 
-    private static List<String> consumeValues(EmbeddedKafkaBroker source, String topic, int expected) {
+    private static List<String> consumeValues(EmbeddedKafkaBroker source, String topic, int expected)
+            throws InterruptedException {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, source.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -142,7 +144,7 @@ class EmbeddedKafkaBrokerTest {
         try (KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            Polling.awaitCondition(READ_TIMEOUT, () -> {
+            Poll.every(Duration.ofMillis(100)).until(READ_TIMEOUT, () -> {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                     values.add(record.value());
                 }

@@ -1,5 +1,7 @@
 package dev.agentlog.cdc.internal;
 
+import dev.agentlog.cdc.SlotWal;
+
 import dev.agentlog.letta.mapping.Change;
 import dev.agentlog.letta.mapping.MappingIssues;
 import io.micrometer.core.instrument.Counter;
@@ -56,7 +58,7 @@ public final class CdcMetrics implements MappingIssues, AutoCloseable {
     }
 
     /** The slot's latest WAL figures; null when unknown (no slot, or the source unreachable). */
-    public void slotWal(dev.agentlog.cdc.SourceDatabase.SlotWal wal) {
+    public void slotWal(dev.agentlog.cdc.SlotWal wal) {
         lagBytes.set(wal == null ? NO_LAG : wal.lagBytes());
         retainedBytes.set(wal == null ? NO_LAG : wal.retainedBytes());
     }

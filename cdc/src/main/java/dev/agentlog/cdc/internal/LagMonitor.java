@@ -2,7 +2,7 @@ package dev.agentlog.cdc.internal;
 
 import dev.agentlog.cdc.CdcSettings;
 import dev.agentlog.cdc.SourceDatabase;
-import dev.agentlog.cdc.SourceDatabase.SlotWal;
+import dev.agentlog.cdc.SlotWal;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -54,7 +54,7 @@ public final class LagMonitor implements AutoCloseable {
 
     void measure() {
         try {
-            Optional<SlotWal> wal = connection.run(c -> SourceDatabase.slotWal(c, settings.slotName()));
+            Optional<SlotWal> wal = connection.run(c -> SlotWal.measure(c, settings.slotName()));
             last = wal.orElse(null);
             metrics.slotWal(last);
             failing = false;

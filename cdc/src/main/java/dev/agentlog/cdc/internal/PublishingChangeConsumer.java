@@ -8,7 +8,14 @@ import dev.agentlog.cdc.CdcSourceException;
 import dev.agentlog.cdc.LettaCdc;
 import dev.agentlog.letta.mapping.Change;
 import dev.agentlog.letta.mapping.LettaMapping;
-import dev.agentlog.client.KafkaFailures;
+import dev.agentlog.support.kafka.KafkaFailures;
+import dev.agentlog.support.retry.FailureClass;
+import dev.agentlog.support.retry.FailureClassifier;
+import dev.agentlog.support.retry.RetriesExhaustedException;
+import dev.agentlog.support.retry.Retry;
+import dev.agentlog.support.retry.RetryPolicy;
+import dev.agentlog.support.retry.RetryStoppedException;
+import dev.agentlog.support.time.Sleeper;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import java.util.ArrayList;
@@ -27,15 +34,20 @@ import org.slf4j.LoggerFactory;
  * positions of processed records, so a crash at any point re-reads from a position whose events are all in Kafka
  * or not yet published; re-read events have the same ids and the processor keeps one of each.
  *
- * <p>A retriable failure (Kafka unreachable) publishes the whole batch again, a bounded number of times with
- * backoff; then, or on a failure that will not pass, the handler throws and the engine stops without committing.
+ * <p>A retriable failure (Kafka unreachable) publishes the whole batch again under agentlog's one {@link Retry}
+ * ({@link #RETRY_POLICY}: bounded, exponential back-off with jitter and a cap); publishing again is idempotent, the
+ * events keep their ids. Once the attempts are used up, or on a failure that will not pass (Kafka refusing the
+ * write: an authorization failure is never retried), the handler throws and the engine stops without committing.
  * An event larger than the limit can never be published: it is skipped, logged and counted, so that it does not
  * stop capture for good. Runs on the engine's one handler thread.
  */
 public final class PublishingChangeConsumer implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger log = LoggerFactory.getLogger(PublishingChangeConsumer.class);
-    static final int MAX_ATTEMPTS = 5;
-    static final long FIRST_BACKOFF_MS = 500;
+    /** 5 attempts, 0.5 s then doubling (0.25-0.5, 0.5-1, 1-2, 2-4 s with jitter): about 7 s of an outage at most. */
+    static final RetryPolicy RETRY_POLICY = RetryPolicy.attempts(5, 500, 10_000);
+    /** Only "Kafka unavailable" passes: {@link PublishException#isRetriable()} says so by the exception's type. */
+    private static final FailureClassifier RETRIABLE_PUBLISH = failure ->
+            failure instanceof PublishException p && p.isRetriable() ? FailureClass.RETRIABLE : FailureClass.FATAL;
 
     private final RecordConverter converter;
     private final LettaMapping mapping;
@@ -43,26 +55,23 @@ public final class PublishingChangeConsumer implements DebeziumEngine.ChangeCons
     private final CdcMetrics metrics;
     private final LettaCdc.BatchHook hook;
     private final String logPrefix;
-
-    private final int maxAttempts;
-    private final long firstBackoffMs;
+    private final Retry retry;
 
     public PublishingChangeConsumer(RecordConverter converter, LettaMapping mapping, EventPublisher publisher,
             CdcMetrics metrics, LettaCdc.BatchHook hook, String logPrefix) {
-        this(converter, mapping, publisher, metrics, hook, logPrefix, MAX_ATTEMPTS, FIRST_BACKOFF_MS);
+        this(converter, mapping, publisher, metrics, hook, logPrefix, RETRY_POLICY, Sleeper.SYSTEM);
     }
 
-    /** With a shorter retry schedule (tests). */
+    /** With another retry schedule and a sleeper that records (tests). */
     PublishingChangeConsumer(RecordConverter converter, LettaMapping mapping, EventPublisher publisher,
-            CdcMetrics metrics, LettaCdc.BatchHook hook, String logPrefix, int maxAttempts, long firstBackoffMs) {
-        this.maxAttempts = maxAttempts;
-        this.firstBackoffMs = firstBackoffMs;
+            CdcMetrics metrics, LettaCdc.BatchHook hook, String logPrefix, RetryPolicy policy, Sleeper sleeper) {
         this.converter = converter;
         this.mapping = mapping;
         this.publisher = publisher;
         this.metrics = metrics;
         this.hook = hook;
         this.logPrefix = logPrefix;
+        this.retry = Retry.of(logPrefix, policy).with(sleeper);
     }
 
     @Override
@@ -100,44 +109,62 @@ public final class PublishingChangeConsumer implements DebeziumEngine.ChangeCons
         log.debug("{} {} changes, {} events acknowledged", logPrefix, changes.size(), events.size());
     }
 
+    /** Publishes the batch until Kafka acknowledged every event of it (bar those too large ever to be taken). */
     private void publish(List<Event> events, List<String> tables) throws InterruptedException {
-        long backoffMs = firstBackoffMs;
-        for (int attempt = 1; ; attempt++) {
-            List<CompletableFuture<RecordMetadata>> futures = publisher.publishAll(events);
-            PublishException retriable = null;
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    futures.get(i).get();
-                } catch (ExecutionException e) {
-                    Throwable failure = KafkaFailures.unwrap(e);
-                    Event event = events.get(i);
-                    if (failure instanceof EventTooLargeException tooLarge) {
-                        if (attempt == 1) {
-                            metrics.tooLarge(tables.get(i));
-                            log.error("{} event {} ({} of stream {}) is {} bytes, over --max-event-bytes {}: skipped, "
-                                    + "the source row is not in the log; raise --max-event-bytes to keep such rows",
-                                    logPrefix, event.eventId(), event.type(), event.streamId(), tooLarge.sizeBytes(),
-                                    tooLarge.maxBytes());
-                        }
-                    } else if (failure instanceof PublishException p && p.isRetriable()) {
-                        retriable = p;
-                    } else {
-                        throw new CdcSourceException(logPrefix + " Kafka refused event " + event.eventId() + " ("
-                                + event.type() + " of stream " + event.streamId() + "): " + failure.getMessage(), failure);
+        int[] attempt = {0};
+        try {
+            retry.run("publishing a batch of " + events.size() + " events", RETRIABLE_PUBLISH, () -> {
+                publishOnce(events, tables, ++attempt[0] == 1);
+                return null;
+            });
+        } catch (RetriesExhaustedException e) {
+            throw new CdcSourceException(logPrefix + " Kafka did not acknowledge a batch of " + events.size()
+                    + " events after " + e.attempts() + " attempts: " + e.getCause().getMessage(), e.getCause());
+        } catch (RetryStoppedException e) {
+            Thread.interrupted(); // handed on as the engine expects it: an InterruptedException, not a flag
+            InterruptedException interrupted = new InterruptedException(e.getMessage());
+            interrupted.initCause(e);
+            throw interrupted;
+        } catch (CdcSourceException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CdcSourceException(logPrefix + " publishing failed unexpectedly: " + e, e);
+        }
+    }
+
+    /**
+     * One attempt: publishes every event and waits for each acknowledgement.
+     *
+     * @throws PublishException   the last retriable failure, once every event was waited for
+     * @throws CdcSourceException a failure that will not pass
+     */
+    private void publishOnce(List<Event> events, List<String> tables, boolean first) throws InterruptedException {
+        List<CompletableFuture<RecordMetadata>> futures = publisher.publishAll(events);
+        PublishException retriable = null;
+        for (int i = 0; i < futures.size(); i++) {
+            try {
+                futures.get(i).get();
+            } catch (ExecutionException e) {
+                Throwable failure = KafkaFailures.unwrap(e);
+                Event event = events.get(i);
+                if (failure instanceof EventTooLargeException tooLarge) {
+                    if (first) {
+                        metrics.tooLarge(tables.get(i));
+                        log.error("{} event {} ({} of stream {}) is {} bytes, over --max-event-bytes {}: skipped, "
+                                + "the source row is not in the log; raise --max-event-bytes to keep such rows",
+                                logPrefix, event.eventId(), event.type(), event.streamId(), tooLarge.sizeBytes(),
+                                tooLarge.maxBytes());
                     }
+                } else if (failure instanceof PublishException p && p.isRetriable()) {
+                    retriable = p;
+                } else {
+                    throw new CdcSourceException(logPrefix + " Kafka refused event " + event.eventId() + " ("
+                            + event.type() + " of stream " + event.streamId() + "): " + failure.getMessage(), failure);
                 }
             }
-            if (retriable == null) {
-                return;
-            }
-            if (attempt == maxAttempts) {
-                throw new CdcSourceException(logPrefix + " Kafka did not acknowledge a batch of " + events.size()
-                        + " events after " + maxAttempts + " attempts: " + retriable.getMessage(), retriable);
-            }
-            log.warn("{} Kafka did not acknowledge a batch of {} events (attempt {} of {}), publishing it again in {} ms: {}",
-                    logPrefix, events.size(), attempt, maxAttempts, backoffMs, retriable.getMessage());
-            Thread.sleep(backoffMs);
-            backoffMs *= 2;
+        }
+        if (retriable != null) {
+            throw retriable;
         }
     }
 }

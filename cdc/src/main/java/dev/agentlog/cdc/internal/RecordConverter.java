@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.cdc.SourceDatabase;
+import dev.agentlog.cdc.SourceSetup;
 import dev.agentlog.letta.mapping.Change;
 import dev.agentlog.letta.mapping.Op;
 import dev.agentlog.letta.mapping.Row;
@@ -66,7 +67,7 @@ public final class RecordConverter {
         }
         Struct source = value.getStruct("source");
         String table = source.getString("table");
-        if (SourceDatabase.HEARTBEAT_TABLE.equals(table)) {
+        if (SourceSetup.HEARTBEAT_TABLE.equals(table)) {
             return null; // capture's own heartbeat: read only so that its position is confirmed, never an event
         }
         Row key = record.key() instanceof Struct k ? row(k) : Row.EMPTY;

@@ -1,6 +1,5 @@
 package dev.agentlog.ingest.internal;
 
-import dev.agentlog.client.KafkaFailures;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,6 +17,7 @@ import dev.agentlog.client.KafkaUnavailableException;
 import dev.agentlog.client.PublishException;
 import dev.agentlog.ingest.RouteHandler;
 import dev.agentlog.ingest.internal.EventOutcome.Status;
+import dev.agentlog.support.kafka.KafkaFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

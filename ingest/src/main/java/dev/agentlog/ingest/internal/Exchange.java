@@ -68,7 +68,7 @@ public final class Exchange {
     private final Response response;
     private final Callback callback;
     private final Executor executor;
-    private final long startedNanos = System.nanoTime();
+    private final long startedNanos;
     private final AtomicBoolean answered = new AtomicBoolean();
     /** Whether the body was read to its end; if not, the rest is drained after the answer. */
     private volatile boolean bodyRead;
@@ -78,6 +78,7 @@ public final class Exchange {
 
     private Exchange(ServerState shared, Request request, Response response, Callback callback, Executor executor) {
         this.shared = shared;
+        this.startedNanos = shared.time.nanoTime();
         this.request = request;
         this.response = response;
         this.callback = callback;
@@ -149,7 +150,7 @@ public final class Exchange {
                     + " (--max-request-bytes): split it into smaller requests").withHeader("Connection", "close"));
             return;
         }
-        CompletableFuture<byte[]> body = BodyReader.read(request, max, deadlineNanos - System.nanoTime(),
+        CompletableFuture<byte[]> body = BodyReader.read(request, max, deadlineNanos - shared.time.nanoTime(),
                 request.getComponents().getScheduler());
         if (body.isDone()) {
             continueWith(body, route, path, query, caller);
@@ -268,7 +269,7 @@ public final class Exchange {
         Timer.builder("agentlog.ingest.http.requests").tag("route", routeTag)
                 .tag("method", KNOWN_METHODS.contains(method) ? method : "other").tag("status", String.valueOf(status))
                 .description("HTTP requests answered, by route and status").register(shared.registry)
-                .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+                .record(shared.time.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
         shared.leave();
     }
 }

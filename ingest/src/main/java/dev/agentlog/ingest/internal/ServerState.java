@@ -1,28 +1,34 @@
 package dev.agentlog.ingest.internal;
 
 import dev.agentlog.ingest.IngestSettings;
+import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What every exchange of one server shares: settings, routes, and the count of requests in flight. Thread-safe. */
+/** What every exchange of one server shares: settings, routes, its clock, and the count of requests in flight. Thread-safe. */
 public final class ServerState {
     private static final Logger log = LoggerFactory.getLogger(ServerState.class);
     final IngestSettings settings;
     final MeterRegistry registry;
     final Routes routes;
     final Supplier<String> metricsScrape;
+    final Time time;
     private final int maxInFlight;
     private final Object inFlightLock = new Object();
     private int inFlight; // guarded by inFlightLock
     private volatile boolean closing;
 
-    /** @param maxInFlight requests taken at once; one more is answered 503 */
+    /**
+     * @param maxInFlight requests taken at once; one more is answered 503
+     * @param time        the server's clock: request deadlines and durations
+     */
     public ServerState(IngestSettings settings, MeterRegistry registry, Routes routes, Supplier<String> metricsScrape,
-            int maxInFlight) {
+            int maxInFlight, Time time) {
         this.settings = settings;
+        this.time = time;
         this.maxInFlight = maxInFlight;
         this.registry = registry;
         this.routes = routes;
@@ -44,10 +50,10 @@ public final class ServerState {
 
     /** Waits until no request is in flight, or the timeout passed. */
     public void awaitIdle(long timeoutMs) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        long deadline = time.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         synchronized (inFlightLock) {
             while (inFlight > 0) {
-                long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - time.nanoTime());
                 if (remainingMs <= 0) {
                     log.warn("ingest: closing with {} requests still in flight after {} ms", inFlight, timeoutMs);
                     return;

@@ -19,11 +19,15 @@ import java.util.stream.Stream;
 public final class LettaMapping {
     /** The Letta tables that have typed events; --setup gives these REPLICA IDENTITY FULL. */
     public static final List<String> TYPED_TABLES = List.of("agents", "messages", "block", "blocks_agents", "archives",
-            "archives_agents", "archival_passages", "passage_tags");
+            "archives_agents", "archival_passages", "passage_tags", "conversations", "conversation_messages",
+            "blocks_conversations", "files_agents", "tools_agents", "sources_agents", "identities_agents",
+            "groups_agents", "agents_tags");
 
-    private final Map<String, TableMapping> byTable = Stream.of(new AgentsMapping(), new MessagesMapping(),
-                    new BlockMapping(), new BlocksAgentsMapping(), new ArchivesMapping(), new ArchivesAgentsMapping(),
-                    new ArchivalPassagesMapping(), new PassageTagsMapping())
+    private final Map<String, TableMapping> byTable = Stream.concat(Stream.of(new AgentsMapping(),
+                    new MessagesMapping(), new BlockMapping(), new BlocksAgentsMapping(), new ArchivesMapping(),
+                    new ArchivesAgentsMapping(), new ArchivalPassagesMapping(), new PassageTagsMapping(),
+                    new ConversationsMapping(), new ConversationMessagesMapping(), new BlocksConversationsMapping(),
+                    new FilesAgentsMapping()), LinkMapping.ALL.stream())
             .collect(Collectors.toUnmodifiableMap(TableMapping::table, Function.identity()));
     private final MappingContext context;
     private final EventCodec codec = EventCodec.standard();

@@ -21,4 +21,8 @@ public final class MappingState {
     final Map<String, String> agentOfMessage = new BoundedMap<>(MAX_MESSAGES);
     final Map<String, PassageState> passages = new BoundedMap<>(MAX_PASSAGES);
     final Map<String, String> passageOfTagRow = new BoundedMap<>(MAX_TAG_ROWS);
+    static final int MAX_CONVERSATIONS = 50_000;
+    static final int MAX_CONVERSATION_ROWS = 200_000;
+    final Map<String, String> agentOfConversation = new BoundedMap<>(MAX_CONVERSATIONS);
+    final Map<String, String> agentOfConversationMessage = new BoundedMap<>(MAX_CONVERSATION_ROWS);
 }

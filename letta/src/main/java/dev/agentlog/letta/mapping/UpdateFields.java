@@ -41,6 +41,10 @@ final class UpdateFields {
         return take(column, field) ? row.bool(column) : null;
     }
 
+    java.time.OffsetDateTime timestamp(String column, String field) {
+        return take(column, field) ? row.timestamp(column) : null;
+    }
+
     JsonNode object(String column, String field) {
         return take(column, field) ? Columns.object(row, column, unknown) : null;
     }

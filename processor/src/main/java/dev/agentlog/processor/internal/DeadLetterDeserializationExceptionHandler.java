@@ -1,6 +1,7 @@
 package dev.agentlog.processor.internal;
 
 import dev.agentlog.processor.DeadLetterReason;
+import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.Counter;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,6 @@ public final class DeadLetterDeserializationExceptionHandler implements Deserial
         }
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, record.timestamp(), record.key(),
                 record.value(), DeadLetterRecords.headers(record.headers(), DeadLetterReason.INVALID, rule, origin,
-                System.currentTimeMillis()))));
+                Time.SYSTEM.currentTimeMillis()))));
     }
 }

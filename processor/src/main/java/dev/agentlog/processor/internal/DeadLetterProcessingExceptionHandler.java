@@ -1,6 +1,7 @@
 package dev.agentlog.processor.internal;
 
 import dev.agentlog.processor.DeadLetterReason;
+import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.Counter;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,6 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
         }
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.timestamp(),
                 context.sourceRawKey(), context.sourceRawValue(), DeadLetterRecords.headers(context.headers(),
-                DeadLetterReason.POISON, rule, origin, System.currentTimeMillis()))));
+                DeadLetterReason.POISON, rule, origin, Time.SYSTEM.currentTimeMillis()))));
     }
 }

@@ -118,7 +118,12 @@ public final class ProjectionFold {
             }
             case PASSAGE_DELETED -> p.rows(Tables.PASSAGES).remove(((PassageDeleted) event.payload()).passageId());
             case ROW_CHANGED -> rowChanged(stream, (RowChanged) event.payload(), p, at);
-            default -> throw new IllegalArgumentException("no fold rule for event type " + event.type());
+            default -> {
+                if (!AgentStateFold.folds(event.type())) {
+                    throw new IllegalArgumentException("no fold rule for event type " + event.type());
+                }
+                AgentStateFold.apply(event, p, at);
+            }
         }
     }
 
@@ -136,6 +141,8 @@ public final class ProjectionFold {
                     overlay.needs(Tables.SOURCE_ROWS, event.streamId());
                 }
             }
+            case CONVERSATION_UPDATED, CONVERSATION_MESSAGE_UPDATED, FILE_UPDATED ->
+                    AgentStateFold.declareReads(event, overlay);
             case ARCHIVE_DELETED -> overlay.needs(Tables.ARCHIVES, event.streamId());
             default -> {
                 // every other type writes whole rows or deletes by key: nothing to read
@@ -155,6 +162,7 @@ public final class ProjectionFold {
             case ARCHIVE_CREATED, ARCHIVE_DELETED -> Tables.ARCHIVES;
             case PASSAGE_INSERTED, PASSAGE_DELETED -> Tables.PASSAGES;
             case ROW_CHANGED -> Tables.SOURCE_ROWS;
+            default -> AgentStateFold.tableOf(type);
         };
     }
 
@@ -216,6 +224,7 @@ public final class ProjectionFold {
         p.rows(Tables.AGENT_CONTEXT).removeWhere(Ref.AGENT_ID, agentId);
         p.rows(Tables.AGENT_BLOCKS).removeWhere(Ref.AGENT_ID, agentId);
         p.rows(Tables.AGENT_ARCHIVES).removeWhere(Ref.AGENT_ID, agentId);
+        AgentStateFold.agentDeleted(agentId, p);
     }
 
     private static void messageCreated(String agentId, MessageCreated m, Projection p, Instant at) {
@@ -301,19 +310,19 @@ public final class ProjectionFold {
     }
 
     /** The update's value when present, null when the update cleared the field, else the current value. */
-    private static <T> T pick(T update, String field, Set<String> cleared, T current) {
+    static <T> T pick(T update, String field, Set<String> cleared, T current) {
         if (update != null) {
             return update;
         }
         return cleared.contains(field) ? null : current;
     }
 
-    private static Instant instantOr(OffsetDateTime time, Instant fallback) {
+    static Instant instantOr(OffsetDateTime time, Instant fallback) {
         return time != null ? time.toInstant() : fallback;
     }
 
     /** Unknown payload fields merged over the current ones; null when there are none. */
-    private static JsonNode extra(JsonNode current, Map<String, JsonNode> unknown) {
+    static JsonNode extra(JsonNode current, Map<String, JsonNode> unknown) {
         if (unknown.isEmpty()) {
             return current;
         }

@@ -7,7 +7,8 @@ package dev.agentlog.sink.fold;
 public enum Ref {
     AGENT_ID("agent_id"),
     BLOCK_ID("block_id"),
-    ARCHIVE_ID("archive_id");
+    ARCHIVE_ID("archive_id"),
+    CONVERSATION_ID("conversation_id");
 
     private final String column;
 

@@ -123,9 +123,62 @@ public final class Tables {
             v -> new SourceRow((String) v[0], (String) v[1], (JsonNode) v[2], (String) v[3], (Instant) v[4]),
             Map.of());
 
+    public static final TableDef<String, ConversationRow> CONVERSATIONS = new TableDef<>("conversations",
+            List.of(text("conversation_id"), text("agent_id"), text("summary"), text("model"),
+                    timestamptz("last_message_at"), bool("deleted"), jsonb("extra"), timestamptz("created_at"),
+                    timestamptz("updated_at")),
+            1, ConversationRow::conversationId, Tables::single,
+            r -> new Object[] {r.conversationId(), r.agentId(), r.summary(), r.model(), r.lastMessageAt(), r.deleted(),
+                    r.extra(), r.createdAt(), r.updatedAt()},
+            v -> new ConversationRow((String) v[0], (String) v[1], (String) v[2], (String) v[3], (Instant) v[4],
+                    (Boolean) v[5], (JsonNode) v[6], (Instant) v[7], (Instant) v[8]),
+            Map.of(Ref.AGENT_ID, ConversationRow::agentId));
+
+    public static final TableDef<String, ConversationMessageRow> CONVERSATION_MESSAGES = new TableDef<>(
+            "conversation_messages",
+            List.of(text("conversation_message_id"), text("agent_id"), text("conversation_id"), text("message_id"),
+                    integer("position"), bool("in_context"), bool("deleted"), jsonb("extra")),
+            1, ConversationMessageRow::conversationMessageId, Tables::single,
+            r -> new Object[] {r.conversationMessageId(), r.agentId(), r.conversationId(), r.messageId(), r.position(),
+                    r.inContext(), r.deleted(), r.extra()},
+            v -> new ConversationMessageRow((String) v[0], (String) v[1], (String) v[2], (String) v[3], (Integer) v[4],
+                    (Boolean) v[5], (Boolean) v[6], (JsonNode) v[7]),
+            Map.of(Ref.AGENT_ID, ConversationMessageRow::agentId, Ref.CONVERSATION_ID,
+                    ConversationMessageRow::conversationId));
+
+    public static final TableDef<ConversationBlockRow.Key, ConversationBlockRow> CONVERSATION_BLOCKS = new TableDef<>(
+            "conversation_blocks",
+            List.of(text("conversation_id"), text("block_id"), text("agent_id"), text("label")),
+            2, r -> new ConversationBlockRow.Key(r.conversationId(), r.blockId()),
+            k -> new Object[] {k.conversationId(), k.blockId()},
+            r -> new Object[] {r.conversationId(), r.blockId(), r.agentId(), r.label()},
+            v -> new ConversationBlockRow((String) v[0], (String) v[1], (String) v[2], (String) v[3]),
+            Map.of(Ref.AGENT_ID, ConversationBlockRow::agentId, Ref.CONVERSATION_ID, ConversationBlockRow::conversationId));
+
+    public static final TableDef<String, AgentFileRow> AGENT_FILES = new TableDef<>("agent_files",
+            List.of(text("file_agent_id"), text("agent_id"), text("file_id"), text("source_id"), text("file_name"),
+                    bool("is_open"), text("visible_content"), integer("start_line"), integer("end_line"),
+                    timestamptz("last_accessed_at"), bool("deleted"), jsonb("extra")),
+            1, AgentFileRow::fileAgentId, Tables::single,
+            r -> new Object[] {r.fileAgentId(), r.agentId(), r.fileId(), r.sourceId(), r.fileName(), r.isOpen(),
+                    r.visibleContent(), r.startLine(), r.endLine(), r.lastAccessedAt(), r.deleted(), r.extra()},
+            v -> new AgentFileRow((String) v[0], (String) v[1], (String) v[2], (String) v[3], (String) v[4],
+                    (Boolean) v[5], (String) v[6], (Integer) v[7], (Integer) v[8], (Instant) v[9], (Boolean) v[10],
+                    (JsonNode) v[11]),
+            Map.of(Ref.AGENT_ID, AgentFileRow::agentId));
+
+    public static final TableDef<AgentLinkRow.Key, AgentLinkRow> AGENT_LINKS = new TableDef<>("agent_links",
+            List.of(text("agent_id"), text("kind"), text("target")),
+            3, r -> new AgentLinkRow.Key(r.agentId(), r.kind(), r.target()),
+            k -> new Object[] {k.agentId(), k.kind(), k.target()},
+            r -> new Object[] {r.agentId(), r.kind(), r.target()},
+            v -> new AgentLinkRow((String) v[0], (String) v[1], (String) v[2]),
+            Map.of(Ref.AGENT_ID, AgentLinkRow::agentId));
+
     /** Every projection table, in the order the batch writer writes them (any order is correct: no foreign keys). */
     public static final List<TableDef<?, ?>> ALL = List.of(AGENTS, MESSAGES, AGENT_CONTEXT, BLOCKS, BLOCK_VERSIONS,
-            AGENT_BLOCKS, ARCHIVES, AGENT_ARCHIVES, PASSAGES, SOURCE_ROWS);
+            AGENT_BLOCKS, ARCHIVES, AGENT_ARCHIVES, PASSAGES, SOURCE_ROWS, CONVERSATIONS, CONVERSATION_MESSAGES,
+            CONVERSATION_BLOCKS, AGENT_FILES, AGENT_LINKS);
 
     private static Object[] single(String key) {
         return new Object[] {key};

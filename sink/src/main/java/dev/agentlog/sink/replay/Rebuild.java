@@ -2,6 +2,7 @@ package dev.agentlog.sink.replay;
 
 import dev.agentlog.sink.SinkCore;
 import dev.agentlog.sink.replay.RebuildProgress.Phase;
+import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -61,7 +62,7 @@ public final class Rebuild {
      */
     public Rebuild(DataSource dataSource, RebuildSettings settings, LogSource source, RebuildListener listener,
             MeterRegistry registry) {
-        this(dataSource, settings, source, listener, registry, Clock.systemUTC());
+        this(dataSource, settings, source, listener, registry, Time.SYSTEM.clock());
     }
 
     /**

@@ -29,7 +29,8 @@ final class ShadowStatistics implements AutoCloseable {
     /** Rows ANALYZE samples per table during the replay (PostgreSQL's default is 100, i.e. 30,000 rows). */
     private static final int REPLAY_STATISTICS_TARGET = 10;
     private static final List<String> ANALYZED_TABLES = List.of("events", "agents", "messages", "agent_context", "blocks",
-            "block_versions", "agent_blocks", "archives", "agent_archives", "passages", "source_rows", "sink_offsets");
+            "block_versions", "agent_blocks", "archives", "agent_archives", "passages", "source_rows", "conversations",
+            "conversation_messages", "conversation_blocks", "agent_files", "agent_links", "sink_offsets");
 
     private final DataSource dataSource;
     private final String schema;
