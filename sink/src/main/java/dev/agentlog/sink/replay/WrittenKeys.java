@@ -28,10 +28,8 @@ final class WrittenKeys {
 
     boolean mayExist(String table, Object key) {
         long h = hash(table, key);
-        int h1 = (int) h;
-        int h2 = (int) (h >>> 32) | 1;
         for (int i = 0; i < HASHES; i++) {
-            long bit = Integer.toUnsignedLong(h1 + i * h2) % bits;
+            long bit = position(h, i);
             if ((words.get((int) (bit >>> 6)) & (1L << bit)) == 0) {
                 return false;
             }
@@ -42,10 +40,8 @@ final class WrittenKeys {
     /** Records that the key was (or is about to be) written; a rolled-back write only makes answers "maybe". */
     void written(String table, Object key) {
         long h = hash(table, key);
-        int h1 = (int) h;
-        int h2 = (int) (h >>> 32) | 1;
         for (int i = 0; i < HASHES; i++) {
-            long bit = Integer.toUnsignedLong(h1 + i * h2) % bits;
+            long bit = position(h, i);
             int word = (int) (bit >>> 6);
             long mask = 1L << bit;
             long current;
@@ -53,6 +49,11 @@ final class WrittenKeys {
                 current = words.get(word);
             } while ((current & mask) == 0 && !words.compareAndSet(word, current, current | mask));
         }
+    }
+
+    /** The {@code i}th of a key's bit positions: double hashing over the two halves of its hash. */
+    private long position(long hash, int i) {
+        return Integer.toUnsignedLong((int) hash + i * ((int) (hash >>> 32) | 1)) % bits;
     }
 
     /** The table's and the key's hash codes (records hash structurally), mixed (MurmurHash3's finalizer). */
