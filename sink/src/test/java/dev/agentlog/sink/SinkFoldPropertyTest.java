@@ -1,14 +1,14 @@
 package dev.agentlog.sink;
 
-import dev.agentlog.sink.fold.TableDef;
-import dev.agentlog.sink.fold.Tables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.fold.LogFold;
+import dev.agentlog.sink.fold.ProjectionState;
+import dev.agentlog.sink.fold.TableDef;
+import dev.agentlog.sink.fold.Tables;
 import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.internal.TargetTables;
-import dev.agentlog.sink.fold.ProjectionState;
 import dev.agentlog.sink.replay.ShadowTables;
 import dev.agentlog.sink.replay.UniqueIndexNeeded;
 import dev.agentlog.support.time.Sleeper;
