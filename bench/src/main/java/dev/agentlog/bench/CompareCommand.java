@@ -12,11 +12,9 @@ import dev.agentlog.bench.run.LoadedLog;
 import dev.agentlog.bench.run.LogLoader;
 import dev.agentlog.bench.run.PeerRun;
 import dev.agentlog.bench.run.RebuildFigures;
-import dev.agentlog.bench.run.RebuildRun;
 import dev.agentlog.bench.run.ThroughputResult;
 import dev.agentlog.processor.ProcessorSettings;
 import dev.agentlog.sink.SinkSettings;
-import dev.agentlog.sink.replay.RebuildSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +35,9 @@ import picocli.CommandLine.Option;
 final class CompareCommand implements Callable<Integer> {
     @Mixin
     BenchOptions options;
+
+    @Mixin
+    RebuildOptions rebuildOptions;
 
     @Option(names = "--peer-tasks", split = ",", defaultValue = "2,1", paramLabel = "N[,N...]",
             description = "tasks.max of each peer run, in order (default: ${DEFAULT-VALUE}; 2 is its best here).")
@@ -76,17 +77,6 @@ final class CompareCommand implements Callable<Integer> {
             description = "Seconds of the CDC latency run, after the HTTP loads (default: ${DEFAULT-VALUE}; 0 skips it).")
     int cdcSeconds;
 
-    @Option(names = "--rebuild-workers", defaultValue = "4",
-            paramLabel = "N", description = "`agentlog rebuild --workers` of the rebuild run (default: ${DEFAULT-VALUE}:"
-                    + " lanes take turns decoding and folding while PostgreSQL writes the others' batches; on 2 cores,"
-                    + " 1M events, 2026-12-04: 1 lane 34 s, 2 lanes 28-35 s, 3 and 6 lanes 25 s, 4 lanes 24-25 s).")
-    int rebuildWorkers;
-
-    @Option(names = "--rebuild-batch-max-events", defaultValue = "" + RebuildSettings.DEFAULT_BATCH_MAX_EVENTS,
-            paramLabel = "N", description = "`agentlog rebuild --rebuild-batch-max-events` of the rebuild run (default:"
-                    + " ${DEFAULT-VALUE}, the command's own default).")
-    int rebuildBatchMaxEvents;
-
     @Option(names = "--rebuild", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Measure `agentlog rebuild` of the log (default: on).")
     boolean rebuild;
@@ -117,10 +107,9 @@ final class CompareCommand implements Callable<Integer> {
             RebuildFigures rebuilt = null;
             String rebuildNote = "skipped (--no-rebuild)";
             if (rebuild) {
-                rebuilt = RebuildRun.run(env, SinkCommand.SINK_SCHEMA, SinkCommand.FIRST_SINK_GROUP, log.events(),
-                        rebuildWorkers, rebuildBatchMaxEvents, options.jvmOptionList());
-                rebuildNote = sameAsSink(env, sink);
-                env.vacuum(SinkCommand.SINK_SCHEMA);
+                RebuildOptions.Rebuilt run = rebuildOptions.run(env, log, sink, options.jvmOptionList());
+                rebuilt = run.figures();
+                rebuildNote = run.note();
             }
             List<LatencyResult> latency = null;
             String latencyNote = "skipped (--latency-seconds 0)";
@@ -146,15 +135,5 @@ final class CompareCommand implements Callable<Integer> {
             SinkCommand.write(report, options);
         }
         return 0;
-    }
-
-    /** Whether the rebuilt tables hold what the sink wrote: same row count in every table, same messages digest. */
-    private static String sameAsSink(BenchEnvironment env, ThroughputResult sink) throws Exception {
-        java.util.Map<String, Long> rows = dev.agentlog.bench.run.Tables.rowCounts(env.pool(), SinkCommand.SINK_SCHEMA);
-        String digest = dev.agentlog.bench.run.Tables.messagesDigest(env.pool(), SinkCommand.SINK_SCHEMA);
-        boolean same = rows.equals(sink.rowsPerTable()) && digest.equals(sink.messagesDigest());
-        return same ? "The rebuilt tables hold what the sink wrote: the same rows in every table and the same messages"
-                + " digest." : "**The rebuilt tables differ from what the sink wrote**: rows " + rows + " against "
-                + sink.rowsPerTable() + ", messages digest " + digest + " against " + sink.messagesDigest() + ".";
     }
 }

@@ -19,11 +19,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Issue 6's benchmark: raw COPY of the rows (the ceiling) against agentlog's sink, same run, same PostgreSQL. */
 @Command(name = "sink", mixinStandardHelpOptions = true,
         description = {"agentlog's sink (effectively once) against raw COPY of the same rows, in one run: events/s, rows/s,"
-                + " their ratio, worker CPU per event, peak heap. Writes the report and the chart."})
+                + " their ratio, worker CPU per event, peak heap; with --rebuild also `agentlog rebuild` of the sink's"
+                + " tables. Writes the report and the chart."})
 final class SinkCommand implements Callable<Integer> {
     static final String SINK_SCHEMA = "bench_agentlog";
     static final String COPY_SCHEMA = "bench_copy";
@@ -33,6 +35,13 @@ final class SinkCommand implements Callable<Integer> {
 
     @Mixin
     BenchOptions options;
+
+    @Mixin
+    RebuildOptions rebuildOptions;
+
+    @Option(names = "--rebuild", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Also measure `agentlog rebuild` of the first run's tables, as `compare` does (default: off).")
+    boolean rebuild;
 
     @Override
     public Integer call() throws Exception {
@@ -45,11 +54,13 @@ final class SinkCommand implements Callable<Integer> {
             List<ThroughputResult> sinks = runSinks(env, log, options);
             ThroughputResult copy = CopyCeilingRun.run(env, SINK_SCHEMA, COPY_SCHEMA);
             env.dropSchema(COPY_SCHEMA);
+            RebuildOptions.Rebuilt rebuilt = rebuild ? rebuildOptions.run(env, log, sinks.get(0), options.jvmOptionList())
+                    : new RebuildOptions.Rebuilt(null, "run `compare` (or `sink --rebuild`) for the rebuild");
             BenchReport report = new BenchReport(command("sink"), "sink", started, Duration.between(started, Instant.now()),
                     Machine.current(), loadBefore, Machine.loadAverages(), RunInfo.versions(env, false),
                     RunInfo.postgresSettings(env), options.shape.agents, options.shape.seed, options.shape.partitions, log,
                     copy, sinks,
-                    List.of(), null, "run `compare` for latency", null, "run `compare` for the rebuild", null,
+                    List.of(), null, "run `compare` for latency", rebuilt.figures(), rebuilt.note(), null,
                     "run `compare`", profile(best(sinks)), null);
             write(report, options);
         }

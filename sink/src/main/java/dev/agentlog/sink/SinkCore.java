@@ -5,12 +5,10 @@ import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Refusal;
 import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.internal.DecodedRecord;
-import dev.agentlog.sink.internal.EventsUniqueness;
 import dev.agentlog.sink.internal.PoisonException;
 import dev.agentlog.sink.internal.Retrier;
 import dev.agentlog.sink.internal.SinkMetrics;
-import dev.agentlog.sink.internal.UniqueIndexNeeded;
-import dev.agentlog.sink.internal.WrittenKeys;
+import dev.agentlog.sink.internal.TargetTables;
 import dev.agentlog.support.retry.Retry;
 import dev.agentlog.support.time.Sleeper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,54 +61,48 @@ public final class SinkCore {
     /** The next offset this worker expects in each partition it holds. */
     private final Map<TopicPartition, Long> expected = new HashMap<>();
 
+    /** A live sink's core: it writes the tables of {@link SinkSettings#schema()}, which anyone may write too. */
     public SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry) {
-        this(dataSource, settings, deadLetters, registry, Tuning.DEFAULT);
+        this(dataSource, settings, deadLetters, registry, TargetTables.LIVE, Tuning.DEFAULT);
     }
 
     /**
-     * Knobs for tests and measurements.
+     * A core writing tables that {@code target} knows more about than a live schema's (a rebuild's shadow schema: see
+     * {@code dev.agentlog.sink.replay.ShadowTables}); whatever it throws stops {@link #process} before the batch commits.
+     *
+     * @param parallelDecode decode large batches on the common pool too (false when several cores run side by side
+     *     already: they would only wait for each other's decoding)
+     */
+    public SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry,
+            TargetTables target, boolean parallelDecode) {
+        this(dataSource, settings, deadLetters, registry, target, Tuning.DEFAULT.withParallelDecode(parallelDecode));
+    }
+
+    /**
+     * How a core works, where it is not the default: for the worker (whose backoffs end when it closes), tests and
+     * measurements.
      *
      * @param sleeper how backoffs wait
      * @param rowsPerStatement rows per multi-row statement of the conservative path
      * @param alwaysConservative use the conservative statements (ON CONFLICT) for every batch, not only to
      *     isolate poison
+     * @param parallelDecode decode batches of {@value #PARALLEL_DECODE_MIN} records or more on the common pool too
      */
-    record Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, WrittenKeys written,
-            EventsUniqueness uniqueness, boolean durableCommits, boolean parallelDecode) {
+    record Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, boolean parallelDecode) {
         static final Tuning DEFAULT = new Tuning(Sleeper.SYSTEM, BatchApplier.DEFAULT_ROWS_PER_STATEMENT,
-                false, WrittenKeys.ANY, EventsUniqueness.BY_INDEXES, true, true);
-
-        Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative) {
-            this(sleeper, rowsPerStatement, alwaysConservative, WrittenKeys.ANY, EventsUniqueness.BY_INDEXES, true, true);
-        }
+                false, true);
 
         Tuning withSleeper(Sleeper newSleeper) {
-            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, written, uniqueness, durableCommits,
-                    parallelDecode);
+            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, parallelDecode);
         }
-    }
 
-    /**
-     * A core for tables that started empty and that only this process writes (a rebuild's shadow schema): lookups of
-     * keys {@code written} says were never written are skipped, the unique keys of {@code events} are kept as
-     * {@code uniqueness} says (a batch that needs the deferred indexes throws {@link UniqueIndexNeeded} before
-     * anything of it is committed), and commits do not wait for the WAL flush (the tables can be written again from
-     * the log after a crash; whatever commits later with the default waits for all of it).
-     *
-     * @param parallelDecode decode large batches on the common pool too (false when several cores run side by side
-     *     already: they would only wait for each other's decoding)
-     */
-    public static SinkCore forTablesStartingEmpty(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters,
-            MeterRegistry registry, WrittenKeys written, EventsUniqueness uniqueness, boolean parallelDecode) {
-        return new SinkCore(dataSource, settings, deadLetters, registry,
-                new Tuning(Sleeper.SYSTEM, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false, written,
-                        uniqueness, false, parallelDecode));
+        Tuning withParallelDecode(boolean value) {
+            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, value);
+        }
     }
 
     SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry,
-            Tuning tuning) {
-        Sleeper sleeper = tuning.sleeper();
-        int rowsPerStatement = tuning.rowsPerStatement();
+            TargetTables target, Tuning tuning) {
         this.alwaysConservative = tuning.alwaysConservative();
         this.parallelDecode = tuning.parallelDecode();
         this.dataSource = dataSource;
@@ -118,9 +110,9 @@ public final class SinkCore {
         this.deadLetters = deadLetters;
         this.metrics = new SinkMetrics(registry);
         this.context = "[sink " + settings.groupId() + "]";
-        this.applier = new BatchApplier(dataSource, settings.schema(), settings.groupId(), metrics, rowsPerStatement,
-                tuning.written(), tuning.uniqueness(), tuning.durableCommits());
-        this.retrier = new Retrier(context, settings.schema(), settings.retryPolicy(), sleeper, metrics);
+        this.applier = new BatchApplier(dataSource, settings.schema(), settings.groupId(), metrics,
+                tuning.rowsPerStatement(), target);
+        this.retrier = new Retrier(context, settings.schema(), settings.retryPolicy(), tuning.sleeper(), metrics);
     }
 
     /**

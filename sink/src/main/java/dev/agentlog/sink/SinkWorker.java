@@ -1,6 +1,7 @@
 package dev.agentlog.sink;
 
 import dev.agentlog.events.Topics;
+import dev.agentlog.sink.internal.TargetTables;
 import dev.agentlog.support.time.Sleeper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,7 +86,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         this.consumer = new KafkaConsumer<>(consumerProperties(bootstrapServers, settings, kafkaProperties));
         this.deadLetters = new KafkaDeadLetterSink(bootstrapServers, topics.dlq(), kafkaProperties);
         // a backoff ends early when close() is called, so that a stop never waits for a long retry
-        this.core = new SinkCore(dataSource, settings, deadLetters, registry,
+        this.core = new SinkCore(dataSource, settings, deadLetters, registry, TargetTables.LIVE,
                 SinkCore.Tuning.DEFAULT.withSleeper(Sleeper.until(closeSignal)));
     }
 

@@ -47,6 +47,16 @@
  * Those statements are kept as the conservative path used to isolate a poison event (they fail only because
  * of their own data).
  *
+ * <h2>The live sink and the rebuild: one path</h2>
+ * A rebuild replays the log through this same batch path: {@link dev.agentlog.sink.SinkCore} (decoding, dead letters,
+ * poison isolation, retries, fencing), one transaction per batch, the fold and the writers. What differs is only what
+ * the path may assume about the tables it writes, one interface, {@link dev.agentlog.sink.internal.TargetTables}: a
+ * live schema's ({@code TargetTables.LIVE}: any key may be stored, the unique indexes decide, commits are durable) or
+ * a rebuild's shadow schema ({@link dev.agentlog.sink.replay.ShadowTables}: keys it never wrote are not looked up, the
+ * unique keys of {@code events} are kept in memory while their indexes are deferred, commits do not wait for the WAL
+ * flush). The rest of the rebuild (its plan, lanes, deferred indexes, statistics and swap) lives in
+ * {@code dev.agentlog.sink.replay}.
+ *
  * <h2>Failures (one place per domain: {@link dev.agentlog.sink.SqlFailures}, {@code KafkaFailures})</h2>
  * Retriable (08xxx, 57P01-03, 40001, 40P01, 53xxx, 55P03, 57014, a pool timeout): the same transaction again under
  * agentlog's one retry policy ({@code support}'s {@code Retry}): bounded, exponential backoff with jitter and a cap,

@@ -7,6 +7,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.events.EventType;
 import dev.agentlog.sink.internal.BatchApplier;
+import dev.agentlog.sink.internal.TargetTables;
+import dev.agentlog.support.time.Sleeper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.StringReader;
 import java.lang.management.ManagementFactory;
@@ -104,8 +106,8 @@ class ApplierThroughputMeasurement {
 
     private static Round runSink(HikariDataSource single, String schema, List<SinkRecord> records) throws Exception {
         SinkCore core = new SinkCore(single, SinkSettings.defaults().withSchema(schema).withBatchMaxEvents(BATCH),
-                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(dev.agentlog.support.time.Sleeper.SYSTEM, ROWS_PER_STATEMENT,
-                CONSERVATIVE));
+                new RecordedDeadLetters(), new SimpleMeterRegistry(), TargetTables.LIVE,
+                new SinkCore.Tuning(Sleeper.SYSTEM, ROWS_PER_STATEMENT, CONSERVATIVE, true));
         core.assign(new TestLog().partitions());
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long pg0 = backendCpuNanos(single);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentlog.events.DeadLetterReason;
 import dev.agentlog.events.RuleCode;
-import dev.agentlog.sink.internal.BatchApplier;
+import dev.agentlog.sink.internal.TargetTables;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,8 +45,8 @@ class SinkFailuresTest {
     }
 
     private SinkCore core(DataSource dataSource, SinkSettings settings) {
-        return new SinkCore(dataSource, settings, deadLetters, registry,
-                new SinkCore.Tuning(millis -> backoffs.add(millis), BatchApplier.DEFAULT_ROWS_PER_STATEMENT, false));
+        return new SinkCore(dataSource, settings, deadLetters, registry, TargetTables.LIVE,
+                SinkCore.Tuning.DEFAULT.withSleeper(millis -> backoffs.add(millis)));
     }
 
     private SinkCore core() {

@@ -1,18 +1,17 @@
 package dev.agentlog.sink;
 
-import dev.agentlog.sink.fold.TableDef;
-import dev.agentlog.sink.fold.Tables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.fold.LogFold;
-import dev.agentlog.sink.internal.BatchApplier;
-import dev.agentlog.sink.internal.EventsUniqueness;
-import dev.agentlog.sink.internal.InMemoryEventKeys;
-import dev.agentlog.support.time.Sleeper;
-import dev.agentlog.sink.internal.UniqueIndexNeeded;
-import dev.agentlog.sink.internal.WrittenKeys;
 import dev.agentlog.sink.fold.ProjectionState;
+import dev.agentlog.sink.fold.TableDef;
+import dev.agentlog.sink.fold.Tables;
+import dev.agentlog.sink.internal.BatchApplier;
+import dev.agentlog.sink.internal.TargetTables;
+import dev.agentlog.sink.replay.ShadowTables;
+import dev.agentlog.sink.replay.UniqueIndexNeeded;
+import dev.agentlog.support.time.Sleeper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
@@ -74,15 +73,14 @@ class SinkFoldPropertyTest {
         // a rebuild's core: lookups only of keys it wrote itself (the tables were just emptied), and maybe the
         // unique keys of events in memory until a batch needs their indexes
         boolean deferred = startingEmpty && deferUniqueKeys;
-        EventsUniqueness uniqueness = deferred ? InMemoryEventKeys.forRecords(records.size(), 1 << 20)
-                : EventsUniqueness.BY_INDEXES;
+        ShadowTables shadow = startingEmpty ? ShadowTables.startingEmpty(records.size(), deferred ? 1 << 20 : 0) : null;
         if (deferred) {
             dropUniqueKeysOfEvents();
         }
         SinkCore core = new SinkCore(TestPostgres.dataSource(), SinkSettings.defaults().withSchema(schema),
-                new RecordedDeadLetters(), new SimpleMeterRegistry(), new SinkCore.Tuning(Sleeper.SYSTEM,
-                        BatchApplier.DEFAULT_ROWS_PER_STATEMENT, conservative,
-                        startingEmpty ? WrittenKeys.startingEmpty(1000) : WrittenKeys.ANY, uniqueness, !startingEmpty, true));
+                new RecordedDeadLetters(), new SimpleMeterRegistry(), startingEmpty ? shadow : TargetTables.LIVE,
+                new SinkCore.Tuning(Sleeper.SYSTEM, BatchApplier.DEFAULT_ROWS_PER_STATEMENT, conservative,
+                        true));
         core.assign(log.partitions());
 
         int from = 0;
@@ -93,7 +91,7 @@ class SinkFoldPropertyTest {
             } catch (UniqueIndexNeeded needed) {
                 // what the rebuild does: build them, then the same batch again
                 addUniqueKeysOfEventsIfMissing();
-                ((InMemoryEventKeys) uniqueness).indexesBuilt();
+                shadow.uniqueIndexesBuilt();
                 core.process(records.subList(from, to));
             }
             from = to;

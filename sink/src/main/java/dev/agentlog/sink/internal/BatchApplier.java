@@ -5,7 +5,6 @@ import dev.agentlog.sink.fold.BatchOverlay;
 import dev.agentlog.sink.fold.ProjectionFold;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +33,7 @@ public final class BatchApplier {
     private final EventsTable events;
     private final ProjectionWriter projections;
     private final SinkMetrics metrics;
-    private final WrittenKeys written;
-    private final boolean durableCommits;
+    private final TargetTables target;
 
     /** What one attempt did. */
     public sealed interface Outcome permits Applied, Fenced {}
@@ -50,44 +48,22 @@ public final class BatchApplier {
     /** Rolled back: the stored offset of {@code partition} was not {@code expected}. */
     public record Fenced(TopicPartition partition, long expected, long attemptedNext) implements Outcome {}
 
-    public BatchApplier(DataSource dataSource, String schema, String group, SinkMetrics metrics) {
-        this(dataSource, schema, group, metrics, DEFAULT_ROWS_PER_STATEMENT);
-    }
-
-    public BatchApplier(DataSource dataSource, String schema, String group, SinkMetrics metrics,
-            int rowsPerStatement) {
-        this(dataSource, schema, group, metrics, rowsPerStatement, WrittenKeys.ANY);
-    }
-
-    /** @param written which keys the tables may hold (see {@link WrittenKeys}); {@link WrittenKeys#ANY} for a live sink */
-    public BatchApplier(DataSource dataSource, String schema, String group, SinkMetrics metrics,
-            int rowsPerStatement, WrittenKeys written) {
-        this(dataSource, schema, group, metrics, rowsPerStatement, written, EventsUniqueness.BY_INDEXES, true);
-    }
-
     /**
-     * @param uniqueness who keeps the unique keys of {@code events} (see {@link EventsUniqueness})
-     * @param durableCommits false for tables that can be written again from the log after a crash (a rebuild's
-     *     shadow schema): its transactions then commit without waiting for the WAL flush, which changes nothing
-     *     about what a transaction contains, only whether the last ones before a crash survive it
+     * @param rowsPerStatement rows per multi-row statement of the conservative path
+     * @param target what the tables may hold (see {@link TargetTables}); {@link TargetTables#LIVE} for a live sink
      */
-    public BatchApplier(DataSource dataSource, String schema, String group, SinkMetrics metrics,
-            int rowsPerStatement, WrittenKeys written, EventsUniqueness uniqueness, boolean durableCommits) {
+    public BatchApplier(DataSource dataSource, String schema, String group, SinkMetrics metrics, int rowsPerStatement,
+            TargetTables target) {
         this.dataSource = dataSource;
-        this.durableCommits = durableCommits;
         this.offsets = new OffsetStore(schema, group);
-        this.events = new EventsTable(schema, rowsPerStatement, uniqueness);
-        this.projections = new ProjectionWriter(schema, rowsPerStatement, written);
+        this.events = new EventsTable(schema, rowsPerStatement, target);
+        this.projections = new ProjectionWriter(schema, rowsPerStatement, target);
         this.metrics = metrics;
-        this.written = written;
+        this.target = target;
     }
 
     public OffsetStore offsets() {
         return offsets;
-    }
-
-    public ProjectionWriter projections() {
-        return projections;
     }
 
     /**
@@ -96,12 +72,6 @@ public final class BatchApplier {
      * @param records in log order; every record's partition must be in {@code expected}, each partition's
      *     offsets increasing and not below its expected offset
      * @param expected the next offset of each partition as this worker last read or wrote it
-     */
-    public Outcome apply(List<DecodedRecord> records, Map<TopicPartition, Long> expected) throws SQLException {
-        return apply(records, expected, false);
-    }
-
-    /**
      * @param conservative use {@code ON CONFLICT} statements instead of SELECT/DELETE + COPY: slower, but a
      *     statement can fail only because of its own data; for isolating a poison event
      */
@@ -112,11 +82,7 @@ public final class BatchApplier {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (!durableCommits) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("SET LOCAL synchronous_commit = off");
-                    }
-                }
+                target.begin(c);
                 TopicPartition fenced = offsets.advance(c, moves);
                 if (fenced != null) {
                     c.rollback();
@@ -164,8 +130,8 @@ public final class BatchApplier {
         if (withEvents.isEmpty()) {
             return List.of();
         }
-        Set<String> inserted = conservative ? events.insertNewConservatively(c, withEvents, written)
-                : events.insertNew(c, withEvents, written);
+        Set<String> inserted = conservative ? events.insertNewConservatively(c, withEvents)
+                : events.insertNew(c, withEvents);
         List<Event> fresh = new ArrayList<>(inserted.size());
         for (DecodedRecord r : withEvents) {
             if (inserted.remove(r.event().eventId())) {

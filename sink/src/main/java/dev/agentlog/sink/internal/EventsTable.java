@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,24 +38,20 @@ import java.util.Set;
  */
 public final class EventsTable {
     private static final int PARAMETERS = 15;
-    /** The table's name in {@link WrittenKeys}. */
-    static final String TABLE = "events";
+    /** The table's name for {@link TargetTables}. */
+    public static final String TABLE = "events";
     private static final String COLUMNS = "event_id, stream_id, stream_seq, type, schema_version, agent_id,"
             + " organization_id, occurred_at, source, actor, payload, kafka_topic, kafka_partition, kafka_offset,"
             + " tenant";
     private final MultiRowStatement insert;
     private final String table;
     private final String selectExisting;
-    private final EventsUniqueness uniqueness;
+    private final TargetTables target;
 
-    public EventsTable(String schema, int maxRowsPerStatement) {
-        this(schema, maxRowsPerStatement, EventsUniqueness.BY_INDEXES);
-    }
-
-    /** @param uniqueness who keeps the unique keys: the indexes, or a rebuild's memory while it defers them */
-    public EventsTable(String schema, int maxRowsPerStatement, EventsUniqueness uniqueness) {
-        this.uniqueness = uniqueness;
-        this.table = Sql.table(schema, "events");
+    /** @param target what the table may hold and who keeps its unique keys (see {@link TargetTables}) */
+    public EventsTable(String schema, int maxRowsPerStatement, TargetTables target) {
+        this.target = target;
+        this.table = Sql.table(schema, TABLE);
         this.selectExisting = "SELECT event_id FROM " + table + " WHERE event_id = ANY(?)";
         this.insert = new MultiRowStatement(
                 "INSERT INTO " + table + " (" + COLUMNS + ") VALUES ",
@@ -63,28 +60,17 @@ public final class EventsTable {
                 PARAMETERS, maxRowsPerStatement);
     }
 
-    /**
-     * Inserts the events of these records; returns the event_ids that were not there before.
-     *
-     * @param written which event_ids the table may hold: only those are looked up
-     */
-    public Set<String> insertNew(Connection c, List<DecodedRecord> records, WrittenKeys allWritten) throws SQLException {
-        WrittenKeys written = uniqueness.filter(allWritten);
+    /** Inserts the events of these records; returns the event_ids that were not there before. */
+    public Set<String> insertNew(Connection c, List<DecodedRecord> records) throws SQLException {
         Map<String, DecodedRecord> firstOccurrences = new LinkedHashMap<>(records.size() * 2);
-        List<String> maybeThere = new ArrayList<>();
-        boolean indexed = uniqueness.indexed();
+        List<Event> firstEvents = new ArrayList<>(records.size());
         for (DecodedRecord r : records) {
-            String id = r.event().eventId();
-            if (firstOccurrences.putIfAbsent(id, r) == null && indexed && written.mayExist(TABLE, id)) {
-                maybeThere.add(id);
+            if (firstOccurrences.putIfAbsent(r.event().eventId(), r) == null) {
+                firstEvents.add(r.event());
             }
         }
-        if (!indexed) {
-            // no index to look in: the keys are claimed in memory, which stops the batch when one may be taken
-            List<Event> claimed = new ArrayList<>(firstOccurrences.size());
-            firstOccurrences.values().forEach(r -> claimed.add(r.event()));
-            uniqueness.claim(claimed);
-        } else if (!maybeThere.isEmpty()) {
+        Collection<String> maybeThere = target.eventIdsToLookUp(firstEvents);
+        if (!maybeThere.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(selectExisting)) {
                 ps.setArray(1, c.createArrayOf("text", maybeThere.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
@@ -118,20 +104,16 @@ public final class EventsTable {
                     .text(e.tenant());
         }
         copy.copyInto(c, table, COLUMNS);
-        firstOccurrences.keySet().forEach(id -> written.written(TABLE, id));
+        firstOccurrences.keySet().forEach(id -> target.wrote(TABLE, id));
         return new HashSet<>(firstOccurrences.keySet());
     }
 
     /** Like {@link #insertNew}, with {@code ON CONFLICT (event_id) DO NOTHING}: safe beside any other writer. */
-    public Set<String> insertNewConservatively(Connection c, List<DecodedRecord> records, WrittenKeys allWritten)
-            throws SQLException {
-        if (!uniqueness.indexed()) {
-            throw new UniqueIndexNeeded("ON CONFLICT (event_id) needs the unique index of events");
-        }
-        WrittenKeys written = uniqueness.filter(allWritten);
+    public Set<String> insertNewConservatively(Connection c, List<DecodedRecord> records) throws SQLException {
+        target.requireUniqueIndexes("ON CONFLICT (event_id)");
         Set<String> inserted = new HashSet<>(records.size() * 2);
         insert.query(c, records, EventsTable::bind, rs -> inserted.add(rs.getString(1)));
-        inserted.forEach(id -> written.written(TABLE, id));
+        inserted.forEach(id -> target.wrote(TABLE, id));
         return inserted;
     }
 

@@ -28,16 +28,9 @@ public final class ProjectionTableSql<K, R> {
     private final MultiRowStatement upsert;
     private final String deleteByKey;
     private final String selectColumns;
-    private final WrittenKeys written;
 
     public ProjectionTableSql(String schema, TableDef<K, R> table, int maxRowsPerStatement) {
-        this(schema, table, maxRowsPerStatement, WrittenKeys.ANY);
-    }
-
-    /** @param written which keys the table may hold: lookups and deletes of other keys are skipped */
-    public ProjectionTableSql(String schema, TableDef<K, R> table, int maxRowsPerStatement, WrittenKeys written) {
         this.table = table;
-        this.written = written;
         this.qualified = Sql.table(schema, table.name());
         List<Column> columns = table.columns();
         List<Column> keys = table.keyColumns();
@@ -68,24 +61,13 @@ public final class ProjectionTableSql<K, R> {
     }
 
     /**
-     * Makes these the table's rows for their keys: DELETE of the keys (with {@code alsoDelete}, keys whose rows
-     * go away), then one binary COPY. The caller guarantees that no other transaction inserts these keys
-     * meanwhile (the partition's offset row lock, see {@link EventsTable}); otherwise use {@link #upsert}.
+     * Makes these the table's rows for their keys: DELETE of {@code keysToDelete} (every key whose row goes away or is
+     * replaced, the rows' own keys included where they may be stored), then one binary COPY of the rows. The caller
+     * guarantees that no other transaction inserts these keys meanwhile (the partition's offset row lock, see
+     * {@link EventsTable}); otherwise use {@link #upsert}.
      */
-    public void replace(Connection c, Collection<R> rows, Collection<K> alsoDelete) throws SQLException {
-        List<K> keys = new ArrayList<>(rows.size() + alsoDelete.size());
-        for (K key : alsoDelete) {
-            if (written.mayExist(table.name(), key)) {
-                keys.add(key);
-            }
-        }
-        for (R row : rows) {
-            K key = table.keyOf(row);
-            if (written.mayExist(table.name(), key)) {
-                keys.add(key);
-            }
-        }
-        deleteKeys(c, keys);
+    public void replace(Connection c, Collection<R> rows, Collection<K> keysToDelete) throws SQLException {
+        deleteKeys(c, keysToDelete);
         if (rows.isEmpty()) {
             return;
         }
@@ -99,21 +81,6 @@ public final class ProjectionTableSql<K, R> {
             }
         }
         copy.copyInto(c, qualified, Sql.columnList(columns));
-        rows.forEach(this::markWritten);
-    }
-
-    private void markWritten(R row) {
-        written.written(table.name(), table.keyOf(row));
-        for (Ref ref : table.refs()) {
-            String value = table.ref(row, ref);
-            if (value != null) {
-                written.written(refName(ref), value);
-            }
-        }
-    }
-
-    private String refName(Ref ref) {
-        return table.name() + "." + ref.column();
     }
 
     /** INSERT ... ON CONFLICT DO UPDATE of these rows, in multi-row statements: safe beside any other writer. */
@@ -129,7 +96,6 @@ public final class ProjectionTableSql<K, R> {
             }
             return first + values.length;
         });
-        rows.forEach(this::markWritten);
     }
 
     public void deleteKeys(Connection c, Collection<K> keys) throws SQLException {
@@ -168,14 +134,8 @@ public final class ProjectionTableSql<K, R> {
     }
 
     /** The rows whose {@code ref} column is one of {@code values}, by key. */
-    public Map<K, R> loadWhere(Connection c, Ref ref, Collection<String> refValues) throws SQLException {
+    public Map<K, R> loadWhere(Connection c, Ref ref, Collection<String> values) throws SQLException {
         Map<K, R> found = new HashMap<>();
-        List<String> values = new ArrayList<>(refValues.size());
-        for (String value : refValues) {
-            if (written.mayExist(refName(ref), value)) {
-                values.add(value);
-            }
-        }
         if (values.isEmpty()) {
             return found;
         }
@@ -193,17 +153,11 @@ public final class ProjectionTableSql<K, R> {
     }
 
     /** The rows of these keys that exist (one key column tables only). */
-    public Map<K, R> load(Connection c, Collection<K> wanted) throws SQLException {
+    public Map<K, R> load(Connection c, Collection<K> keys) throws SQLException {
         if (table.keyColumns().size() != 1) {
             throw new UnsupportedOperationException("load by key of " + table + " (composite key)");
         }
         Map<K, R> found = new HashMap<>();
-        List<K> keys = new ArrayList<>(wanted.size());
-        for (K key : wanted) {
-            if (written.mayExist(table.name(), key)) {
-                keys.add(key);
-            }
-        }
         if (keys.isEmpty()) {
             return found;
         }

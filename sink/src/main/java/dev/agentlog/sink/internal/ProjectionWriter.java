@@ -8,6 +8,7 @@ import dev.agentlog.sink.fold.Tables;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,22 +20,20 @@ import java.util.Set;
  * Loads what a batch's fold reads and writes what it changed, table by table, inside the caller's
  * transaction: per table the cascade DELETEs, the key DELETEs, then the rows (see {@link OverlayRows} for
  * why that order equals applying the events one by one). Tables have no foreign
- * keys to each other, so their order does not matter.
+ * keys to each other, so their order does not matter. Keys the {@link TargetTables} say cannot be stored are
+ * neither loaded nor deleted; every key and reference value written is reported to them.
  */
 public final class ProjectionWriter {
     private final Map<TableDef<?, ?>, ProjectionTableSql<?, ?>> sql = new LinkedHashMap<>();
+    private final TargetTables target;
 
-    public ProjectionWriter(String schema, int maxRowsPerStatement) {
-        this(schema, maxRowsPerStatement, WrittenKeys.ANY);
-    }
-
-    /** @param written which keys the tables may hold (see {@link WrittenKeys}) */
-    public ProjectionWriter(String schema, int maxRowsPerStatement, WrittenKeys written) {
-        Tables.ALL.forEach(table -> sql.put(table, new ProjectionTableSql<>(schema, table, maxRowsPerStatement, written)));
+    public ProjectionWriter(String schema, int maxRowsPerStatement, TargetTables target) {
+        this.target = target;
+        Tables.ALL.forEach(table -> sql.put(table, new ProjectionTableSql<>(schema, table, maxRowsPerStatement)));
     }
 
     @SuppressWarnings("unchecked")
-    public <K, R> ProjectionTableSql<K, R> sql(TableDef<K, R> table) {
+    private <K, R> ProjectionTableSql<K, R> sql(TableDef<K, R> table) {
         return (ProjectionTableSql<K, R>) sql.get(table);
     }
 
@@ -46,7 +45,7 @@ public final class ProjectionWriter {
     }
 
     private <K, R> void load(Connection c, BatchOverlay overlay, TableDef<K, R> table) throws SQLException {
-        overlay.loaded(table, sql(table).load(c, overlay.keysToLoad(table)));
+        overlay.loaded(table, sql(table).load(c, stored(table.name(), overlay.keysToLoad(table))));
     }
 
     /**
@@ -76,9 +75,59 @@ public final class ProjectionWriter {
         if (conservative) {
             table.deleteKeys(c, rows.deleted());
             table.upsert(c, rows.upserts().values());
+            wrote(rows.table(), rows.upserts().values());
         } else {
-            table.replace(c, rows.upserts().values(), rows.deleted());
+            replace(table, c, rows.upserts().values(), rows.deleted());
         }
+    }
+
+    /** DELETE of the keys that may be stored (those of the rows, and {@code deleted}), then COPY of the rows. */
+    private <K, R> void replace(ProjectionTableSql<K, R> table, Connection c, Collection<R> rows, Collection<K> deleted)
+            throws SQLException {
+        TableDef<K, R> def = table.table();
+        List<K> keys = new ArrayList<>(rows.size() + deleted.size());
+        for (K key : deleted) {
+            if (target.mayHold(def.name(), key)) {
+                keys.add(key);
+            }
+        }
+        for (R row : rows) {
+            K key = def.keyOf(row);
+            if (target.mayHold(def.name(), key)) {
+                keys.add(key);
+            }
+        }
+        table.replace(c, rows, keys);
+        wrote(def, rows);
+    }
+
+    /** The keys of these rows and the values of their reference columns, as written. */
+    private <K, R> void wrote(TableDef<K, R> table, Collection<R> rows) {
+        for (R row : rows) {
+            target.wrote(table.name(), table.keyOf(row));
+            for (Ref ref : table.refs()) {
+                String value = table.ref(row, ref);
+                if (value != null) {
+                    target.wrote(refName(table, ref), value);
+                }
+            }
+        }
+    }
+
+    /** Those of {@code keys} that the table may hold. */
+    private <K> Collection<K> stored(String table, Collection<K> keys) {
+        List<K> stored = new ArrayList<>(keys.size());
+        for (K key : keys) {
+            if (target.mayHold(table, key)) {
+                stored.add(key);
+            }
+        }
+        return stored;
+    }
+
+    /** The name under which a reference column's values are told to the {@link TargetTables}. */
+    private static String refName(TableDef<?, ?> table, Ref ref) {
+        return table.name() + "." + ref.column();
     }
 
     /**
@@ -91,11 +140,12 @@ public final class ProjectionWriter {
      * rows are written by that stream's partition alone, whose offset row lock this transaction holds, so
      * the rows read cannot change before the write.
      */
-    private static <K, R> void writeDifference(Connection c, ProjectionTableSql<K, R> table, OverlayRows<K, R> rows)
+    private <K, R> void writeDifference(Connection c, ProjectionTableSql<K, R> table, OverlayRows<K, R> rows)
             throws SQLException {
         Map<K, R> stored = new HashMap<>();
         for (Map.Entry<Ref, Set<String>> cascade : rows.cascades().entrySet()) {
-            stored.putAll(table.loadWhere(c, cascade.getKey(), cascade.getValue()));
+            Ref ref = cascade.getKey();
+            stored.putAll(table.loadWhere(c, ref, stored(refName(rows.table(), ref), cascade.getValue())));
         }
         Map<K, R> upserts = rows.upserts();
         Set<K> deleted = new LinkedHashSet<>(rows.deleted());
@@ -110,6 +160,6 @@ public final class ProjectionWriter {
                 changed.add(row);
             }
         });
-        table.replace(c, changed, deleted);
+        replace(table, c, changed, deleted);
     }
 }

@@ -44,7 +44,7 @@ public final class Retrier {
                 throw new PoisonException(e);
             }
             throw new SinkFatalException(context + " " + what + ": " + SqlFailures.advice(e, schema), e);
-        } catch (SinkFatalException | UniqueIndexNeeded e) {
+        } catch (SinkFatalException | TargetTables.NotReady e) {
             throw e;
         } catch (Exception e) {
             throw new SinkFatalException(context + " " + what + " failed unexpectedly (" + e

@@ -24,7 +24,7 @@ import javax.sql.DataSource;
  *       enforce nothing (not unique, not a key);</li>
  *   <li>with {@code uniqueKeys}, also the unique keys of {@code events} (its primary key, event_id, and
  *       {@code events_stream_position}), which the rebuild then keeps in memory and builds earlier if a batch needs
- *       them (see {@link dev.agentlog.sink.internal.EventsUniqueness}). Measured here: inserting 1M events into the
+ *       them (see {@link ShadowTables}). Measured here: inserting 1M events into the
  *       two btrees cost PostgreSQL about 8 s, building them afterwards about 2 s.</li>
  * </ul>
  * The statements that restore them wait in a table of the shadow schema, {@value #TABLE}, so that a rebuild resumed

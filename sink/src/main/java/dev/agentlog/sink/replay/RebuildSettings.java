@@ -25,7 +25,7 @@ import java.util.List;
  * @param dropOld drop the old live schema right after the swap ({@code --drop-old}); otherwise it is kept
  *     until {@code agentlog rebuild --drop <schema>}
  * @param workers lanes replaying in parallel ({@code --workers}, default {@value #DEFAULT_WORKERS}), each with its
- *     share of the partitions and its own connection, never more than {@value Rebuild#MAX_WINDOW_MS} ms of log time
+ *     share of the partitions and its own connection, never more than {@value Lanes#MAX_WINDOW_MS} ms of log time
  *     apart; 1 replays strictly in one merged log order (the order {@code verify} folds in)
  */
 public record RebuildSettings(String liveSchema, String groupId, int batchMaxEvents, long lockTimeoutMs,

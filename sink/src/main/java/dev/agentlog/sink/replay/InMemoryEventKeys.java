@@ -1,17 +1,21 @@
-package dev.agentlog.sink.internal;
+package dev.agentlog.sink.replay;
 
 import dev.agentlog.events.Event;
 import java.util.Collection;
+import java.util.Optional;
 
 /**
- * The {@code events} table's unique keys kept in memory while a rebuild defers its unique indexes (see
- * {@link EventsUniqueness}): a 64-bit hash of every event_id and every (stream_id, stream_seq) written, in an
+ * The {@code events} table's unique keys (event_id; stream_id with stream_seq) kept in memory while a rebuild defers
+ * their unique indexes (see {@link ShadowTables}; a sorted build at the end costs PostgreSQL a quarter of what a random
+ * insert per row into two btrees does): every event is claimed before it is written, and when a key may be taken
+ * already, only the index can tell, so the claim stops the batch with {@link UniqueIndexNeeded}; the rebuild builds the
+ * indexes there and then and applies the batch again, now through them. A 64-bit hash of every event_id and every (stream_id, stream_seq) written, in an
  * open-addressing table of longs (about 13 bytes per key). A key whose hash is in the table may be taken: the claim
  * then stops with {@link UniqueIndexNeeded}. Two different keys share a hash with a probability of about n&sup2;/2^65
  * (10^-7 for 2M keys), and that only costs the index build; a taken key is never missed, so the table stays exact.
  * Thread-safe: claims are serialized (one per batch of thousands of events).
  */
-public final class InMemoryEventKeys implements EventsUniqueness {
+final class InMemoryEventKeys {
     private static final double MAX_LOAD = 0.6;
     /** Keys per record: its event_id and its stream position. */
     private static final int KEYS_PER_RECORD = 2;
@@ -28,36 +32,37 @@ public final class InMemoryEventKeys implements EventsUniqueness {
     }
 
     /**
-     * Keys in memory when about {@code expectedRecords} fit in {@code maxBytes}; otherwise {@link #BY_INDEXES} (the
-     * indexes are not deferred).
+     * Keys in memory when about {@code expectedRecords} fit in {@code maxBytes}; otherwise empty (the indexes are not
+     * deferred).
      */
-    public static EventsUniqueness forRecords(long expectedRecords, long maxBytes) {
+    static Optional<InMemoryEventKeys> forRecords(long expectedRecords, long maxBytes) {
         long maxSlots = Long.highestOneBit(Math.max(1024, maxBytes / Long.BYTES));
         long wanted = slotsFor(Math.max(1, expectedRecords) * KEYS_PER_RECORD);
         if (wanted > maxSlots || maxSlots > Integer.MAX_VALUE / 2) {
-            return BY_INDEXES;
+            return Optional.empty();
         }
-        return new InMemoryEventKeys((int) wanted, maxSlots);
+        return Optional.of(new InMemoryEventKeys((int) wanted, maxSlots));
     }
 
     /** The unique indexes were built: from now on they decide, and the memory is given back. */
-    public synchronized void indexesBuilt() {
+    synchronized void indexesBuilt() {
         indexed = true;
         slots = null;
     }
 
-    @Override
-    public boolean indexed() {
+    /** True once the unique indexes exist: then they decide, and nothing is claimed here any more. */
+    boolean indexed() {
         return indexed;
     }
 
-    @Override
-    public WrittenKeys filter(WrittenKeys written) {
-        return WrittenKeys.ANY;
-    }
-
-    @Override
-    public synchronized void claim(Collection<Event> events) {
+    /**
+     * Claims the event_ids and stream positions of these events (each event_id once), all or none, atomically with
+     * respect to other claims.
+     *
+     * @throws UniqueIndexNeeded when one of them may have been claimed before (a re-delivered event, a conflicting
+     *     position, a claim whose transaction rolled back, or, very rarely, two keys with one 64-bit hash)
+     */
+    synchronized void claim(Collection<Event> events) {
         if (indexed) {
             throw new IllegalStateException("the unique indexes of events exist: look the keys up instead");
         }

@@ -1,4 +1,4 @@
-package dev.agentlog.sink.internal;
+package dev.agentlog.sink.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +24,7 @@ class InMemoryEventKeysTest {
     }
 
     private static InMemoryEventKeys keys(long records) {
-        return (InMemoryEventKeys) InMemoryEventKeys.forRecords(records, 1 << 20);
+        return InMemoryEventKeys.forRecords(records, 1 << 20).orElseThrow();
     }
 
     @Test
@@ -73,7 +73,7 @@ class InMemoryEventKeysTest {
 
     @Test
     void shouldAskForTheIndexesBeyondItsMemory() {
-        InMemoryEventKeys keys = (InMemoryEventKeys) InMemoryEventKeys.forRecords(10, 16 * 1024); // 2048 slots
+        InMemoryEventKeys keys = InMemoryEventKeys.forRecords(10, 16 * 1024).orElseThrow(); // 2048 slots
         List<Event> many = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
             many.add(event("e-" + i, "agent-1", (long) i + 1));
@@ -85,8 +85,8 @@ class InMemoryEventKeysTest {
 
     @Test
     void shouldLeaveTheIndexesInPlaceWhenTheLogIsTooLargeForItsMemory() {
-        assertThat(InMemoryEventKeys.forRecords(10_000_000, 64 << 20)).isSameAs(EventsUniqueness.BY_INDEXES);
-        assertThat(InMemoryEventKeys.forRecords(1_000_000, 64 << 20).indexed()).isFalse();
+        assertThat(InMemoryEventKeys.forRecords(10_000_000, 64 << 20)).isEmpty();
+        assertThat(InMemoryEventKeys.forRecords(1_000_000, 64 << 20).orElseThrow().indexed()).isFalse();
     }
 
     @Test
