@@ -67,6 +67,12 @@ import org.slf4j.LoggerFactory;
  * {@code gap} (naming the missing positions), the missing and held positions count as used, and the stream
  * continues at the highest held position + 1. A missing event that arrives later, or a given-up one
  * re-sent, is then a conflict: re-send such events without stream_seq to append them.
+ *
+ * <p>Longer than this project's 400 lines on purpose: the rules above are one decision over the same task stores
+ * (event ids, positions, held events, stream owners), and giving up a gap is the other half of holding; cut apart,
+ * each part would take every store and the order of the rules would no longer read in one place. What is not a
+ * decision lives beside it: the held-record format ({@link HeldRecord}), the owners ({@link StreamTenants}), the
+ * {@code stream_seq} splice ({@link StreamSeqSplice}).
  */
 public final class EventOfRecordProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger log = LoggerFactory.getLogger(EventOfRecordProcessor.class);
