@@ -71,7 +71,7 @@ final class ModuleRules {
     /** The broken rules of one source file of {@code module}. */
     static List<String> violations(String module, String file, String source) {
         List<String> out = new ArrayList<>();
-        Matcher m = REFERENCE.matcher(STRING_LITERAL.matcher(source).replaceAll("\"\""));
+        Matcher m = REFERENCE.matcher(code(source));
         while (m.find()) {
             String named = m.group(1);
             String rest = m.group(2);
@@ -88,6 +88,11 @@ final class ModuleRules {
             }
         }
         return out;
+    }
+
+    /** The source without the contents of its string literals and text blocks: what it names, not what it says. */
+    static String code(String source) {
+        return STRING_LITERAL.matcher(source).replaceAll("\"\"");
     }
 
     static List<Path> javaFiles(Path dir) throws IOException {
