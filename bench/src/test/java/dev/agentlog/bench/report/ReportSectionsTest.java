@@ -50,6 +50,22 @@ class ReportSectionsTest {
     }
 
     @Test
+    void shouldKeepEveryNamedSectionInItsOrder(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("benchmarks.md");
+        String byHand = ReportSections.begin("hand (a change, before and after)") + "\n## Before and after\n\nold 1, new 2\n"
+                + ReportSections.end("hand (a change, before and after)");
+        ReportSections.writeInto(file, section("kept"));
+        ReportSections.writeInto(file, byHand);
+
+        String rewritten = ReportSections.keepingSectionOf(file, REPORT.replace("figures", "new figures"));
+
+        assertThat(rewritten).contains("new figures", section("kept"), byHand);
+        assertThat(rewritten.indexOf(section("kept"))).isLessThan(rewritten.indexOf(byHand));
+        assertThat(rewritten.indexOf(byHand)).isLessThan(rewritten.indexOf("## Method"));
+        assertThat(ReportSections.sections(rewritten)).containsOnlyKeys(ReportSections.INGEST, "hand (a change, before and after)");
+    }
+
+    @Test
     void shouldLeaveAFreshReportAsItIsWhenThereIsNothingToKeep(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("benchmarks.md");
         assertThat(ReportSections.keepingSectionOf(file, REPORT)).isEqualTo(REPORT);
