@@ -27,7 +27,7 @@ import java.util.UUID;
  * <p>By default messages are never deleted with their agent (one extra agent without messages is created and
  * deleted): the bench's {@code compare} peer receives message rows only, and a cascade it cannot see would make the
  * tables differ. {@link #endingWithDeletes()} ends the log instead with the deletes whose cascades a sink must get
- * right: an agent with its messages, an attached block, a passage that never existed.
+ * right: an agent with its messages, a block (detached first), a passage that never existed.
  *
  * <p>Not thread-safe; one pass per instance.
  */
@@ -75,7 +75,7 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
         this.blockVersions = new int[agents];
     }
 
-    /** The last events delete agent 0 with its messages, block 1 while attached and a passage that never was. */
+    /** The last events delete agent 0 with its messages, block 1 (detached first) and a passage that never was. */
     public LettaWorkload endingWithDeletes() {
         if (emitted > 0) {
             throw new IllegalStateException("choose the ending before the first event");
@@ -124,7 +124,11 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
     private void end(int events) {
         if (cascadingDeletes) {
             add(agent(0), EventType.AGENT_DELETED, "{}");
-            if (events >= 3) {
+            if (events >= 4) {
+                // Detached first, as Letta's foreign keys cascade: the attachment and the delete are on two streams,
+                // so two partitions, and a sink may apply them in either order; detached first, every order ends
+                // without the attachment (a fold of the log read partition by partition agrees with any sink).
+                add(agent(1), EventType.BLOCK_DETACHED, "{\"block_id\":\"" + block(1) + "\"}");
                 add(block(1), EventType.BLOCK_DELETED, "{}");
             }
         } else {
@@ -136,7 +140,7 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
     }
 
     private int ending() {
-        return cascadingDeletes ? 3 : 2;
+        return cascadingDeletes ? 4 : 2;
     }
 
     private void setUp() {

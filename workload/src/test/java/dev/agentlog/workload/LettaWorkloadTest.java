@@ -81,11 +81,11 @@ class LettaWorkloadTest {
 
         assertThat(events).hasSize(2_000);
         List<String> ending = new ArrayList<>();
-        for (WorkloadEvent e : events.subList(events.size() - 3, events.size())) {
+        for (WorkloadEvent e : events.subList(events.size() - 4, events.size())) {
             ending.add(e.type().wireName() + " " + codec.decode(e.json()).streamId());
         }
-        assertThat(ending).containsExactly("agent.deleted agent-bench-0", "block.deleted block-bench-1",
-                "passage.deleted archive-bench-2");
+        assertThat(ending).containsExactly("agent.deleted agent-bench-0", "block.detached agent-bench-1",
+                "block.deleted block-bench-1", "passage.deleted archive-bench-2");
         assertThat(events.stream().filter(e -> e.streamId().equals("agent-bench-0")
                 && e.type() == EventType.MESSAGE_CREATED)).isNotEmpty();
     }
