@@ -5,6 +5,7 @@ import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Refusal;
 import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.internal.DecodedRecord;
+import dev.agentlog.sink.internal.ErasedInBatch;
 import dev.agentlog.sink.internal.PoisonException;
 import dev.agentlog.sink.internal.Retrier;
 import dev.agentlog.sink.internal.SinkMetrics;
@@ -51,7 +52,7 @@ public final class SinkCore {
     private final DataSource dataSource;
     private final SinkSettings settings;
     private final DeadLetterSink deadLetters;
-    private final EventCodec codec = EventCodec.standard();
+    private final EventCodec codec;
     private final BatchApplier applier;
     private final SinkMetrics metrics;
     private final Retrier retrier;
@@ -78,6 +79,13 @@ public final class SinkCore {
         this(dataSource, settings, deadLetters, registry, target, Tuning.DEFAULT.withParallelDecode(parallelDecode));
     }
 
+    /** As above, decoding with {@code codec} (one that opens sealed payloads: docs/privacy.md). */
+    public SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry,
+            TargetTables target, boolean parallelDecode, EventCodec codec) {
+        this(dataSource, settings, deadLetters, registry, target,
+                Tuning.DEFAULT.withParallelDecode(parallelDecode).withCodec(codec));
+    }
+
     /**
      * How a core works, where it is not the default: for the worker (whose backoffs end when it closes), tests and
      * measurements.
@@ -88,16 +96,26 @@ public final class SinkCore {
      *     isolate poison
      * @param parallelDecode decode batches of {@value #PARALLEL_DECODE_MIN} records or more on the common pool too
      */
-    record Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, boolean parallelDecode) {
+    record Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, boolean parallelDecode,
+            EventCodec codec) {
         static final Tuning DEFAULT = new Tuning(Sleeper.SYSTEM, BatchApplier.DEFAULT_ROWS_PER_STATEMENT,
-                false, true);
+                false, true, EventCodec.standard());
+
+        Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, boolean parallelDecode) {
+            this(sleeper, rowsPerStatement, alwaysConservative, parallelDecode, EventCodec.standard());
+        }
 
         Tuning withSleeper(Sleeper newSleeper) {
-            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, parallelDecode);
+            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, parallelDecode, codec);
         }
 
         Tuning withParallelDecode(boolean value) {
-            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, value);
+            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, value, codec);
+        }
+
+        /** @param value the codec records are decoded with: one that opens sealed payloads when encryption is on */
+        Tuning withCodec(EventCodec value) {
+            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, parallelDecode, value);
         }
     }
 
@@ -105,6 +123,7 @@ public final class SinkCore {
             TargetTables target, Tuning tuning) {
         this.alwaysConservative = tuning.alwaysConservative();
         this.parallelDecode = tuning.parallelDecode();
+        this.codec = tuning.codec();
         this.dataSource = dataSource;
         this.settings = settings;
         this.deadLetters = deadLetters;
@@ -162,6 +181,7 @@ public final class SinkCore {
         // decoding is pure and half the sink's CPU: spread it over the cores PostgreSQL is not using now
         List<DecodedRecord> batch = (parallelDecode && toApply.size() >= PARALLEL_DECODE_MIN ? toApply.parallelStream() : toApply.stream())
                 .map(record -> DecodedRecord.decode(record, codec)).toList();
+        batch = ErasedInBatch.apply(batch, codec);
         List<DeadLetter> invalid = new ArrayList<>();
         for (DecodedRecord decoded : batch) {
             if (!decoded.hasEvent()) {
