@@ -194,9 +194,12 @@ public final class EventCodec {
             try {
                 ObjectNode plain = (ObjectNode) payloadNode;
                 if (Sealing.isSealed(plain)) {
-                    ObjectNode opened = opener != null && eventId != null ? opener.open(eventId, type, plain) : null;
+                    boolean erasedForm = Sealing.isErasedForm(plain);
+                    ObjectNode opened = opener != null && eventId != null && !erasedForm
+                            ? opener.open(eventId, type, plain) : null;
                     if (opened == null) {
-                        payload = sealed(type, version.intValue(), plain, opener != null && eventId != null, violations);
+                        payload = sealed(type, version.intValue(), plain,
+                                erasedForm || (opener != null && eventId != null), violations);
                         schemaVersion = version.intValue();
                     } else {
                         plain = opened;
@@ -232,7 +235,7 @@ public final class EventCodec {
         }
         List<Violation> shape = Sealing.shapeViolations(payload);
         violations.addAll(shape);
-        if (shape.isEmpty() && version == type.currentVersion()) {
+        if (shape.isEmpty() && version == type.currentVersion() && !Sealing.isErasedForm(payload)) {
             ObjectNode clear = payload.deepCopy();
             clear.remove(Sealing.FIELD);
             PayloadReader reader = new PayloadReader(clear);

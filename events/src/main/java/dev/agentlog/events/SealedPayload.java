@@ -31,9 +31,7 @@ public record SealedPayload(EventType type, int sealedVersion, ObjectNode json, 
      * {@code subject.erased} before it in the same batch, after opening it with a key read before): shows nothing.
      */
     public static SealedPayload erasedOf(EventType type) {
-        ObjectNode json = EventCodec.JSON.createObjectNode();
-        json.putObject(Sealing.FIELD);
-        return new SealedPayload(type, type.currentVersion(), json, true);
+        return new SealedPayload(type, type.currentVersion(), Sealing.erasedPayload(), true);
     }
 
     /** The subject whose key sealed it. */

@@ -38,6 +38,21 @@ public final class Sealing {
 
     private Sealing() {}
 
+    /**
+     * The payload an erased subject's event keeps in the {@code events} table (and what a rebuild writes there for it):
+     * {@code {"$sealed": {"v": 1, "erased": true}}}. Every reader knows it without a key store and shows nothing of it.
+     */
+    public static ObjectNode erasedPayload() {
+        ObjectNode out = EventCodec.JSON.createObjectNode();
+        out.putObject(FIELD).put("v", FORMAT).put("erased", true);
+        return out;
+    }
+
+    /** Whether a sealed payload is the erased form ({@link #erasedPayload()}). */
+    public static boolean isErasedForm(JsonNode payload) {
+        return isSealed(payload) && payload.get(FIELD).path("erased").asBoolean(false);
+    }
+
     /** Whether a payload object is sealed. */
     public static boolean isSealed(JsonNode payload) {
         return payload != null && payload.isObject() && payload.has(FIELD);
@@ -71,6 +86,13 @@ public final class Sealing {
             out.add(new Violation(at, RuleCode.WRONG_TYPE, "must be a JSON object"));
             return out;
         }
+        if (sealed.path("erased").asBoolean(false)) {
+            if (payload.size() != 1 || sealed.size() != 2 || sealed.path("v").asInt() != FORMAT) {
+                out.add(new Violation(at, RuleCode.NOT_ALLOWED, "an erased payload is {\"" + FIELD
+                        + "\": {\"v\": 1, \"erased\": true}} and nothing else"));
+            }
+            return out;
+        }
         JsonNode v = sealed.get("v");
         if (v == null || !v.isIntegralNumber() || v.asInt() != FORMAT) {
             out.add(new Violation(at + ".v", RuleCode.UNSUPPORTED_VERSION, "must be " + FORMAT));
@@ -82,7 +104,7 @@ public final class Sealing {
             }
         }
         sealed.fieldNames().forEachRemaining(name -> {
-            if (!Set.of("v", "subject", "ct").contains(name)) {
+            if (!Set.of("v", "subject", "ct", "erased").contains(name)) {
                 out.add(new Violation(at + "." + name, RuleCode.UNKNOWN_FIELD, "is not a field of a sealed payload"));
             }
         });

@@ -22,7 +22,7 @@ import dev.agentlog.sink.jdbc.JdbcValues;
 public record DecodedRecord(SinkRecord record, Event event, LocatedValue value, byte[] upcastPayload,
         Refusal refusal) {
     /** The payload stored in {@code events} for an erased subject's event: nothing of it (docs/privacy.md). */
-    private static final byte[] ERASED_PAYLOAD = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] ERASED_PAYLOAD = JdbcValues.jsonBytes(dev.agentlog.events.Sealing.erasedPayload());
 
     /**
      * Parses the record's value once, remembering where its payload's values lie, and decodes the event from that

@@ -186,7 +186,7 @@ public final class Verifier {
         JsonNode version = tree.get("schema_version");
         JsonNode payload = tree.get("payload");
         if (e.payload() instanceof SealedPayload sealed && sealed.erased()) {
-            payload = EventCodec.JSON.createObjectNode(); // what the sink stores of an erased subject's event
+            payload = dev.agentlog.events.Sealing.erasedPayload(); // what the sink stores of an erased subject's event
         } else if (payload == null || version == null || version.asInt() != e.schemaVersion()) {
             payload = e.payload().toJson();
         }
