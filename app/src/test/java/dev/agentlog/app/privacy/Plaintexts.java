@@ -15,8 +15,11 @@ import java.util.Set;
  * aside), and where it shows: the bytes a test looks through for it after an erasure.
  */
 final class Plaintexts {
-    /** Shorter texts could occur by chance in another agent's random text. */
-    static final int MIN_CHARS = 16;
+    /**
+     * Shorter texts could be part of another agent's: "summary of turns to 15" is in "summary of turns to 150", and
+     * every agent's type is "memgpt_v2_agent". The workload's message, passage and block texts are longer.
+     */
+    static final int MIN_CHARS = 40;
 
     private Plaintexts() {}
 
