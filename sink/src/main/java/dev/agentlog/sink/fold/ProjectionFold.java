@@ -68,6 +68,11 @@ import java.util.Set;
  *       or at). {@code passage.deleted}: the row is deleted.</li>
  *   <li>{@code row.changed}: source_rows row of the stream = the after image (op c or u), deleted for op d; the
  *       columns an update names {@code unchanged} keep their last known value.</li>
+ *   <li>{@code subject.erased}: every row of the agents, blocks and archives it names goes (docs/privacy.md): an
+ *       agent's rows as agent.deleted removes them and its agents row too; a block's blocks, block_versions and
+ *       agent_blocks rows; an archive's archives, passages and agent_archives rows.</li>
+ *   <li>An event whose payload stays sealed after the reader opened it (its subject was erased: its key is gone)
+ *       changes nothing; a sealed payload a reader could not open at all (no key store) stops the fold.</li>
  * </ul>
  * Every write of an agents, blocks or archives row sets its {@code tenant} to the event's (the stream's
  * tenant: the processor keeps each stream to one; see docs/sink.md, Tenants), so a row carries the tenant of
