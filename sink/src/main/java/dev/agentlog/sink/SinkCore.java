@@ -3,6 +3,7 @@ package dev.agentlog.sink;
 import dev.agentlog.events.DeadLetterReason;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Refusal;
+import dev.agentlog.events.SealedPayload;
 import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.internal.DecodedRecord;
 import dev.agentlog.sink.internal.ErasedInBatch;
@@ -178,10 +179,7 @@ public final class SinkCore {
             next.put(tp, record.offset() + 1);
             toApply.add(record);
         }
-        // decoding is pure and half the sink's CPU: spread it over the cores PostgreSQL is not using now
-        List<DecodedRecord> batch = (parallelDecode && toApply.size() >= PARALLEL_DECODE_MIN ? toApply.parallelStream() : toApply.stream())
-                .map(record -> DecodedRecord.decode(record, codec)).toList();
-        batch = ErasedInBatch.apply(batch, codec);
+        List<DecodedRecord> batch = ErasedInBatch.apply(decode(toApply), codec);
         List<DeadLetter> invalid = new ArrayList<>();
         for (DecodedRecord decoded : batch) {
             if (!decoded.hasEvent()) {
@@ -206,6 +204,43 @@ public final class SinkCore {
             seek = reread(partitionsOf(batch), progress.fencedAt);
         }
         return new BatchResult(progress.committed, seek, progress.applied, progress.duplicates, progress.deadLettered);
+    }
+
+    /**
+     * Decodes the records; decoding is pure and half the sink's CPU, so large batches are spread over the cores
+     * PostgreSQL is not using now. With encryption on (docs/privacy.md) opening reads the subjects' data keys from
+     * PostgreSQL: a lost connection there is retried like any PostgreSQL work, and a key store that does not know a
+     * subject stops the sink, naming it. Without a key store, a sealed payload stops the sink too: it would fold nothing.
+     */
+    private List<DecodedRecord> decode(List<SinkRecord> records) {
+        if (!codec.opens()) {
+            List<DecodedRecord> batch = decodeAll(records);
+            for (DecodedRecord decoded : batch) {
+                if (decoded.hasEvent() && decoded.event().payload() instanceof SealedPayload) {
+                    throw new SinkFatalException(context + " " + decoded.record() + " holds a sealed payload (event "
+                            + decoded.event().eventId() + "): the log is encrypted; start the sink with --kek-file"
+                            + " (docs/privacy.md). Nothing was applied.", null);
+                }
+            }
+            return batch;
+        }
+        return postgres("reading the data keys of " + records.size() + " records", () -> {
+            try {
+                return decodeAll(records);
+            } catch (RuntimeException e) {
+                for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                    if (cause instanceof SQLException sql) {
+                        throw sql;
+                    }
+                }
+                throw new SinkFatalException(context + " " + e.getMessage() + ". Nothing was applied.", e);
+            }
+        });
+    }
+
+    private List<DecodedRecord> decodeAll(List<SinkRecord> records) {
+        return (parallelDecode && records.size() >= PARALLEL_DECODE_MIN ? records.parallelStream() : records.stream())
+                .map(record -> DecodedRecord.decode(record, codec)).toList();
     }
 
     /**
