@@ -52,7 +52,7 @@ public final class Eraser {
     /**
      * What erasing a subject named by a Letta identity or user erases: the agents attached to the identity
      * ({@code identity.attached}) or created on the user's behalf ({@code agent.created} with that actor); when none,
-     * the id itself as a subject (a block or an archive, shared ones too).
+     * the id itself: an agent with its own blocks and archives, or a block or an archive (shared ones too).
      */
     public ErasurePlan planSubject(String id) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
@@ -62,9 +62,11 @@ public final class Eraser {
                 return Erasure.ofAgents(c, schema, new ArrayList<>(agents));
             }
             String kind = Erasure.streamKind(c, schema, id);
-            return new ErasurePlan(kind.equals("agent") ? List.of(id) : List.of(),
-                    kind.equals("block") ? List.of(id) : List.of(), kind.equals("archive") ? List.of(id) : List.of(),
-                    List.of());
+            if (kind.equals("agent")) {
+                return Erasure.ofAgents(c, schema, List.of(id));
+            }
+            return new ErasurePlan(List.of(), kind.equals("block") ? List.of(id) : List.of(),
+                    kind.equals("archive") ? List.of(id) : List.of(), List.of());
         }
     }
 
