@@ -190,6 +190,31 @@ class ErasureEndToEndTest {
         assertThat(history.exitCode()).isNotZero();
         assertThat(CliRun.of(cli("history", List.of("block-bench-3", "--kek-file", kekFile.toString()))).out())
                 .contains("v1 of 3");
+
+        // a person named by a Letta identity: the command finds their agents by the identity id, which stays clear
+        HttpResponse<String> identity = post("/v1/events", WRITER_KEY, "{\"event_id\":\"er-identity\",\"type\":"
+                + "\"identity.attached\",\"schema_version\":1,\"stream_id\":\"agent-bench-4\",\"occurred_at\":"
+                + "\"2026-11-24T02:00:00Z\",\"payload\":{\"identity_id\":\"identity-er\"}}");
+        assertThat(identity.statusCode()).as(identity.body()).isEqualTo(202);
+        probe.awaitDrained();
+        List<String> byIdentity = List.of("subject", "identity-er", "--requested-by", "dpo ticket 7");
+        CliRun dryRun = CliRun.of(cli("erase", byIdentity));
+        assertThat(dryRun.exitCode()).as(dryRun.err()).isEqualTo(1);
+        assertThat(dryRun.out()).contains("would erase agents [agent-bench-4]", "nothing erased");
+        List<String> confirmed = new ArrayList<>(byIdentity);
+        confirmed.add("--confirm");
+        CliRun second = CliRun.of(cli("erase", confirmed));
+        assertThat(second.exitCode()).as(second.out() + second.err()).isZero();
+        assertThat(second.out()).contains("agents:   [agent-bench-4]", "blocks:   [block-bench-4]",
+                "requested by dpo ticket 7", "events made unreadable");
+        String secondEvent = second.out().lines().filter(l -> l.contains("subject.erased event:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElseThrow();
+        Await.until("the sink to apply " + secondEvent, Duration.ofSeconds(60), () -> Rows.of(pool,
+                "select count(*) from " + NAME + ".events where event_id = '" + secondEvent + "'"), r -> r.equals(List.of("1")));
+        assertThat(Rows.of(pool, "select count(*) from " + NAME + ".messages where agent_id = 'agent-bench-4'"))
+                .containsExactly("0");
+        CliRun last = CliRun.of(cli("verify", args));
+        assertThat(last.exitCode()).as(last.out() + last.err()).isZero();
     }
 
     /** No byte of the agent's plaintext in any table, any topic; its events keep no payload; its rows are gone. */
@@ -262,7 +287,7 @@ class ErasureEndToEndTest {
         all.addAll(extra);
         all.addAll(List.of("--pg-url", runtime.postgres.jdbcUrl(), "--pg-user", runtime.postgres.user(),
                 "--pg-password", runtime.postgres.password(), "--pg-schema", NAME));
-        if (command.equals("verify") || command.equals("rebuild")) {
+        if (command.equals("verify") || command.equals("rebuild") || command.equals("erase")) {
             all.addAll(List.of("--bootstrap-servers", runtime.bootstrapServers(), "--topic-prefix", NAME));
         }
         return all.toArray(String[]::new);
