@@ -193,6 +193,7 @@ public final class EventCodec {
         if (type != null && version != null && payloadNode != null && payloadNode.isObject()) {
             try {
                 ObjectNode plain = (ObjectNode) payloadNode;
+                boolean staysSealed = false;
                 if (Sealing.isSealed(plain)) {
                     boolean erasedForm = Sealing.isErasedForm(plain);
                     ObjectNode opened = opener != null && eventId != null && !erasedForm
@@ -201,11 +202,12 @@ public final class EventCodec {
                         payload = sealed(type, version.intValue(), plain,
                                 erasedForm || (opener != null && eventId != null), violations);
                         schemaVersion = version.intValue();
+                        staysSealed = true;
                     } else {
                         plain = opened;
                     }
                 }
-                if (payload == null) {
+                if (!staysSealed) {
                     ObjectNode current = upcasters.upcast(type, version.intValue(), plain);
                     PayloadReader reader = new PayloadReader(current);
                     payload = type.readPayload(reader);
