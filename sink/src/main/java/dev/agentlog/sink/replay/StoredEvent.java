@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.InvalidEventException;
 import dev.agentlog.events.SealedPayload;
 import dev.agentlog.events.Sealing;
-import dev.agentlog.events.InvalidEventException;
 import dev.agentlog.events.Timestamps;
 import dev.agentlog.sink.SinkRecord;
 import java.io.ByteArrayOutputStream;
@@ -95,7 +95,6 @@ public record StoredEvent(String eventId, String streamId, Long streamSeq, Strin
         }
     }
 
-    /** The typed event (decoded and validated like the sink does). */
     /** This row with another payload text. */
     public StoredEvent withPayloadJson(String json) {
         return new StoredEvent(eventId, streamId, streamSeq, type, schemaVersion, agentId, organizationId, occurredAt,
@@ -118,6 +117,7 @@ public record StoredEvent(String eventId, String streamId, Long streamSeq, Strin
         return withPayloadJson(event.payload().toJson().toString());
     }
 
+    /** The typed event (decoded and validated like the sink does). */
     public Event toEvent(EventCodec codec) throws InvalidEventException {
         return codec.decode(toJsonBytes());
     }
