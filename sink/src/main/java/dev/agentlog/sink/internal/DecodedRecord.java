@@ -67,7 +67,7 @@ public record DecodedRecord(SinkRecord record, Event event, LocatedValue value, 
         return new DecodedRecord(record, event, null, JdbcValues.jsonBytes(event.payload().toJson()), null);
     }
 
-    /** An erased subject's event: its events row keeps the envelope and the erased form of the payload; it folds nothing. */
+    /** An erased subject's event: its events row keeps the envelope and the erased payload; it folds nothing. */
     public static DecodedRecord erased(SinkRecord record, Event event) {
         return new DecodedRecord(record, event, null, ERASED_PAYLOAD, null);
     }
