@@ -53,7 +53,7 @@ public final class KeyEncryptionKey {
     /** A new random KEK in memory (tests). */
     public static KeyEncryptionKey generate() {
         try {
-            return new KeyEncryptionKey(primitive(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM)));
+            return new KeyEncryptionKey(primitive(newAes256GcmKeyset()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make an AES-256-GCM key", e);
         }
@@ -101,8 +101,7 @@ public final class KeyEncryptionKey {
     public static void create(Path file) throws IOException {
         String json;
         try {
-            json = TinkJsonProtoKeysetFormat.serializeKeyset(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM),
-                    InsecureSecretKeyAccess.get());
+            json = TinkJsonProtoKeysetFormat.serializeKeyset(newAes256GcmKeyset(), InsecureSecretKeyAccess.get());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make an AES-256-GCM key", e);
         }
@@ -128,6 +127,11 @@ public final class KeyEncryptionKey {
 
     Aead aead() {
         return aead;
+    }
+
+    /** A new keyset of one AES-256-GCM key (after Tink's AEAD key types are registered, by this class's loading). */
+    static KeysetHandle newAes256GcmKeyset() throws GeneralSecurityException {
+        return KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
     }
 
     static Aead primitive(KeysetHandle handle) throws GeneralSecurityException {

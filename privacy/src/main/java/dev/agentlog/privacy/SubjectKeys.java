@@ -3,7 +3,6 @@ package dev.agentlog.privacy;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
-import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import dev.agentlog.support.time.Time;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -134,7 +133,7 @@ public final class SubjectKeys implements DataKeys {
 
     private byte[] newWrappedKeyset(String subject) {
         try {
-            KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+            KeysetHandle handle = KeyEncryptionKey.newAes256GcmKeyset();
             return TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, kek.aead(), associatedData(subject));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make a data key for subject " + subject, e);

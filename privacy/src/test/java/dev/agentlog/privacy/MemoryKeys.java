@@ -1,8 +1,6 @@
 package dev.agentlog.privacy;
 
 import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import java.security.GeneralSecurityException;
 import java.util.Collection;
 import java.util.HashSet;
@@ -23,7 +21,7 @@ final class MemoryKeys implements DataKeys {
         }
         return keys.computeIfAbsent(subject, s -> {
             try {
-                return KeyEncryptionKey.primitive(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM));
+                return KeyEncryptionKey.primitive(KeyEncryptionKey.newAes256GcmKeyset());
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
