@@ -43,7 +43,8 @@ public final class ExportCommand implements Callable<Integer> {
         Instant instant = at == null ? null : StateCommand.instant(at, StateCommand.AT.option());
         String schema = postgres.schema();
         long written;
-        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-export", true)) {
+        // with --kek-file the key store reads data keys on a second connection while the snapshot is open
+        try (HikariDataSource pool = Database.pool(postgres.target(), privacy.enabled() ? 2 : 1, "agentlog-export", true)) {
             AgentExport export = new AgentExport(pool, schema).withCodec(privacy.codec(pool, schema));
             if (outFile == null) {
                 PrintWriter out = spec.commandLine().getOut();

@@ -40,7 +40,8 @@ public final class HistoryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Optional<StreamHistory.History> history;
         String schema = postgres.schema();
-        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-history", true)) {
+        // with --kek-file the key store reads data keys on a second connection while the snapshot is open
+        try (HikariDataSource pool = Database.pool(postgres.target(), privacy.enabled() ? 2 : 1, "agentlog-history", true)) {
             history = new StreamHistory(pool, schema).withCodec(privacy.codec(pool, schema)).of(streamId, query.get(AFTER_SEQ), query.get(LIMIT));
         } catch (SQLException e) {
             throw new IllegalStateException("reading the history of " + streamId + " from " + schema

@@ -116,7 +116,8 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
             Pipeline pipeline = running.add(new Pipeline(clients, topics, registry));
             EventPublisher erasures = running.add(new EventPublisher(clients.bootstrapServers(), topics,
                     PublisherSettings.DEFAULT, clients.common()));
-            EventCodec queryCodec = privacy.codec(queries, postgres.schema());
+            // the query API's reads hold a snapshot on a connection of `queries`: data keys come from the other pool
+            EventCodec queryCodec = privacy.codec(pool, postgres.schema());
             pipeline.withCodec(privacy.codec(pool, postgres.schema()))
                     .startSink(sinkSettings, pool, sink.workers(), sink.groupInstanceId())
                     .startProcessor(processorSettings)
