@@ -76,6 +76,11 @@ public record DecodedRecord(SinkRecord record, Event event, LocatedValue value, 
         return new DecodedRecord(record, null, null, null, refusal);
     }
 
+    /** Whether the record's payload was sealed (the event's payload was opened with its subject's key). */
+    public boolean wasSealed() {
+        return value != null && dev.agentlog.events.Sealing.isSealed(value.tree().get("payload"));
+    }
+
     public boolean hasEvent() {
         return event != null;
     }

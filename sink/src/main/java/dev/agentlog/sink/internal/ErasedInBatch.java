@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A batch decoded at once holds events opened before the batch's {@code subject.erased} was seen: those of the
- * erased subjects after it are made erased too (nothing of them is applied, their events rows keep no payload), and
- * the codec forgets the subjects' keys, so that the next batch asks the key store, which knows them erased.
+ * A batch decoded at once holds events opened before the batch's {@code subject.erased} was seen: the sealed events of
+ * the erased subjects after it are made erased too (nothing of them is applied, their events rows keep the erased
+ * form, as a rebuild, which finds their keys destroyed, writes them), and the codec forgets the subjects' keys, so that
+ * the next batch asks the key store, which knows them erased. An event that was never sealed is applied as any reader
+ * of the log applies it: nothing can shred it.
  */
 public final class ErasedInBatch {
     private ErasedInBatch() {}
@@ -36,7 +38,7 @@ public final class ErasedInBatch {
                 streams.addAll(subjects.archives());
                 erased.addAll(streams);
                 codec.forget(streams);
-            } else if (erased != null && erased.contains(event.streamId())
+            } else if (erased != null && erased.contains(event.streamId()) && decoded.wasSealed()
                     && !(event.payload() instanceof SealedPayload)) {
                 Event blank = new Event(event.eventId(), event.type(), event.schemaVersion(), event.streamId(),
                         event.streamSeq(), event.agentId(), event.organizationId(), event.occurredAt(), event.source(),
