@@ -31,9 +31,11 @@ final class ModuleRules {
             Map.entry("processor", Set.of("events", "support")),
             Map.entry("sink", Set.of("events", "support")),
             Map.entry("query", Set.of("events", "sink", "ingest", "support")),
-            Map.entry("app", Set.of("support", "events", "client", "letta", "cdc", "ingest", "processor", "sink", "query")),
+            Map.entry("privacy", Set.of("events", "support")),
+            Map.entry("app", Set.of("support", "events", "client", "letta", "cdc", "ingest", "processor", "sink", "query",
+                    "privacy")),
             Map.entry("bench", Set.of("support", "events", "client", "letta", "cdc", "ingest", "processor", "sink", "query",
-                    "app", "workload")));
+                    "privacy", "app", "workload")));
 
     /**
      * Module to the modules only its tests may name: the workload (a Letta-like log and Letta's schema) is test and

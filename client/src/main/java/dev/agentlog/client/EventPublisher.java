@@ -3,6 +3,8 @@ package dev.agentlog.client;
 import dev.agentlog.events.EncodedEvent;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.PayloadSealer;
 import dev.agentlog.events.Topics;
 import dev.agentlog.client.internal.ProducerProperties;
 import dev.agentlog.support.kafka.KafkaFailures;
@@ -46,6 +48,8 @@ public final class EventPublisher implements AutoCloseable {
     private final String bootstrapServers;
     private final PublisherSettings settings;
     private final EventCodec codec = EventCodec.standard();
+    /** Set once before the first send (docs/privacy.md); {@link PayloadSealer#NONE} with encryption off. */
+    private volatile PayloadSealer sealer = PayloadSealer.NONE;
     /** Set by {@link #close()}: from then on every failure is "unavailable" (the producer's own are plain KafkaExceptions). */
     private volatile boolean closing;
 
@@ -72,6 +76,15 @@ public final class EventPublisher implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
+    /**
+     * Seals the payload of every event {@link #publish(Event) published} from now on with {@code value} (the edge's
+     * payload cipher: cdc, import); an event sealed already goes as it is. Call before the first send.
+     */
+    public EventPublisher sealingWith(PayloadSealer value) {
+        this.sealer = Objects.requireNonNull(value, "sealer");
+        return this;
+    }
+
     private static String requireServers(String bootstrapServers) {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("--bootstrap-servers must not be empty (host:port,...)");
@@ -86,6 +99,12 @@ public final class EventPublisher implements AutoCloseable {
     public CompletableFuture<RecordMetadata> publish(Event event) {
         Objects.requireNonNull(event, "event");
         byte[] value;
+        try {
+            event = sealer.seal(event);
+        } catch (InvalidEventException e) {
+            return CompletableFuture.failedFuture(new PublishException(event.eventId(),
+                    "event " + event.eventId() + " cannot be sealed: " + e.getMessage(), e));
+        }
         try {
             value = codec.encode(event);
         } catch (RuntimeException e) {

@@ -38,9 +38,51 @@ public final class EventCodec {
             "agent_id", "organization_id", "occurred_at", "source", "actor", "tenant", "payload");
 
     private final Upcasters upcasters;
+    private final PayloadSealer sealer;
+    private final PayloadOpener opener;
 
     public EventCodec(Upcasters upcasters) {
+        this(upcasters, PayloadSealer.NONE, null);
+    }
+
+    private EventCodec(Upcasters upcasters, PayloadSealer sealer, PayloadOpener opener) {
         this.upcasters = upcasters;
+        this.sealer = sealer;
+        this.opener = opener;
+    }
+
+    /**
+     * This codec, sealing what clients send ({@link #fromClientJson}) and what {@link #seal} is given: the edge's codec
+     * with encryption on (docs/privacy.md).
+     */
+    public EventCodec sealingWith(PayloadSealer newSealer) {
+        return new EventCodec(upcasters, java.util.Objects.requireNonNull(newSealer, "sealer"), opener);
+    }
+
+    /**
+     * This codec, opening sealed payloads as it decodes them: a reader with the key store gets the typed payloads, and
+     * an erased subject's events with a {@link SealedPayload} marked {@link SealedPayload#erased() erased}. Without an
+     * opener a sealed payload decodes into a {@link SealedPayload} that is not erased (the processor's view).
+     */
+    public EventCodec openingWith(PayloadOpener newOpener) {
+        return new EventCodec(upcasters, sealer, java.util.Objects.requireNonNull(newOpener, "opener"));
+    }
+
+    /** Tells the opener, if any, to forget these subjects' keys: their {@code subject.erased} was read. */
+    public void forget(java.util.Collection<String> subjects) {
+        if (opener != null) {
+            opener.forget(subjects);
+        }
+    }
+
+    /** Whether this codec opens sealed payloads. */
+    public boolean opens() {
+        return opener != null;
+    }
+
+    /** The event with its payload sealed when this codec seals (else as it is). */
+    public Event seal(Event event) throws InvalidEventException {
+        return sealer.seal(event);
     }
 
     public static EventCodec standard() {
@@ -147,12 +189,30 @@ public final class EventCodec {
             version = null;
         }
         Payload payload = null;
+        int schemaVersion = type != null ? type.currentVersion() : 0;
         if (type != null && version != null && payloadNode != null && payloadNode.isObject()) {
             try {
-                ObjectNode current = upcasters.upcast(type, version.intValue(), (ObjectNode) payloadNode);
-                PayloadReader reader = new PayloadReader(current);
-                payload = type.readPayload(reader);
-                violations.addAll(reader.violations());
+                ObjectNode plain = (ObjectNode) payloadNode;
+                boolean staysSealed = false;
+                if (Sealing.isSealed(plain)) {
+                    boolean erasedForm = Sealing.isErasedForm(plain);
+                    ObjectNode opened = opener != null && eventId != null && !erasedForm
+                            ? opener.open(eventId, type, plain) : null;
+                    if (opened == null) {
+                        payload = sealed(type, version.intValue(), plain,
+                                erasedForm || (opener != null && eventId != null), violations);
+                        schemaVersion = version.intValue();
+                        staysSealed = true;
+                    } else {
+                        plain = opened;
+                    }
+                }
+                if (!staysSealed) {
+                    ObjectNode current = upcasters.upcast(type, version.intValue(), plain);
+                    PayloadReader reader = new PayloadReader(current);
+                    payload = type.readPayload(reader);
+                    violations.addAll(reader.violations());
+                }
             } catch (InvalidEventException e) {
                 violations.addAll(e.violations());
             }
@@ -160,8 +220,40 @@ public final class EventCodec {
         if (!violations.isEmpty()) {
             throw new InvalidEventException(violations);
         }
-        return new Event(eventId, type, type.currentVersion(), streamId, streamSeq, agentId, organizationId,
+        return new Event(eventId, type, schemaVersion, streamId, streamSeq, agentId, organizationId,
                 occurredAt, source, actor, tenant, payload);
+    }
+
+    /**
+     * A payload that stays sealed: its shape checked, and its clear fields by the type's own rules (a rule that a
+     * sealed field is required is not checked here: the edge checked it before sealing).
+     */
+    private static SealedPayload sealed(EventType type, int version, ObjectNode payload, boolean erased,
+            List<Violation> violations) {
+        if (version > type.currentVersion()) {
+            violations.add(new Violation("schema_version", RuleCode.UNSUPPORTED_VERSION, "version " + version
+                    + " of " + type.wireName() + " is newer than this agentlog knows (" + type.currentVersion() + ")"));
+            return null;
+        }
+        List<Violation> shape = Sealing.shapeViolations(payload);
+        violations.addAll(shape);
+        if (shape.isEmpty() && version == type.currentVersion() && !Sealing.isErasedForm(payload)) {
+            ObjectNode clear = payload.deepCopy();
+            clear.remove(Sealing.FIELD);
+            PayloadReader reader = new PayloadReader(clear);
+            try {
+                type.readPayload(reader);
+            } catch (RuntimeException e) {
+                // a payload record refusing the nulls of its sealed fields: those are not checked here
+            }
+            for (Violation v : reader.violations()) {
+                String field = v.field().substring("payload.".length()).split("[.\\[]", 2)[0];
+                if (v.code() != RuleCode.REQUIRED || Sealing.CLEAR_FIELDS.contains(field)) {
+                    violations.add(v);
+                }
+            }
+        }
+        return violations.isEmpty() ? new SealedPayload(type, version, payload, erased) : null;
     }
 
     /**
@@ -173,7 +265,19 @@ public final class EventCodec {
         if (tenant != null) {
             Tenants.require(tenant, "the API key's tenant");
         }
-        return fromJson(withoutTenant(node)).withTenant(tenant);
+        List<Violation> reserved = new ArrayList<>();
+        if (Sealing.isSealed(node.get("payload"))) {
+            reserved.add(new Violation("payload." + Sealing.FIELD, RuleCode.NOT_ALLOWED,
+                    "is reserved: agentlog seals payloads itself (docs/privacy.md)"));
+        }
+        if (EventType.SUBJECT_ERASED.wireName().equals(node.path("type").asText(null))) {
+            reserved.add(new Violation("type", RuleCode.NOT_ALLOWED,
+                    "subject.erased is written by agentlog erase only (docs/privacy.md)"));
+        }
+        if (!reserved.isEmpty()) {
+            throw new InvalidEventException(reserved);
+        }
+        return sealer.seal(fromJson(withoutTenant(node)).withTenant(tenant));
     }
 
     /** The object without its {@code tenant} field (a shallow copy when it has one); anything else as it is. */

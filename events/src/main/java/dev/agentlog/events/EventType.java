@@ -53,7 +53,9 @@ public enum EventType {
     PASSAGE_INSERTED("passage.inserted", StreamKind.ARCHIVE, 1, PassageInserted::read),
     PASSAGE_DELETED("passage.deleted", StreamKind.ARCHIVE, 1, PassageDeleted::read),
     ARCHIVE_DELETED("archive.deleted", StreamKind.ARCHIVE, 1, ArchiveDeleted::read),
-    ROW_CHANGED("row.changed", StreamKind.ROW, 1, RowChanged::read);
+    ROW_CHANGED("row.changed", StreamKind.ROW, 1, RowChanged::read),
+    /** Written by {@code agentlog erase} only, on the erased subject's stream (ingest refuses it from clients). */
+    SUBJECT_ERASED("subject.erased", StreamKind.AGENT, 1, SubjectErased::read);
 
     private static final Map<String, EventType> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));

@@ -16,7 +16,7 @@ public sealed interface Payload permits AgentCreated, AgentUpdated, AgentDeleted
         BlockUpdated, BlockDeleted, ArchiveCreated, PassageInserted, PassageDeleted, ArchiveDeleted, RowChanged,
         ConversationCreated, ConversationUpdated, ConversationDeleted, ConversationMessageAdded,
         ConversationMessageUpdated, ConversationMessageRemoved, ConversationBlockLink, FileAttached, FileUpdated,
-        FileDetached, Link {
+        FileDetached, Link, SubjectErased, SealedPayload {
 
     EventType type();
 

@@ -39,7 +39,9 @@ public enum RuleCode {
     /** A tenant outside the tenant rule (1..128 of {@code [A-Za-z0-9._-]}). */
     TENANT_FORMAT("tenant_format"),
     /** A record key that is not the event's {@code stream_id} in UTF-8. */
-    KEY_MISMATCH("key_mismatch");
+    KEY_MISMATCH("key_mismatch"),
+    /** A sealed payload that does not open with its subject's key: changed on the way, or moved from another event. */
+    UNREADABLE("unreadable");
 
     private final String wireName;
 

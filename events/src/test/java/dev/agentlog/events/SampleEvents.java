@@ -75,6 +75,7 @@ final class SampleEvents {
         p.put(EventType.GROUP_LEFT, "{\"group_id\":\"group-1\",\"x_future\":1}");
         p.put(EventType.TAG_ADDED, "{\"tag\":\"vip customer\",\"x_future\":1}");
         p.put(EventType.TAG_REMOVED, "{\"tag\":\"vip customer\",\"x_future\":1}");
+        p.put(EventType.SUBJECT_ERASED, "{\"requested_by\":\"ops\",\"agents\":[\"agent-1\"],\"blocks\":[\"block-1\"],\"archives\":[],\"x_future\":1}");
         p.put(EventType.ROW_CHANGED, """
             {"table":"tools","op":"u","before":null,"after":{"id":"tool-1","name":"web_search"},"x_future":1}""");
         return p;

@@ -1,5 +1,7 @@
 package dev.agentlog.query;
 
+import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.InvalidEventException;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.replay.StoredEvent;
 import java.io.IOException;
@@ -31,6 +33,8 @@ public final class AgentExport {
         void accept(StoredEvent event) throws IOException;
     }
 
+    private EventCodec codec = EventCodec.standard();
+
     public AgentExport(DataSource dataSource, String schema) {
         SinkSettings.defaults().withSchema(schema);
         this.dataSource = dataSource;
@@ -38,10 +42,28 @@ public final class AgentExport {
     }
 
     /**
+     * Reads payloads with {@code value}: one that opens sealed payloads when encryption is on, so that an export holds
+     * plaintext the importing side seals with its own keys (docs/privacy.md).
+     */
+    public AgentExport withCodec(EventCodec value) {
+        this.codec = value;
+        return this;
+    }
+
+    /**
      * Hands the events to {@code out}; returns how many. 0 when the agent has no events (by then).
      *
      * @param at the instant (events with occurred_at at or before it); null for everything
      */
+    private StoredEvent opened(StoredEvent e) {
+        try {
+            return e.opened(codec);
+        } catch (InvalidEventException ex) {
+            throw new IllegalStateException("event " + e.eventId() + " in the events table does not open ("
+                    + ex.getMessage() + "); run `agentlog verify`", ex);
+        }
+    }
+
     public long write(String agentId, Instant at, EventSink out) throws SQLException, IOException {
         String until = at == null ? "" : " AND occurred_at <= ?";
         try (Connection c = TableQueries.snapshot(dataSource.getConnection())) {
@@ -63,6 +85,10 @@ public final class AgentExport {
                         }
                     }
                 }
+                streams.removeAll(q.erased(c, streams)); // an erased subject exports nothing
+                if (streams.isEmpty()) {
+                    return 0;
+                }
                 // the running maximum of occurred_at grows with stream_seq within a stream, so ordering by it keeps
                 // every stream in stream order even where occurred_at itself steps back
                 String sql = "SELECT " + StoredEvent.COLUMNS + " FROM (SELECT e.*, max(e.occurred_at) OVER (PARTITION BY"
@@ -77,8 +103,11 @@ public final class AgentExport {
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            out.accept(StoredEvent.read(rs));
-                            written++;
+                            StoredEvent e = opened(StoredEvent.read(rs));
+                            if (e != null) {
+                                out.accept(e);
+                                written++;
+                            }
                         }
                     }
                 }

@@ -83,12 +83,18 @@ public final class AgentStates {
 
     private final DataSource dataSource;
     private final TableQueries q;
-    private final EventCodec codec = EventCodec.standard();
+    private EventCodec codec = EventCodec.standard();
 
     public AgentStates(DataSource dataSource, String schema) {
         SinkSettings.defaults().withSchema(schema);
         this.dataSource = dataSource;
         this.q = new TableQueries(schema);
+    }
+
+    /** Reads the log with {@code value}: one that opens sealed payloads when encryption is on (docs/privacy.md). */
+    public AgentStates withCodec(EventCodec value) {
+        this.codec = value;
+        return this;
     }
 
     /** The agent as the projection tables hold it now, for a reader of every tenant. */
@@ -178,8 +184,8 @@ public final class AgentStates {
         OffsetDateTime t = at.atOffset(ZoneOffset.UTC);
         try (Connection c = TableQueries.snapshot(dataSource.getConnection())) {
             try {
-                if (!scope.mayRead(c, q, agentId)) {
-                    return Optional.empty();
+                if (!scope.mayRead(c, q, agentId) || !q.erased(c, List.of(agentId)).isEmpty()) {
+                    return Optional.empty(); // an erased agent was never there, at any instant
                 }
                 List<StoredEvent> lifecycle = q.events(c, "WHERE stream_id = ? AND type IN " + LIFECYCLE_TYPES
                         + " AND occurred_at <= ? ORDER BY stream_seq", ps -> {

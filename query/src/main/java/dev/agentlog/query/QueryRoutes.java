@@ -1,5 +1,6 @@
 package dev.agentlog.query;
 
+import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Timestamps;
 import dev.agentlog.ingest.ApiRequest;
 import dev.agentlog.ingest.ApiResponse;
@@ -35,10 +36,15 @@ public final class QueryRoutes {
     private final StreamHistory histories;
     private final Function<ApiRequest, String> tenantOf;
 
-    private QueryRoutes(DataSource dataSource, String schema, Function<ApiRequest, String> tenantOf) {
-        this.states = new AgentStates(dataSource, schema);
-        this.histories = new StreamHistory(dataSource, schema);
+    private QueryRoutes(DataSource dataSource, String schema, Function<ApiRequest, String> tenantOf, EventCodec codec) {
+        this.states = new AgentStates(dataSource, schema).withCodec(codec);
+        this.histories = new StreamHistory(dataSource, schema).withCodec(codec);
         this.tenantOf = tenantOf;
+    }
+
+    /** As {@link #register(IngestHttpServer, DataSource, String)}, reading the log with {@code codec} (docs/privacy.md). */
+    public static void register(IngestHttpServer server, DataSource dataSource, String schema, EventCodec codec) {
+        register(server, dataSource, schema, request -> request.key() == null ? null : request.key().tenant(), codec);
     }
 
     /** Adds the routes to the server (before or after it started); a key with a tenant reads only that tenant's data. */
@@ -54,7 +60,13 @@ public final class QueryRoutes {
      */
     public static void register(IngestHttpServer server, DataSource dataSource, String schema,
             Function<ApiRequest, String> tenantOf) {
-        QueryRoutes routes = new QueryRoutes(dataSource, schema, tenantOf);
+        register(server, dataSource, schema, tenantOf, EventCodec.standard());
+    }
+
+    /** As above, reading the log with {@code codec}: one that opens sealed payloads when encryption is on. */
+    public static void register(IngestHttpServer server, DataSource dataSource, String schema,
+            Function<ApiRequest, String> tenantOf, EventCodec codec) {
+        QueryRoutes routes = new QueryRoutes(dataSource, schema, tenantOf, codec);
         server.route("GET", AGENTS, Scope.STATE_READ, routes::agents);
         server.route("GET", BLOCKS, Scope.STATE_READ, routes::blocks);
     }

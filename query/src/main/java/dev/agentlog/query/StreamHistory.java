@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.EventCodec;
+import dev.agentlog.events.InvalidEventException;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.fold.BlockVersionRow;
 import dev.agentlog.sink.fold.Tables;
@@ -33,10 +34,18 @@ public final class StreamHistory {
     private final DataSource dataSource;
     private final TableQueries q;
 
+    private EventCodec codec = EventCodec.standard();
+
     public StreamHistory(DataSource dataSource, String schema) {
         SinkSettings.defaults().withSchema(schema);
         this.dataSource = dataSource;
         this.q = new TableQueries(schema);
+    }
+
+    /** Reads payloads with {@code value}: one that opens sealed payloads when encryption is on (docs/privacy.md). */
+    public StreamHistory withCodec(EventCodec value) {
+        this.codec = value;
+        return this;
     }
 
     /** {@link #of(String, long, int, String)} for a reader of every tenant. */
@@ -59,8 +68,8 @@ public final class StreamHistory {
         }
         try (Connection c = TableQueries.snapshot(dataSource.getConnection())) {
             try {
-                if (!ReadScope.of(tenant).mayRead(c, q, streamId)) {
-                    return Optional.empty();
+                if (!ReadScope.of(tenant).mayRead(c, q, streamId) || !q.erased(c, List.of(streamId)).isEmpty()) {
+                    return Optional.empty(); // an erased subject has no history to show
                 }
                 List<StoredEvent> events = q.events(c, "WHERE stream_id = ? AND stream_seq > ? ORDER BY stream_seq"
                         + " LIMIT ?", ps -> {
@@ -86,7 +95,11 @@ public final class StreamHistory {
                     versionIndexByEvent.put(versions.get(i).eventId(), i);
                 }
                 List<Change> changes = new ArrayList<>(events.size());
-                for (StoredEvent e : events) {
+                for (StoredEvent stored : events) {
+                    StoredEvent e = opened(stored);
+                    if (e == null) {
+                        continue;
+                    }
                     BlockEdit edit = null;
                     if (isBlockEdit(e)) {
                         Integer index = versionIndexByEvent.get(e.eventId());
@@ -100,6 +113,15 @@ public final class StreamHistory {
             } finally {
                 c.rollback();
             }
+        }
+    }
+
+    private StoredEvent opened(StoredEvent e) {
+        try {
+            return e.opened(codec);
+        } catch (InvalidEventException ex) {
+            throw new IllegalStateException("event " + e.eventId() + " in the events table does not open ("
+                    + ex.getMessage() + "); run `agentlog verify`", ex);
         }
     }
 

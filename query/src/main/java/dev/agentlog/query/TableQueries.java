@@ -67,6 +67,21 @@ final class TableQueries {
         return out;
     }
 
+    /** Which of {@code subjects} were erased (a tombstone in the key store, docs/privacy.md). */
+    java.util.Set<String> erased(Connection c, java.util.Collection<String> subjects) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT subject FROM " + table("subject_keys")
+                + " WHERE subject = ANY(?) AND erased_at IS NOT NULL")) {
+            ps.setArray(1, c.createArrayOf("text", subjects.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     static Connection snapshot(Connection c) throws SQLException {
         return Snapshots.begin(c);
     }

@@ -3,8 +3,10 @@ package dev.agentlog.sink;
 import dev.agentlog.events.DeadLetterReason;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Refusal;
+import dev.agentlog.events.SealedPayload;
 import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.internal.DecodedRecord;
+import dev.agentlog.sink.internal.ErasedInBatch;
 import dev.agentlog.sink.internal.PoisonException;
 import dev.agentlog.sink.internal.Retrier;
 import dev.agentlog.sink.internal.SinkMetrics;
@@ -51,7 +53,7 @@ public final class SinkCore {
     private final DataSource dataSource;
     private final SinkSettings settings;
     private final DeadLetterSink deadLetters;
-    private final EventCodec codec = EventCodec.standard();
+    private final EventCodec codec;
     private final BatchApplier applier;
     private final SinkMetrics metrics;
     private final Retrier retrier;
@@ -78,6 +80,13 @@ public final class SinkCore {
         this(dataSource, settings, deadLetters, registry, target, Tuning.DEFAULT.withParallelDecode(parallelDecode));
     }
 
+    /** As above, decoding with {@code codec} (one that opens sealed payloads: docs/privacy.md). */
+    public SinkCore(DataSource dataSource, SinkSettings settings, DeadLetterSink deadLetters, MeterRegistry registry,
+            TargetTables target, boolean parallelDecode, EventCodec codec) {
+        this(dataSource, settings, deadLetters, registry, target,
+                Tuning.DEFAULT.withParallelDecode(parallelDecode).withCodec(codec));
+    }
+
     /**
      * How a core works, where it is not the default: for the worker (whose backoffs end when it closes), tests and
      * measurements.
@@ -88,16 +97,26 @@ public final class SinkCore {
      *     isolate poison
      * @param parallelDecode decode batches of {@value #PARALLEL_DECODE_MIN} records or more on the common pool too
      */
-    record Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, boolean parallelDecode) {
+    record Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, boolean parallelDecode,
+            EventCodec codec) {
         static final Tuning DEFAULT = new Tuning(Sleeper.SYSTEM, BatchApplier.DEFAULT_ROWS_PER_STATEMENT,
-                false, true);
+                false, true, EventCodec.standard());
+
+        Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, boolean parallelDecode) {
+            this(sleeper, rowsPerStatement, alwaysConservative, parallelDecode, EventCodec.standard());
+        }
 
         Tuning withSleeper(Sleeper newSleeper) {
-            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, parallelDecode);
+            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, parallelDecode, codec);
         }
 
         Tuning withParallelDecode(boolean value) {
-            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, value);
+            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, value, codec);
+        }
+
+        /** @param value the codec records are decoded with: one that opens sealed payloads when encryption is on */
+        Tuning withCodec(EventCodec value) {
+            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, parallelDecode, value);
         }
     }
 
@@ -105,6 +124,7 @@ public final class SinkCore {
             TargetTables target, Tuning tuning) {
         this.alwaysConservative = tuning.alwaysConservative();
         this.parallelDecode = tuning.parallelDecode();
+        this.codec = tuning.codec();
         this.dataSource = dataSource;
         this.settings = settings;
         this.deadLetters = deadLetters;
@@ -159,9 +179,7 @@ public final class SinkCore {
             next.put(tp, record.offset() + 1);
             toApply.add(record);
         }
-        // decoding is pure and half the sink's CPU: spread it over the cores PostgreSQL is not using now
-        List<DecodedRecord> batch = (parallelDecode && toApply.size() >= PARALLEL_DECODE_MIN ? toApply.parallelStream() : toApply.stream())
-                .map(record -> DecodedRecord.decode(record, codec)).toList();
+        List<DecodedRecord> batch = ErasedInBatch.apply(decode(toApply), codec);
         List<DeadLetter> invalid = new ArrayList<>();
         for (DecodedRecord decoded : batch) {
             if (!decoded.hasEvent()) {
@@ -186,6 +204,43 @@ public final class SinkCore {
             seek = reread(partitionsOf(batch), progress.fencedAt);
         }
         return new BatchResult(progress.committed, seek, progress.applied, progress.duplicates, progress.deadLettered);
+    }
+
+    /**
+     * Decodes the records; decoding is pure and half the sink's CPU, so large batches are spread over the cores
+     * PostgreSQL is not using now. With encryption on (docs/privacy.md) opening reads the subjects' data keys from
+     * PostgreSQL: a lost connection there is retried like any PostgreSQL work, and a key store that does not know a
+     * subject stops the sink, naming it. Without a key store, a sealed payload stops the sink too: it would fold nothing.
+     */
+    private List<DecodedRecord> decode(List<SinkRecord> records) {
+        if (!codec.opens()) {
+            List<DecodedRecord> batch = decodeAll(records);
+            for (DecodedRecord decoded : batch) {
+                if (decoded.hasEvent() && decoded.event().payload() instanceof SealedPayload) {
+                    throw new SinkFatalException(context + " " + decoded.record() + " holds a sealed payload (event "
+                            + decoded.event().eventId() + "): the log is encrypted; start the sink with --kek-file"
+                            + " (docs/privacy.md). Nothing was applied.", null);
+                }
+            }
+            return batch;
+        }
+        return postgres("reading the data keys of " + records.size() + " records", () -> {
+            try {
+                return decodeAll(records);
+            } catch (RuntimeException e) {
+                for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                    if (cause instanceof SQLException sql) {
+                        throw sql;
+                    }
+                }
+                throw new SinkFatalException(context + " " + e.getMessage() + ". Nothing was applied.", e);
+            }
+        });
+    }
+
+    private List<DecodedRecord> decodeAll(List<SinkRecord> records) {
+        return (parallelDecode && records.size() >= PARALLEL_DECODE_MIN ? records.parallelStream() : records.stream())
+                .map(record -> DecodedRecord.decode(record, codec)).toList();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.agentlog.sink;
 
+import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
 import dev.agentlog.sink.internal.TargetTables;
 import dev.agentlog.support.time.Sleeper;
@@ -79,6 +80,12 @@ public final class SinkWorker implements Runnable, AutoCloseable {
      */
     public SinkWorker(String bootstrapServers, Topics topics, SinkSettings settings, DataSource dataSource,
             MeterRegistry registry, Map<String, Object> kafkaProperties) {
+        this(bootstrapServers, topics, settings, dataSource, registry, kafkaProperties, EventCodec.standard());
+    }
+
+    /** @param codec decodes the records: one that opens sealed payloads when encryption is on (docs/privacy.md) */
+    public SinkWorker(String bootstrapServers, Topics topics, SinkSettings settings, DataSource dataSource,
+            MeterRegistry registry, Map<String, Object> kafkaProperties, EventCodec codec) {
         this.topics = topics;
         this.settings = settings;
         this.registry = registry;
@@ -87,7 +94,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         this.deadLetters = new KafkaDeadLetterSink(bootstrapServers, topics.dlq(), kafkaProperties);
         // a backoff ends early when close() is called, so that a stop never waits for a long retry
         this.core = new SinkCore(dataSource, settings, deadLetters, registry, TargetTables.LIVE,
-                SinkCore.Tuning.DEFAULT.withSleeper(Sleeper.until(closeSignal)));
+                SinkCore.Tuning.DEFAULT.withSleeper(Sleeper.until(closeSignal)).withCodec(codec));
     }
 
     static Properties consumerProperties(String bootstrapServers, SinkSettings settings,

@@ -67,6 +67,7 @@ final class RandomLogs {
                 Tuple.of(5, blockStep()),
                 Tuple.of(4, archiveStep()),
                 Tuple.of(1, rowStep()),
+                Tuple.of(1, erasureStep()),
                 Tuple.of(2, Arbitraries.integers().between(0, 1000)
                         .map(i -> new Step(null, null, null, i))));
     }
@@ -202,6 +203,13 @@ final class RandomLogs {
         Arbitrary<Step> deleted = archive.map(r -> new Step(r, EventType.ARCHIVE_DELETED, "{}", 0));
         return Arbitraries.frequencyOf(Tuple.of(2, created), Tuple.of(4, inserted),
                 Tuple.of(1, passageDeleted), Tuple.of(1, deleted));
+    }
+
+    /** An erasure of an agent with one of the blocks and archives (docs/privacy.md): everything of them goes. */
+    private static Arbitrary<Step> erasureStep() {
+        return Combinators.combine(Arbitraries.of(AGENTS), Arbitraries.of(BLOCKS), Arbitraries.of(ARCHIVES))
+                .as((a, b, r) -> new Step(a, EventType.SUBJECT_ERASED, "{\"requested_by\":\"ops\",\"agents\":[\"" + a
+                        + "\"],\"blocks\":[\"" + b + "\"],\"archives\":[\"" + r + "\"]}", 0));
     }
 
     private static Arbitrary<Step> rowStep() {

@@ -76,6 +76,18 @@ class SinkCoreTest {
     }
 
     @Test
+    void shouldStopWithoutApplyingAnythingWhenTheLogIsSealedAndTheSinkHasNoKeys() throws Exception {
+        log.add("agent-1", AGENT_CREATED, "{\"name\":\"helper\"}");
+        log.add("agent-1", MESSAGE_CREATED, "{\"message_id\":\"message-1\",\"role\":\"user\",\"$sealed\":{\"v\":1,"
+                + "\"subject\":\"agent-1\",\"ct\":\"AQAAAAE=\"}}");
+
+        assertThatThrownBy(() -> core.process(log.records())).isInstanceOf(SinkFatalException.class)
+                .hasMessageContaining("--kek-file");
+        assertThat(ProjectionReader.read(TestPostgres.dataSource(), schema).rowCount()).isZero();
+        assertThat(deadLetters.letters).isEmpty();
+    }
+
+    @Test
     void shouldLandEveryEventOfALettaTurnInItsTable() {
         lettaTurn();
 

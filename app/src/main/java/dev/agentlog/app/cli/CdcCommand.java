@@ -1,5 +1,7 @@
 package dev.agentlog.app.cli;
 
+import dev.agentlog.app.wiring.Database;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.Secrets;
 import dev.agentlog.app.settings.Check;
 import dev.agentlog.app.settings.Setting;
@@ -88,6 +90,9 @@ public final class CdcCommand implements Callable<Integer>, Settings.CrossChecke
     CommandSpec spec;
     final KafkaOptions kafka = new KafkaOptions();
     final MetricsOptions metrics = new MetricsOptions();
+    /** With encryption on, where the data keys are: captured events are sealed before they reach Kafka. */
+    final PostgresOptions postgres = new PostgresOptions();
+    final PrivacyOptions privacy = new PrivacyOptions();
     final SettingGroup capture = new SettingGroup(SOURCE_PG_URL, SOURCE_PG_USER, SOURCE_PG_PASSWORD, SCHEMA, SLOT_NAME,
             PUBLICATION_NAME, POLL_INTERVAL_MS, OFFSET_PG_URL, OFFSET_PG_USER, OFFSET_PG_PASSWORD, OFFSET_TABLE,
             OFFSET_FLUSH_INTERVAL_MS, HEARTBEAT_INTERVAL_MS, EXCLUDE_TABLES, CAPTURE_SENSITIVE, WAL_WARN_BYTES,
@@ -117,6 +122,10 @@ public final class CdcCommand implements Callable<Integer>, Settings.CrossChecke
             }
             EventPublisher publisher = running.add(new EventPublisher(clients.bootstrapServers(), kafka.topics(),
                     publisherSettings, clients.common()));
+            if (privacy.enabled()) {
+                HikariDataSource keys = running.add(Database.pool(postgres.target(), 2, "agentlog-cdc-keys", false));
+                publisher.sealingWith(privacy.cipher(keys, postgres.schema()));
+            }
             LettaCdc cdc = running.add(new LettaCdc(settings, publisher, registry)).start();
             spec.commandLine().getOut().println("cdc running: " + settings.source() + " schema " + settings.schema()
                     + ", slot " + settings.slotName() + " -> " + publisher.topic());
@@ -138,6 +147,10 @@ public final class CdcCommand implements Callable<Integer>, Settings.CrossChecke
     /** The capture needs Kafka; --setup and --drop-slot only the source. */
     @Override
     public void checkSettings(List<String> problems) {
+        if (privacy.enabled() && postgres.url() == null) {
+            problems.add(PrivacyOptions.KEK_FILE.option() + " needs --pg-url: the data keys live in agentlog's"
+                    + " PostgreSQL (docs/privacy.md)");
+        }
         if (!capture.get(SETUP) && !capture.get(DROP_SLOT) && kafka.bootstrapServers() == null) {
             problems.add(KafkaOptions.BOOTSTRAP_SERVERS.option() + " is required (or set "
                     + KafkaOptions.BOOTSTRAP_SERVERS.environmentVariable() + ")");

@@ -30,6 +30,7 @@ public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     final PostgresOptions postgres = PostgresOptions.required();
+    final PrivacyOptions privacy = new PrivacyOptions();
     final SettingGroup export = new SettingGroup(StateCommand.AT, OUT);
 
     @Parameters(index = "0", paramLabel = "AGENT_ID", description = "The agent to export.")
@@ -42,8 +43,9 @@ public final class ExportCommand implements Callable<Integer> {
         Instant instant = at == null ? null : StateCommand.instant(at, StateCommand.AT.option());
         String schema = postgres.schema();
         long written;
-        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-export", true)) {
-            AgentExport export = new AgentExport(pool, schema);
+        // with --kek-file the key store reads data keys on a second connection while the snapshot is open
+        try (HikariDataSource pool = Database.pool(postgres.target(), privacy.enabled() ? 2 : 1, "agentlog-export", true)) {
+            AgentExport export = new AgentExport(pool, schema).withCodec(privacy.codec(pool, schema));
             if (outFile == null) {
                 PrintWriter out = spec.commandLine().getOut();
                 written = export.write(agentId, instant, e -> out.println(new String(e.toJsonBytes(),

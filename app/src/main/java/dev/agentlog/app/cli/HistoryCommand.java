@@ -30,6 +30,7 @@ public final class HistoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     final PostgresOptions postgres = PostgresOptions.required();
+    final PrivacyOptions privacy = new PrivacyOptions();
     final SettingGroup query = new SettingGroup(JSON, AFTER_SEQ, LIMIT);
 
     @Parameters(index = "0", paramLabel = "ID", description = "An agent, block or archive id (a stream id).")
@@ -39,8 +40,9 @@ public final class HistoryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Optional<StreamHistory.History> history;
         String schema = postgres.schema();
-        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-history", true)) {
-            history = new StreamHistory(pool, schema).of(streamId, query.get(AFTER_SEQ), query.get(LIMIT));
+        // with --kek-file the key store reads data keys on a second connection while the snapshot is open
+        try (HikariDataSource pool = Database.pool(postgres.target(), privacy.enabled() ? 2 : 1, "agentlog-history", true)) {
+            history = new StreamHistory(pool, schema).withCodec(privacy.codec(pool, schema)).of(streamId, query.get(AFTER_SEQ), query.get(LIMIT));
         } catch (SQLException e) {
             throw new IllegalStateException("reading the history of " + streamId + " from " + schema
                     + " failed: " + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package dev.agentlog.app.cli;
 
+import dev.agentlog.app.wiring.Database;
+import com.zaxxer.hikari.HikariDataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.app.settings.Setting;
@@ -51,6 +53,9 @@ public final class ImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
     final KafkaOptions kafka = KafkaOptions.required();
+    /** With encryption on, where the data keys are: the imported events are sealed before they reach Kafka. */
+    final PostgresOptions postgres = new PostgresOptions();
+    final PrivacyOptions privacy = new PrivacyOptions();
     final SettingGroup fork = new SettingGroup(AS);
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The JSON-lines file `agentlog export` wrote; - for"
@@ -98,8 +103,17 @@ public final class ImportCommand implements Callable<Integer> {
         }
         ForkRewriter rewriter = asAgent == null ? ForkRewriter.keepingIds() : ForkRewriter.asNewAgent(agent[0], asAgent);
         int[] sent = {0};
-        try (EventPublisher publisher = new EventPublisher(clients.bootstrapServers(), kafka.topics(),
+        if (privacy.enabled() && postgres.url() == null) {
+            throw new IllegalArgumentException(PrivacyOptions.KEK_FILE.option() + " needs --pg-url: the data keys live"
+                    + " in PostgreSQL (docs/privacy.md)");
+        }
+        try (HikariDataSource keys = privacy.enabled() ? Database.pool(postgres.target(), 1, "agentlog-import", false)
+                : null;
+             EventPublisher publisher = new EventPublisher(clients.bootstrapServers(), kafka.topics(),
                 PublisherSettings.DEFAULT, clients.common())) {
+            if (keys != null) {
+                publisher.sealingWith(privacy.cipher(keys, postgres.schema()));
+            }
             List<Event> chunk = new ArrayList<>(CHUNK);
             forEachEvent((line, event) -> {
                 chunk.add(codec.fromJson(rewriter.rewrite(event)));

@@ -1,5 +1,12 @@
 package dev.agentlog.app.cli;
 
+import dev.agentlog.support.time.Time;
+import dev.agentlog.client.PublisherSettings;
+import dev.agentlog.client.EventPublisher;
+import dev.agentlog.app.wiring.Eraser;
+import dev.agentlog.app.wiring.EraseRoute;
+import dev.agentlog.app.wiring.Database;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Metrics;
@@ -21,10 +28,17 @@ public final class IngestCommand implements Callable<Integer> {
     CommandSpec spec;
     final HttpOptions http = new HttpOptions();
     final KafkaOptions kafka = KafkaOptions.required();
+    /** With encryption on, where the data keys are (and then also where POST /v1/erase erases). */
+    final PostgresOptions postgres = new PostgresOptions();
+    final PrivacyOptions privacy = new PrivacyOptions();
 
     @Override
     public Integer call() throws Exception {
         KafkaClients clients = kafka.clients();
+        if (privacy.enabled() && postgres.url() == null) {
+            throw new IllegalArgumentException(PrivacyOptions.KEK_FILE.option() + " needs --pg-url: the data keys live"
+                    + " in PostgreSQL (docs/privacy.md)");
+        }
         if (!http.hasKeys()) {
             throw new IllegalArgumentException("--api-keys or --api-keys-file is required (or set AGENTLOG_API_KEYS or "
                     + "AGENTLOG_API_KEYS_FILE)");
@@ -36,7 +50,17 @@ public final class IngestCommand implements Callable<Integer> {
             PrometheusMeterRegistry registry = Metrics.prometheus();
             KafkaReadiness readiness = running.add(new KafkaReadiness(clients));
             Pipeline pipeline = running.add(new Pipeline(clients, kafka.topics(), registry));
-            pipeline.startIngest(settings, registry::scrape, readiness, server -> { });
+            if (postgres.url() != null) {
+                HikariDataSource pool = running.add(Database.pool(postgres.target(), postgres.poolSize(),
+                        "agentlog-ingest", false));
+                EventPublisher erasures = running.add(new EventPublisher(clients.bootstrapServers(), kafka.topics(),
+                        PublisherSettings.DEFAULT, clients.common()));
+                pipeline.withCodec(privacy.codec(pool, postgres.schema()));
+                pipeline.startIngest(settings, registry::scrape, readiness, server -> EraseRoute.register(server,
+                        new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM)));
+            } else {
+                pipeline.startIngest(settings, registry::scrape, readiness, server -> { });
+            }
             spec.commandLine().getOut().println("ingest listening on " + settings.scheme() + "://" + settings.host() + ":"
                     + pipeline.httpPort());
             spec.commandLine().getOut().flush();

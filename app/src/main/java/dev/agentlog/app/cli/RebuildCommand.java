@@ -79,6 +79,7 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
     CommandSpec spec;
     final KafkaOptions kafka = new KafkaOptions();
     final PostgresOptions postgres = PostgresOptions.required();
+    final PrivacyOptions privacy = new PrivacyOptions();
     final SettingGroup rebuild = new SettingGroup(SinkOptions.GROUP_ID, REBUILD_BATCH_MAX_EVENTS, WORKERS, FROM_TABLE,
             RESUME, DROP_OLD, LOCK_TIMEOUT_MS, SWAP_ATTEMPTS, DROP, LIST_OLD);
 
@@ -138,7 +139,8 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
                         + (fromTable ? schema + ".events" : topic) + " (shadow schema " + settings.shadowSchema()
                         + ")");
                 out.flush();
-                result = run(new Rebuild(pool, settings, source, progress(out), new SimpleMeterRegistry()));
+                result = run(new Rebuild(pool, settings, source, progress(out), new SimpleMeterRegistry())
+                        .withCodec(privacy.codec(pool, schema)));
             } catch (SQLException e) {
                 throw new IllegalStateException("rebuild of " + schema + " failed in PostgreSQL ("
                         + e.getMessage() + "); the live schema is unchanged; the shadow schema " + settings.shadowSchema()

@@ -23,6 +23,7 @@ public final class SinkCommand implements Callable<Integer> {
     final PostgresOptions postgres = PostgresOptions.required();
     final SinkOptions sink = new SinkOptions();
     final MetricsOptions metrics = new MetricsOptions();
+    final PrivacyOptions privacy = new PrivacyOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -39,6 +40,7 @@ public final class SinkCommand implements Callable<Integer> {
                 running.add(new MetricsHttpServer(metrics.host(), metrics.port(), registry::scrape));
             }
             running.add(new Pipeline(clients, kafka.topics(), registry))
+                    .withCodec(privacy.codec(pool, postgres.schema()))
                     .startSink(settings, pool, sink.workers(), sink.groupInstanceId());
             spec.commandLine().getOut().println("sink " + settings.groupId() + " running: " + clients.bootstrapServers() + " -> "
                     + dev.agentlog.app.Secrets.maskJdbcUrl(url));

@@ -39,6 +39,7 @@ public final class StateCommand implements Callable<Integer> {
     CommandSpec spec;
     final PostgresOptions postgres = PostgresOptions.required();
     final SettingGroup query = new SettingGroup(AT, PASSAGES);
+    final PrivacyOptions privacy = new PrivacyOptions();
 
     @Parameters(index = "0", paramLabel = "AGENT_ID", description = "The agent (its stream id).")
     String agentId;
@@ -50,8 +51,9 @@ public final class StateCommand implements Callable<Integer> {
         Instant instant = at == null ? null : instant(at, AT.option());
         Optional<AgentState> state;
         String schema = postgres.schema();
-        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-state", true)) {
-            AgentStates states = new AgentStates(pool, schema);
+        // with --kek-file the key store reads data keys on a second connection while the snapshot is open
+        try (HikariDataSource pool = Database.pool(postgres.target(), privacy.enabled() ? 2 : 1, "agentlog-state", true)) {
+            AgentStates states = new AgentStates(pool, schema).withCodec(privacy.codec(pool, schema));
             state = instant == null ? states.current(agentId, passages) : states.at(agentId, instant, passages);
         } catch (SQLException e) {
             throw new IllegalStateException("reading the state of " + agentId + " from " + schema + " failed: "

@@ -1,5 +1,11 @@
 package dev.agentlog.app.cli;
 
+import dev.agentlog.support.time.Time;
+import dev.agentlog.events.EventCodec;
+import dev.agentlog.client.PublisherSettings;
+import dev.agentlog.client.EventPublisher;
+import dev.agentlog.app.wiring.Eraser;
+import dev.agentlog.app.wiring.EraseRoute;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.runtime.EmbeddedKafkaBroker;
 import dev.agentlog.app.runtime.LocalPostgres;
@@ -53,6 +59,7 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
     final SinkOptions sink = new SinkOptions();
     final ProcessorOptions processor = new ProcessorOptions();
     final DataDirOptions data = new DataDirOptions();
+    final PrivacyOptions privacy = new PrivacyOptions();
     final SettingGroup embeddedBroker = new SettingGroup(KAFKA_PORT, KAFKA_CONTROLLER_PORT);
 
     /** The client settings are for a Kafka of the user's: the in-process broker takes plain connections. */
@@ -107,10 +114,17 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
             PrometheusMeterRegistry registry = Metrics.prometheus();
             KafkaReadiness readiness = running.add(new KafkaReadiness(clients));
             Pipeline pipeline = running.add(new Pipeline(clients, topics, registry));
-            pipeline.startSink(sinkSettings, pool, sink.workers(), sink.groupInstanceId())
+            EventPublisher erasures = running.add(new EventPublisher(clients.bootstrapServers(), topics,
+                    PublisherSettings.DEFAULT, clients.common()));
+            // the query API's reads hold a snapshot on a connection of `queries`: data keys come from the other pool
+            EventCodec queryCodec = privacy.codec(pool, postgres.schema());
+            pipeline.withCodec(privacy.codec(pool, postgres.schema()))
+                    .startSink(sinkSettings, pool, sink.workers(), sink.groupInstanceId())
                     .startProcessor(processorSettings)
-                    .startIngest(ingestSettings, registry::scrape, readiness,
-                            server -> QueryRoutes.register(server, queries, postgres.schema()))
+                    .startIngest(ingestSettings, registry::scrape, readiness, server -> {
+                        QueryRoutes.register(server, queries, postgres.schema(), queryCodec);
+                        EraseRoute.register(server, new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM));
+                    })
                     .awaitProcessorRunning(java.time.Duration.ofSeconds(120));
 
             PrintWriter out = spec.commandLine().getOut();

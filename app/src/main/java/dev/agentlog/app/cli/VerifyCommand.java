@@ -38,6 +38,7 @@ public final class VerifyCommand implements Callable<Integer>, Settings.CrossChe
     final KafkaOptions kafka = new KafkaOptions();
     final PostgresOptions postgres = PostgresOptions.required();
     final SettingGroup verify = new SettingGroup(SinkOptions.GROUP_ID, RebuildCommand.FROM_TABLE, MAX_DIFFERENCES);
+    final PrivacyOptions privacy = new PrivacyOptions();
 
     /** The log comes from Kafka unless --from-table. */
     @Override
@@ -55,7 +56,8 @@ public final class VerifyCommand implements Callable<Integer>, Settings.CrossChe
         String schema = postgres.schema();
         VerifyReport report;
         try (HikariDataSource pool = Database.pool(postgres.target(), 2, "agentlog-verify", true)) {
-            Verifier verifier = new Verifier(pool, schema, verify.get(SinkOptions.GROUP_ID), verify.get(MAX_DIFFERENCES));
+            Verifier verifier = new Verifier(pool, schema, verify.get(SinkOptions.GROUP_ID), verify.get(MAX_DIFFERENCES))
+                    .withCodec(privacy.codec(pool, schema));
             if (verify.get(RebuildCommand.FROM_TABLE)) {
                 report = verifier.againstTable(topic);
             } else {

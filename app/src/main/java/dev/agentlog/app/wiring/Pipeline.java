@@ -37,6 +37,7 @@ public final class Pipeline implements AutoCloseable {
     private final Topics topics;
     private final MeterRegistry registry;
     private IngestHttpServer http;
+    private EventCodec codec = EventCodec.standard();
     private EventProcessor processor;
 
     public Pipeline(String bootstrapServers, Topics topics, MeterRegistry registry) {
@@ -49,6 +50,15 @@ public final class Pipeline implements AutoCloseable {
         this.bootstrapServers = kafka.bootstrapServers();
         this.topics = topics;
         this.registry = registry;
+    }
+
+    /**
+     * The codec of the parts started from now on: with encryption on (docs/privacy.md) ingest seals with it and the
+     * sink opens with it. The plain codec by default.
+     */
+    public Pipeline withCodec(EventCodec value) {
+        this.codec = java.util.Objects.requireNonNull(value, "codec");
+        return this;
     }
 
     /** Starts the sink workers first so that nothing waits on them; each runs on its own thread. */
@@ -66,7 +76,8 @@ public final class Pipeline implements AutoCloseable {
             if (groupInstanceId != null) {
                 properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId + "-" + i);
             }
-            SinkWorker worker = new SinkWorker(bootstrapServers, topics, settings, dataSource, registry, properties);
+            SinkWorker worker = new SinkWorker(bootstrapServers, topics, settings, dataSource, registry, properties,
+                    codec);
             Thread thread = new Thread(worker, "agentlog-sink-" + i);
             thread.setUncaughtExceptionHandler((t, e) -> log.error("[sink] worker {} stopped", t.getName(), e));
             thread.start();
@@ -110,9 +121,9 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline startIngest(IngestSettings settings, Supplier<String> metricsScrape, KafkaReadiness readiness,
             Consumer<IngestHttpServer> routes) {
         EventPublisher publisher = new EventPublisher(bootstrapServers, topics, settings.publisherSettings(),
-                kafka.common());
+                kafka.common()).sealingWith(codec::seal);
         started.push(publisher);
-        http = new IngestHttpServer(settings, publisher, EventCodec.standard(), registry, metricsScrape, readiness);
+        http = new IngestHttpServer(settings, publisher, codec, registry, metricsScrape, readiness);
         routes.accept(http);
         started.push(http);
         http.start();

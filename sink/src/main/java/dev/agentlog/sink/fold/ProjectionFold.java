@@ -21,6 +21,8 @@ import dev.agentlog.events.MessageUpdated;
 import dev.agentlog.events.PassageDeleted;
 import dev.agentlog.events.PassageInserted;
 import dev.agentlog.events.RowChanged;
+import dev.agentlog.events.SealedPayload;
+import dev.agentlog.events.SubjectErased;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -66,6 +68,11 @@ import java.util.Set;
  *       or at). {@code passage.deleted}: the row is deleted.</li>
  *   <li>{@code row.changed}: source_rows row of the stream = the after image (op c or u), deleted for op d; the
  *       columns an update names {@code unchanged} keep their last known value.</li>
+ *   <li>{@code subject.erased}: every row of the agents, blocks and archives it names goes (docs/privacy.md): an
+ *       agent's rows as agent.deleted removes them and its agents row too; a block's blocks, block_versions and
+ *       agent_blocks rows; an archive's archives, passages and agent_archives rows.</li>
+ *   <li>An event whose payload stays sealed after the reader opened it (its subject was erased: its key is gone)
+ *       changes nothing; a sealed payload a reader could not open at all (no key store) stops the fold.</li>
  * </ul>
  * Every write of an agents, blocks or archives row sets its {@code tenant} to the event's (the stream's
  * tenant: the processor keeps each stream to one; see docs/sink.md, Tenants), so a row carries the tenant of
@@ -81,9 +88,17 @@ public final class ProjectionFold {
 
     /** Applies one event to the rows. The caller applies each event once (the sink: once per event_id). */
     public static void apply(Event event, Projection p) {
+        if (event.payload() instanceof SealedPayload sealed) {
+            if (sealed.erased()) {
+                return; // its subject was erased: nothing of it is shown, ever again (docs/privacy.md)
+            }
+            throw new IllegalStateException("event " + event.eventId() + " has a sealed payload and this reader has no"
+                    + " key store to open it: give it --kek-file (docs/privacy.md)");
+        }
         Instant at = event.occurredAt().toInstant();
         String stream = event.streamId();
         switch (event.type()) {
+            case SUBJECT_ERASED -> subjectErased((SubjectErased) event.payload(), p);
             case AGENT_CREATED -> agentCreated(event, (AgentCreated) event.payload(), p, at);
             case AGENT_UPDATED -> agentUpdated(event, (AgentUpdated) event.payload(), p, at);
             case AGENT_DELETED -> agentDeleted(stream, event.tenant(), p, at);
@@ -132,6 +147,9 @@ public final class ProjectionFold {
      * version guard, deletes that keep a tombstone row), so a batch can load them all with one query per table.
      */
     public static void declareReads(Event event, BatchOverlay overlay) {
+        if (event.payload() instanceof SealedPayload) {
+            return; // an erased subject's event: apply folds nothing of it
+        }
         switch (event.type()) {
             case AGENT_UPDATED, AGENT_DELETED -> overlay.needs(Tables.AGENTS, event.streamId());
             case MESSAGE_UPDATED -> overlay.needs(Tables.MESSAGES, ((MessageUpdated) event.payload()).messageId());
@@ -162,6 +180,7 @@ public final class ProjectionFold {
             case ARCHIVE_CREATED, ARCHIVE_DELETED -> Tables.ARCHIVES;
             case PASSAGE_INSERTED, PASSAGE_DELETED -> Tables.PASSAGES;
             case ROW_CHANGED -> Tables.SOURCE_ROWS;
+            case SUBJECT_ERASED -> Tables.AGENTS;
             default -> AgentStateFold.tableOf(type);
         };
     }
@@ -225,6 +244,33 @@ public final class ProjectionFold {
         p.rows(Tables.AGENT_BLOCKS).removeWhere(Ref.AGENT_ID, agentId);
         p.rows(Tables.AGENT_ARCHIVES).removeWhere(Ref.AGENT_ID, agentId);
         AgentStateFold.agentDeleted(agentId, p);
+    }
+
+    /**
+     * Every row of the erased agents, blocks and archives goes: the agent's own rows as agent.deleted removes them
+     * and its agents row too, a block's row, its versions and its attachments, an archive's row, its passages and
+     * its attachments. The erase command deleted them already; this keeps a rebuild, verify and a sink that applied
+     * an event of the subject after the command (with a key it had read before) to the same tables.
+     */
+    private static void subjectErased(SubjectErased erased, Projection p) {
+        for (String agentId : erased.agents()) {
+            p.rows(Tables.AGENTS).remove(agentId);
+            p.rows(Tables.MESSAGES).removeWhere(Ref.AGENT_ID, agentId);
+            p.rows(Tables.AGENT_CONTEXT).removeWhere(Ref.AGENT_ID, agentId);
+            p.rows(Tables.AGENT_BLOCKS).removeWhere(Ref.AGENT_ID, agentId);
+            p.rows(Tables.AGENT_ARCHIVES).removeWhere(Ref.AGENT_ID, agentId);
+            AgentStateFold.agentDeleted(agentId, p);
+        }
+        for (String blockId : erased.blocks()) {
+            p.rows(Tables.BLOCKS).remove(blockId);
+            p.rows(Tables.BLOCK_VERSIONS).removeWhere(Ref.BLOCK_ID, blockId);
+            p.rows(Tables.AGENT_BLOCKS).removeWhere(Ref.BLOCK_ID, blockId);
+        }
+        for (String archiveId : erased.archives()) {
+            p.rows(Tables.ARCHIVES).remove(archiveId);
+            p.rows(Tables.PASSAGES).removeWhere(Ref.ARCHIVE_ID, archiveId);
+            p.rows(Tables.AGENT_ARCHIVES).removeWhere(Ref.ARCHIVE_ID, archiveId);
+        }
     }
 
     private static void messageCreated(String agentId, MessageCreated m, Projection p, Instant at) {

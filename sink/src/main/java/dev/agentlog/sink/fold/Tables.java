@@ -79,7 +79,7 @@ public final class Tables {
             r -> new Object[] {r.blockId(), r.version(), r.value(), r.label(), r.eventId(), r.occurredAt(), r.actor()},
             v -> new BlockVersionRow((String) v[0], (Integer) v[1], (String) v[2], (String) v[3], (String) v[4],
                     (Instant) v[5], (String) v[6]),
-            Map.of());
+            Map.of(Ref.BLOCK_ID, BlockVersionRow::blockId)); // subject.erased removes a block's versions
 
     public static final TableDef<AgentBlockRow.Key, AgentBlockRow> AGENT_BLOCKS = new TableDef<>("agent_blocks",
             List.of(text("agent_id"), text("block_id"), text("label")),

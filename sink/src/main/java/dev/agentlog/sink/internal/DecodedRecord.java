@@ -7,6 +7,7 @@ import dev.agentlog.events.EventType;
 import dev.agentlog.events.InvalidEventException;
 import dev.agentlog.events.Refusal;
 import dev.agentlog.events.RuleCode;
+import dev.agentlog.events.SealedPayload;
 import dev.agentlog.sink.SinkRecord;
 import dev.agentlog.sink.jdbc.JdbcValues;
 
@@ -20,6 +21,9 @@ import dev.agentlog.sink.jdbc.JdbcValues;
  */
 public record DecodedRecord(SinkRecord record, Event event, LocatedValue value, byte[] upcastPayload,
         Refusal refusal) {
+    /** The payload stored in {@code events} for an erased subject's event: nothing of it (docs/privacy.md). */
+    private static final byte[] ERASED_PAYLOAD = JdbcValues.jsonBytes(dev.agentlog.events.Sealing.erasedPayload());
+
     /**
      * Parses the record's value once, remembering where its payload's values lie, and decodes the event from that
      * tree; a value that is not an event of the contract is refused.
@@ -51,6 +55,9 @@ public record DecodedRecord(SinkRecord record, Event event, LocatedValue value, 
 
     /** @param value the parsed record value the event was read from */
     static DecodedRecord of(SinkRecord record, Event event, LocatedValue value) {
+        if (event.payload() instanceof SealedPayload sealed && sealed.erased()) {
+            return erased(record, event);
+        }
         // the log of record is at the current version already: its text is stored as it came (writing the tree back
         // to JSON was a sixth of the sink's CPU); an upcast payload is written from the event
         JsonNode version = value.tree().get("schema_version");
@@ -60,8 +67,18 @@ public record DecodedRecord(SinkRecord record, Event event, LocatedValue value, 
         return new DecodedRecord(record, event, null, JdbcValues.jsonBytes(event.payload().toJson()), null);
     }
 
+    /** An erased subject's event: its events row keeps the envelope and the erased payload; it folds nothing. */
+    public static DecodedRecord erased(SinkRecord record, Event event) {
+        return new DecodedRecord(record, event, null, ERASED_PAYLOAD, null);
+    }
+
     public static DecodedRecord refused(SinkRecord record, Refusal refusal) {
         return new DecodedRecord(record, null, null, null, refusal);
+    }
+
+    /** Whether the record's payload was sealed (the event's payload was opened with its subject's key). */
+    public boolean wasSealed() {
+        return value != null && dev.agentlog.events.Sealing.isSealed(value.tree().get("payload"));
     }
 
     public boolean hasEvent() {

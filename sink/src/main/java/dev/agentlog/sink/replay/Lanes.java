@@ -1,5 +1,6 @@
 package dev.agentlog.sink.replay;
 
+import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.BatchResult;
 import dev.agentlog.sink.DeadLetterSink;
 import dev.agentlog.sink.SinkCore;
@@ -84,7 +85,8 @@ final class Lanes implements AutoCloseable {
 
     /** What every lane shares: where it writes, and what hears of its batches. */
     record Shared(DataSource dataSource, RebuildSettings settings, ShadowTables tables, ShadowIndexes indexes,
-            DeadLetterSink deadLetters, MeterRegistry registry, RebuildCounters counters, ShadowStatistics statistics) {}
+            DeadLetterSink deadLetters, MeterRegistry registry, RebuildCounters counters, ShadowStatistics statistics,
+            EventCodec codec) {}
 
     /**
      * Opens the lanes over {@code partitions}, each positioned at the shadow's stored offsets.
@@ -117,7 +119,7 @@ final class Lanes implements AutoCloseable {
                 LogSource laneSource = count == 1 ? source : source.subset(share);
                 // one ShadowTables for all lanes: a key (a reused message_id, say) may be written by two lanes' streams
                 SinkCore core = new SinkCore(shared.dataSource(), laneSettings, shared.deadLetters(), shared.registry(),
-                        tables, count == 1);
+                        tables, count == 1, shared.codec());
                 lanes.add(new Lane(share, laneSource, core, laneSource != source));
                 Map<TopicPartition, Long> stored = core.assign(share);
                 laneSource.seek(stored);

@@ -1,5 +1,6 @@
 package dev.agentlog.sink.replay;
 
+import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.SinkCore;
 import dev.agentlog.sink.replay.RebuildProgress.Phase;
 import dev.agentlog.support.time.Time;
@@ -54,6 +55,7 @@ public final class Rebuild {
     private final MeterRegistry registry;
     private final Clock clock;
     private final String context;
+    private EventCodec codec = EventCodec.standard();
 
     /**
      * @param source where the log is read from; positioned by the rebuild
@@ -72,6 +74,12 @@ public final class Rebuild {
      */
     public Rebuild withMigrationsThrough(DataSource migrations) {
         this.migrations = migrations;
+        return this;
+    }
+
+    /** Decodes the log with {@code value}: one that opens sealed payloads when encryption is on (docs/privacy.md). */
+    public Rebuild withCodec(EventCodec value) {
+        this.codec = value;
         return this;
     }
 
@@ -107,7 +115,7 @@ public final class Rebuild {
         CountingDeadLetters deadLetters = new CountingDeadLetters(context);
         try (ShadowStatistics statistics = new ShadowStatistics(dataSource, shadow, context);
              Lanes lanes = new Lanes(source, plan.partitions(), new Lanes.Shared(dataSource, settings, tables, indexes,
-                     deadLetters, registry, counters, statistics))) {
+                     deadLetters, registry, counters, statistics, codec))) {
             Map<TopicPartition, Long> limits = plan.limits();
             counters.expect(source.estimate(lanes.start(), limits));
             log.info("{} replaying {} from {} into {} in {} lane(s) ({} records to go{}), group {}", context,

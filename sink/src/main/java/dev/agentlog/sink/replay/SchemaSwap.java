@@ -106,6 +106,18 @@ final class SchemaSwap {
         }
     }
 
+    /**
+     * Moves a table that is not derived from the log (the data keys of docs/privacy.md: a rebuild cannot make them
+     * again) from the live schema into the shadow, replacing the shadow's empty one, in the swap's transaction: the
+     * rebuilt schema goes live with every key, also those made during the rebuild.
+     */
+    static void carryOver(Connection c, String live, String shadow, String table) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + Sql.table(shadow, table));
+            s.execute("ALTER TABLE IF EXISTS " + Sql.table(live, table) + " SET SCHEMA " + Sql.quote(shadow));
+        }
+    }
+
     static void rename(Connection c, String from, String to) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("ALTER SCHEMA " + Sql.quote(from) + " RENAME TO " + Sql.quote(to));

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.SealedPayload;
+import dev.agentlog.events.Sealing;
 import dev.agentlog.events.Timestamps;
 import dev.agentlog.sink.SinkRecord;
 import java.io.ByteArrayOutputStream;
@@ -91,6 +93,28 @@ public record StoredEvent(String eventId, String streamId, Long streamSeq, Strin
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read back event " + eventId, e);
         }
+    }
+
+    /** This row with another payload text. */
+    public StoredEvent withPayloadJson(String json) {
+        return new StoredEvent(eventId, streamId, streamSeq, type, schemaVersion, agentId, organizationId, occurredAt,
+                source, actor, json, kafkaTopic, kafkaPartition, kafkaOffset, tenant);
+    }
+
+    /**
+     * This row with its sealed payload opened by {@code codec} (docs/privacy.md): null when its subject was erased;
+     * itself when the payload is not sealed, or when the codec does not open (a reader without --kek-file sees the
+     * sealed form).
+     */
+    public StoredEvent opened(EventCodec codec) throws InvalidEventException {
+        if (!payloadJson.contains("\"" + Sealing.FIELD + "\"")) {
+            return this;
+        }
+        Event event = toEvent(codec);
+        if (event.payload() instanceof SealedPayload sealed) {
+            return sealed.erased() ? null : this;
+        }
+        return withPayloadJson(event.payload().toJson().toString());
     }
 
     /** The typed event (decoded and validated like the sink does). */

@@ -96,6 +96,7 @@ final class Swap {
                     + (skipped > 0 ? " (+" + skipped + " without a Kafka position)" : "") + ". Nothing was changed;"
                     + " run `agentlog verify` on both schemas to see which events differ");
         }
+        SchemaSwap.carryOver(c, live, shadow, "subject_keys");
         SchemaSwap.rename(c, live, old);
         SchemaSwap.rename(c, shadow, live);
         c.commit();

@@ -1,0 +1,207 @@
+package dev.agentlog.privacy;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import dev.agentlog.support.time.Time;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+
+/**
+ * The subjects' data keys, kept in the schema's {@code subject_keys} table (migration V6), each a Tink keyset of one
+ * AES-256-GCM key, stored encrypted with the {@link KeyEncryptionKey} and the subject's id as associated data (a
+ * keyset copied to another subject's row does not open). A key is made the first time a subject is sealed for (two
+ * processes racing make two, the first insert wins and both use it). Erasure ({@link #destroy}) replaces the keyset by
+ * a tombstone: from then on the subject has no key, and none is made again.
+ *
+ * <p>Keys are kept in memory for {@link #CACHE_TTL} (a lookup per event would cost a round trip to PostgreSQL): a
+ * process may still seal or open with a destroyed key for that long, unless it is told ({@link #forget}); the sink
+ * forgets a subject when it reads its {@code subject.erased}, and treats every later event of it as erased. Erased
+ * subjects are remembered for good. Thread-safe.
+ */
+public final class SubjectKeys implements DataKeys {
+    public static final Duration CACHE_TTL = Duration.ofSeconds(30);
+
+    private final DataSource dataSource;
+    private final String table;
+    private final KeyEncryptionKey kek;
+    private final Time time;
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+    /** A key, or null for an erased subject, and until when (System.nanoTime) it may be used without asking again. */
+    private record Cached(Aead aead, long freshUntilNanos) {}
+
+    public SubjectKeys(DataSource dataSource, String schema, KeyEncryptionKey kek, Time time) {
+        this.dataSource = dataSource;
+        this.table = table(schema);
+        this.kek = kek;
+        this.time = time;
+    }
+
+    /**
+     * The subject's key, made when it has none yet.
+     *
+     * @throws SubjectErasedException when the subject was erased
+     */
+    @Override
+    public Aead forSealing(String subject) {
+        Optional<Aead> key = cached(subject, true);
+        return key.orElseThrow(() -> new SubjectErasedException(subject));
+    }
+
+    /**
+     * The subject's key; empty when the subject was erased.
+     *
+     * @throws IllegalStateException when the store has neither a key nor an erasure of the subject: the log was
+     *     sealed with another key store (another schema or another KEK)
+     */
+    @Override
+    public Optional<Aead> forOpening(String subject) {
+        return cached(subject, false);
+    }
+
+    /** Forgets what is kept in memory of these subjects: the next use asks PostgreSQL. */
+    @Override
+    public void forget(Collection<String> subjects) {
+        subjects.forEach(cache::remove);
+    }
+
+    private Optional<Aead> cached(String subject, boolean make) {
+        long now = time.nanoTime();
+        Cached hit = cache.get(subject);
+        if (hit != null && (hit.aead() == null || now - hit.freshUntilNanos() < 0)) {
+            return Optional.ofNullable(hit.aead());
+        }
+        Aead aead = load(subject, make);
+        cache.put(subject, new Cached(aead, now + CACHE_TTL.toNanos()));
+        return Optional.ofNullable(aead);
+    }
+
+    private Aead load(String subject, boolean make) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            Stored stored = read(c, subject);
+            if (stored == null && make) {
+                insert(c, subject, newWrappedKeyset(subject));
+                stored = read(c, subject);
+            }
+            if (stored == null) {
+                throw new IllegalStateException("no data key for subject " + subject + " in " + table
+                        + ": the log was sealed with another key store (check --pg-schema and --kek-file)");
+            }
+            return stored.erased() ? null : unwrap(subject, stored.keyset());
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the data key of subject " + subject + " from " + table
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private record Stored(byte[] keyset, boolean erased) {}
+
+    private Stored read(Connection c, String subject) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT keyset, erased_at IS NOT NULL FROM " + table
+                + " WHERE subject = ?")) {
+            ps.setString(1, subject);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Stored(rs.getBytes(1), rs.getBoolean(2)) : null;
+            }
+        }
+    }
+
+    private void insert(Connection c, String subject, byte[] wrapped) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                + " (subject, keyset, created_at) VALUES (?, ?, ?) ON CONFLICT (subject) DO NOTHING")) {
+            ps.setString(1, subject);
+            ps.setBytes(2, wrapped);
+            ps.setTimestamp(3, Timestamp.from(Instant.ofEpochMilli(time.currentTimeMillis())));
+            ps.executeUpdate();
+        }
+    }
+
+    private byte[] newWrappedKeyset(String subject) {
+        try {
+            KeysetHandle handle = KeyEncryptionKey.newAes256GcmKeyset();
+            return TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, kek.aead(), associatedData(subject));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a data key for subject " + subject, e);
+        }
+    }
+
+    private Aead unwrap(String subject, byte[] wrapped) {
+        try {
+            return KeyEncryptionKey.primitive(TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, kek.aead(),
+                    associatedData(subject)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the data key of subject " + subject + " in " + table + " does not open"
+                    + " with this key-encryption key: is --kek-file the one the keys were made with?", e);
+        }
+    }
+
+    private static byte[] associatedData(String subject) {
+        return ("agentlog subject key\u0000" + subject).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Destroys the keys of {@code subjects} in the caller's transaction: each row becomes a tombstone (also for a
+     * subject that never had a key, so that none is made later). The caller commits.
+     *
+     * @return the subjects that had a key until now (their sealed payloads became unreadable)
+     */
+    public static List<String> destroy(Connection c, String schema, Collection<String> subjects, String requestedBy,
+            Instant at) throws SQLException {
+        String table = table(schema);
+        List<String> hadKey = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT subject FROM " + table
+                + " WHERE subject = ANY(?) AND keyset IS NOT NULL ORDER BY subject FOR UPDATE")) {
+            ps.setArray(1, c.createArrayOf("text", subjects.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    hadKey.add(rs.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                + " (subject, keyset, created_at, erased_at, erased_by) VALUES (?, NULL, ?, ?, ?)"
+                + " ON CONFLICT (subject) DO UPDATE SET keyset = NULL,"
+                + " erased_at = coalesce(" + "subject_keys.erased_at, EXCLUDED.erased_at),"
+                + " erased_by = coalesce(subject_keys.erased_by, EXCLUDED.erased_by)")) {
+            for (String subject : subjects) {
+                ps.setString(1, subject);
+                ps.setTimestamp(2, Timestamp.from(at));
+                ps.setTimestamp(3, Timestamp.from(at));
+                ps.setString(4, requestedBy);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return hadKey;
+    }
+
+    /** Whether the subject was erased (a tombstone in the key store), read now. */
+    public static boolean isErased(Connection c, String schema, String subject) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table(schema)
+                + " WHERE subject = ? AND erased_at IS NOT NULL")) {
+            ps.setString(1, subject);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static String table(String schema) {
+        return "\"" + schema.replace("\"", "\"\"") + "\".subject_keys";
+    }
+}
