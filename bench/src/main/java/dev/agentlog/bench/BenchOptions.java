@@ -41,7 +41,12 @@ final class BenchOptions {
 
     /** {@link #jvmOptions} as JVM arguments. */
     List<String> jvmOptionList() {
-        return jvmOptions.isBlank() ? List.of() : List.of(jvmOptions.trim().split("\\s+"));
+        return jvmOptionList(jvmOptions);
+    }
+
+    /** A space-separated {@code --jvm-options} value as JVM arguments (every bench command that starts JVMs). */
+    static List<String> jvmOptionList(String options) {
+        return options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
     }
 
     @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",

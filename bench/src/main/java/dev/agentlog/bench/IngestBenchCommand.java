@@ -112,7 +112,7 @@ final class IngestBenchCommand implements Callable<Integer> {
         contenders.add(new IngestRun.Contender("Jetty, HTTP", "Jetty 12, plain HTTP", currentJar, false));
         contenders.add(new IngestRun.Contender("Jetty, HTTPS", "Jetty 12, HTTPS with `--tls-cert-file`/`--tls-key-file`",
                 currentJar, true));
-        List<String> jvm = jvmOptions.isBlank() ? List.of() : List.of(jvmOptions.trim().split("\\s+"));
+        List<String> jvm = BenchOptions.jvmOptionList(jvmOptions);
         IngestRun.Settings settings = new IngestRun.Settings(contenders, rates, rounds, seconds, LOAD_WARM_UP_SECONDS,
                 warmUpRate, warmUpSeconds, jvm, partitions, commitIntervalMs, batchMaxWaitMs, rows);
         Instant started = Instant.now();
