@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one retry loop of agentlog: runs a piece of work, and when it fails in a way its domain calls
- * {@link FailureClass#RETRIABLE}, waits a back-off of its {@link RetryPolicy} and runs it again. Every retry is logged
- * with its context ("[sink g1] applying 12 records failed (SQLSTATE 08001: ...), attempt 3 of 10, retrying in 740
- * ms"), and a success after failures is logged once.
+ * {@link FailureClass#RETRIABLE}, waits a back-off of its {@link RetryPolicy} and runs it again. The first failure is
+ * logged as a warning with its context ("[sink g1] applying 12 records failed (SQLSTATE 08001: ...), attempt 1 (until
+ * it succeeds), retrying in 200 ms; further attempts are logged at debug"), the later ones at debug, and a success
+ * after failures once, at info: an outage of ten minutes is two lines, its start and its end, not hundreds.
  *
  * <p>Wrap only work that is idempotent as a whole: a transaction that either committed or not, a send of records
  * whose ids make a second copy harmless. A failure that is not retriable is thrown as it is, at once; so is one while
@@ -29,10 +30,13 @@ public final class Retry {
         T call() throws Exception;
     }
 
-    /** Hears of each retry before its back-off (a metric, a test). */
+    /** Hears of each retry before its back-off, and of the success that ends a run of failures (a metric, readiness). */
     @FunctionalInterface
     public interface Listener {
         void retrying(int failedAttempt, long backoffMs, Throwable failure);
+
+        /** The work passed at attempt {@code attempt} (at least 2) after failing since {@code elapsedMs} ago. */
+        default void recovered(int attempt, long elapsedMs) {}
 
         Listener NONE = (failedAttempt, backoffMs, failure) -> { };
     }
@@ -83,7 +87,7 @@ public final class Retry {
         return new Retry(context, policy, time, sleeper, jitter, newListener, quiet);
     }
 
-    /** Logs retries at debug: for waits where failures are expected (a server starting), not news. */
+    /** Logs the first failure at debug too: for waits where failures are expected (a server starting), not news. */
     public Retry quietly() {
         return new Retry(context, policy, time, sleeper, jitter, listener, true);
     }
@@ -104,7 +108,13 @@ public final class Retry {
             try {
                 T result = attempt.call();
                 if (n > 1) {
-                    log.info("{} {} succeeded at attempt {} after {} ms", context, what, n, elapsedMs(started));
+                    long elapsed = elapsedMs(started);
+                    if (quiet) {
+                        log.debug("{} {} succeeded at attempt {} after {} ms", context, what, n, elapsed);
+                    } else {
+                        log.info("{} {} succeeded at attempt {} after {} ms", context, what, n, elapsed);
+                    }
+                    listener.recovered(n, elapsed);
                 }
                 return result;
             } catch (InterruptedException e) {
@@ -131,11 +141,12 @@ public final class Retry {
                     TimeUnit.NANOSECONDS.toMillis(elapsedNanos), description, failure);
         }
         long wait = Math.min(policy.jitteredBackoffMs(failed, jitter), policy.remainingMs(elapsedNanos));
-        String line = "{} {} failed ({}), {}, retrying in {} ms";
-        if (quiet) {
-            log.debug(line, context, what, description, policy.attempt(failed), wait);
+        if (quiet || failed > 1) {
+            log.debug("{} {} failed ({}), {}, retrying in {} ms", context, what, description, policy.attempt(failed),
+                    wait);
         } else {
-            log.warn(line, context, what, description, policy.attempt(failed), wait);
+            log.warn("{} {} failed ({}), {}, retrying in {} ms; further attempts are logged at debug until one passes",
+                    context, what, description, policy.attempt(failed), wait);
         }
         listener.retrying(failed, wait, failure);
         try {

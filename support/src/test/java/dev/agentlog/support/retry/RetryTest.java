@@ -25,10 +25,21 @@ class RetryTest {
 
     private final ManualTime time = new ManualTime();
     private final List<Integer> retried = new ArrayList<>();
+    private final List<Integer> recovered = new ArrayList<>();
 
     private Retry retry(RetryPolicy policy) {
         return Retry.of("[test]", policy).with(time, time).withJitter((min, max) -> max)
-                .withListener((failed, backoffMs, failure) -> retried.add(failed));
+                .withListener(new Retry.Listener() {
+                    @Override
+                    public void retrying(int failed, long backoffMs, Throwable failure) {
+                        retried.add(failed);
+                    }
+
+                    @Override
+                    public void recovered(int attempt, long elapsedMs) {
+                        recovered.add(attempt);
+                    }
+                });
     }
 
     /** Work that fails {@code failures} times with {@code failure}, then answers "done". */
@@ -169,7 +180,7 @@ class RetryTest {
     }
 
     @Test
-    void shouldLogEachRetryWithItsAttemptAndTheSuccessAfterThem() throws Exception {
+    void shouldLogTheFirstFailureAndTheSuccessAfterThemOnlyAtInfoOrAbove() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(Retry.class);
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
@@ -177,17 +188,18 @@ class RetryTest {
         Level was = logger.getLevel();
         logger.setLevel(Level.INFO);
         try {
-            retry(RetryPolicy.attempts(3, 100, 1_000)).run("reading", IO_PASSES,
-                    failing(2, new IOException("connection reset"), new AtomicInteger()));
+            retry(RetryPolicy.attempts(4, 100, 1_000)).run("reading", IO_PASSES,
+                    failing(3, new IOException("connection reset"), new AtomicInteger()));
         } finally {
             logger.detachAppender(lines);
             logger.setLevel(was);
         }
 
-        assertThat(lines.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.WARN, Level.INFO);
+        assertThat(lines.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
         assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
-                "[test] reading failed (java.io.IOException: connection reset), attempt 1 of 3, retrying in 100 ms",
-                "[test] reading failed (java.io.IOException: connection reset), attempt 2 of 3, retrying in 200 ms",
-                "[test] reading succeeded at attempt 3 after 300 ms");
+                "[test] reading failed (java.io.IOException: connection reset), attempt 1 of 4, retrying in 100 ms;"
+                        + " further attempts are logged at debug until one passes",
+                "[test] reading succeeded at attempt 4 after 700 ms");
+        assertThat(recovered).containsExactly(4);
     }
 }
