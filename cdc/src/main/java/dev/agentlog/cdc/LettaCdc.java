@@ -21,6 +21,7 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.List;
+import dev.agentlog.support.health.Readiness;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -75,6 +76,7 @@ public final class LettaCdc implements AutoCloseable {
     private LagMonitor lag;
     private SourceConnection lookupConnection;
     private CdcMetrics metrics;
+    private Readiness.Component readiness = new Readiness().component("cdc");
 
     public LettaCdc(CdcSettings settings, EventPublisher publisher, MeterRegistry registry) {
         this(settings, publisher, registry, BatchHook.NONE);
@@ -86,6 +88,12 @@ public final class LettaCdc implements AutoCloseable {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.hook = Objects.requireNonNull(hook, "hook");
         this.logPrefix = "[cdc " + settings.source() + " slot " + settings.slotName() + "]";
+    }
+
+    /** The process's cdc component, down while Kafka does not take a batch (call before {@link #start()}). */
+    public synchronized LettaCdc withReadiness(Readiness.Component value) {
+        this.readiness = Objects.requireNonNull(value, "readiness");
+        return this;
     }
 
     /**
@@ -116,7 +124,7 @@ public final class LettaCdc implements AutoCloseable {
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(DebeziumProperties.of(settings, heartbeatAction, setup.surrogateKeys()))
                     .notifying(new PublishingChangeConsumer(converter, new LettaMapping(context), publisher, metrics,
-                            hook, logPrefix))
+                            hook, logPrefix, readiness))
                     .using((success, message, error) -> stopped(success, message, error))
                     .build();
         } catch (RuntimeException e) {

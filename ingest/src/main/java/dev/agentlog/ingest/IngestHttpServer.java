@@ -12,6 +12,7 @@ import dev.agentlog.ingest.internal.RateLimiter;
 import dev.agentlog.ingest.internal.RequestDeadlines;
 import dev.agentlog.ingest.internal.Routes;
 import dev.agentlog.ingest.internal.ServerTls;
+import dev.agentlog.support.health.Readiness;
 import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@code POST /v1/events} (scope {@code events:write}): one event object, or an array of them.</li>
  * <li>{@code GET /metrics} (scope {@code metrics:read}): the Prometheus scrape ({@code text/plain; version=0.0.4}).</li>
  * <li>{@code GET /healthz} (open): 200 {@code {"status":"ok"}} while the process runs.</li>
- * <li>{@code GET /readyz} (open): 200 when the readiness check says Kafka is reachable, else 503.</li>
+ * <li>{@code GET /readyz} (open): 200 when the readiness check says Kafka is reachable and every component of the
+ *     process's {@link Readiness} is ready (ingest's own is down from a 503 for an unavailable Kafka to the next 202;
+ *     in {@code up} the sink's and the processor's are there too), else 503 with what is not ready.</li>
  * <li>whatever the application adds with {@link #route} (a scope) and {@link #publicRoute} (open).</li>
  * </ul>
  * Checked in this order: a path or query that is not valid percent-encoded UTF-8, or holds a control character,
@@ -107,12 +110,15 @@ public final class IngestHttpServer implements AutoCloseable {
     private static final int REQUESTS_PER_THREAD = 32;
     /** Jetty's own threads beside the handlers': one acceptor, one selector (two cores), and one spare. */
     private static final int JETTY_THREADS = 3;
+    /** The name of ingest's component in the process's {@link Readiness} and in the {@code agentlog.ready} gauge. */
+    public static final String READINESS_COMPONENT = "ingest";
 
     private final IngestSettings settings;
     private final MeterRegistry registry;
     private final Routes routes = new Routes();
     private final ServerState shared;
     private final Time time;
+    private final Readiness components;
     private Server server;
     private ServerConnector connector;
 
@@ -122,12 +128,26 @@ public final class IngestHttpServer implements AutoCloseable {
      */
     public IngestHttpServer(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry,
             Supplier<String> metricsScrape, BooleanSupplier readiness) {
-        this(settings, publisher, codec, registry, metricsScrape, readiness, Time.SYSTEM);
+        this(settings, publisher, codec, registry, metricsScrape, readiness, new Readiness(), Time.SYSTEM);
+    }
+
+    /**
+     * @param components the process's parts, for {@code GET /readyz}; ingest adds its own ({@code ingest}), down
+     *     while Kafka cannot take events
+     */
+    public IngestHttpServer(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry,
+            Supplier<String> metricsScrape, BooleanSupplier readiness, Readiness components) {
+        this(settings, publisher, codec, registry, metricsScrape, readiness, components, Time.SYSTEM);
     }
 
     /** @param time the server's clock: rate limits, request deadlines and durations */
     IngestHttpServer(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry,
             Supplier<String> metricsScrape, BooleanSupplier readiness, Time time) {
+        this(settings, publisher, codec, registry, metricsScrape, readiness, new Readiness(), time);
+    }
+
+    private IngestHttpServer(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry,
+            Supplier<String> metricsScrape, BooleanSupplier readiness, Readiness components, Time time) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.time = Objects.requireNonNull(time, "time");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -135,8 +155,9 @@ public final class IngestHttpServer implements AutoCloseable {
         Objects.requireNonNull(readiness, "readiness");
         RateLimiter limiter = settings.rateLimitPerKey() == 0 ? null
                 : new RateLimiter(settings.rateLimitPerKey(), settings.rateLimitBurst(), time::nanoTime);
+        this.components = Objects.requireNonNull(components, "components");
         EventsEndpoint events = new EventsEndpoint(settings, Objects.requireNonNull(publisher, "publisher"),
-                Objects.requireNonNull(codec, "codec"), registry, limiter);
+                Objects.requireNonNull(codec, "codec"), registry, limiter, components.component(READINESS_COMPONENT));
         this.shared = new ServerState(settings, registry, routes, metricsScrape,
                 REQUESTS_PER_THREAD * settings.httpThreads(), time);
         routes.add("POST", "/v1/events", true, Scope.EVENTS_WRITE, events);
@@ -249,19 +270,27 @@ public final class IngestHttpServer implements AutoCloseable {
     }
 
     private ApiResponse ready(BooleanSupplier readiness) {
-        boolean ready;
+        boolean kafkaReachable;
         try {
-            ready = !shared.closing() && readiness.getAsBoolean();
+            kafkaReachable = readiness.getAsBoolean();
         } catch (RuntimeException e) {
             log.debug("ingest: readiness check failed", e);
-            ready = false;
+            kafkaReachable = false;
         }
-        if (ready) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        if (shared.closing()) {
+            problems.add("the server is shutting down");
+        }
+        if (!kafkaReachable) {
+            problems.add("Kafka is not reachable");
+        }
+        problems.addAll(components.problems());
+        if (problems.isEmpty()) {
             return status("ready");
         }
         ObjectNode body = EventCodec.JSON.createObjectNode();
         body.put("status", "not ready");
-        body.put("error", shared.closing() ? "the server is shutting down" : "Kafka is not reachable");
+        body.put("error", String.join("; ", problems));
         return ApiResponse.json(503, body);
     }
 

@@ -2,6 +2,8 @@ package dev.agentlog.processor;
 
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
+import dev.agentlog.support.health.Readiness;
+import dev.agentlog.support.kafka.KafkaFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +24,15 @@ import org.slf4j.LoggerFactory;
  * topic ({@link ProcessorTopology}). Several instances with the same application id share the partitions.
  *
  * <p>Lifecycle: construct, {@link #start()} once (returns at once; Kafka Streams rebalances and restores
- * state in its own threads), {@link #close()} once (waits up to 30 s for the last commit). A fatal error
- * in a stream thread shuts the whole instance down: {@link #isRunning()} turns false and the error is logged,
- * so a supervisor (or the app) can see it and restart; state is restored from the changelogs on restart.
+ * state in its own threads), {@link #close()} once (waits up to 30 s for the last commit).
+ *
+ * <p>Outages: Kafka Streams retries a broker that does not answer for {@code task.timeout.ms} (5 min) and then fails
+ * the stream thread. A thread that failed so (a passing Kafka failure by {@link KafkaFailures}: a timeout, a lost
+ * connection, too few in-sync replicas) is replaced by a new one, which starts from the last commit: an outage of any
+ * length is waited out, exactly once holds (uncommitted work is aborted and redone). Meanwhile the readiness component
+ * is down, until the instance is RUNNING again. Any other failure in a stream thread shuts the whole instance down:
+ * {@link #isRunning()} turns false and the error is logged, so a supervisor (or the app) can see it and restart;
+ * state is restored from the changelogs on restart.
  */
 public final class EventProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventProcessor.class);
@@ -46,18 +54,38 @@ public final class EventProcessor implements AutoCloseable {
      */
     public EventProcessor(String bootstrapServers, Topics topics, ProcessorSettings settings, MeterRegistry registry,
             Map<String, Object> kafkaProperties) {
+        this(bootstrapServers, topics, settings, registry, kafkaProperties, new Readiness().component("processor"));
+    }
+
+    /** @param readiness the process's processor component: down while a Kafka outage is being waited out */
+    public EventProcessor(String bootstrapServers, Topics topics, ProcessorSettings settings, MeterRegistry registry,
+            Map<String, Object> kafkaProperties, Readiness.Component readiness) {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(readiness, "readiness");
+        String source = "processor " + settings.applicationId();
         this.settings = Objects.requireNonNull(settings, "settings");
         this.topics = Objects.requireNonNull(topics, "topics");
         this.streams = new KafkaStreams(ProcessorTopology.build(topics, settings, EventCodec.standard(), registry),
                 withExtra(kafkaProperties, ProcessorTopology.streamsConfig(bootstrapServers, topics, settings, registry)));
         streams.setUncaughtExceptionHandler(e -> {
+            if (passing(e)) {
+                readiness.down(source, "Kafka did not answer in time (" + KafkaFailures.describe(rootCause(e))
+                        + "); a new stream thread resumes from the last commit");
+                log.debug("[processor {}] stream thread failed on a passing Kafka failure; replacing it",
+                        settings.applicationId(), e);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+            readiness.down(source, "stopped: " + e);
             log.error("[processor {}] stream thread failed; shutting the processor down (restart it to resume from "
                     + "the last commit)", settings.applicationId(), e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        streams.setStateListener((now, before) -> log.info("[processor {}] {} -> {}", settings.applicationId(),
-                before, now));
+        streams.setStateListener((now, before) -> {
+            log.info("[processor {}] {} -> {}", settings.applicationId(), before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                readiness.up(source);
+            }
+        });
     }
 
     /** Starts processing in the background. */
@@ -100,6 +128,28 @@ public final class EventProcessor implements AutoCloseable {
                         settings.applicationId(), CLOSE_TIMEOUT.toSeconds());
             }
         }
+    }
+
+    /** A failure no operator must fix: Kafka's retriable ones anywhere in the causes, unless Kafka refused agentlog. */
+    static boolean passing(Throwable failure) {
+        if (KafkaFailures.refusal(failure).isPresent()) {
+            return false;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.RetriableException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static Properties withExtra(Map<String, Object> extra, Properties own) {

@@ -11,6 +11,7 @@ import dev.agentlog.sink.internal.PoisonException;
 import dev.agentlog.sink.internal.Retrier;
 import dev.agentlog.sink.internal.SinkMetrics;
 import dev.agentlog.sink.internal.TargetTables;
+import dev.agentlog.support.health.Readiness;
 import dev.agentlog.support.retry.Retry;
 import dev.agentlog.support.time.Sleeper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,25 +99,30 @@ public final class SinkCore {
      * @param parallelDecode decode batches of {@value #PARALLEL_DECODE_MIN} records or more on the common pool too
      */
     record Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, boolean parallelDecode,
-            EventCodec codec) {
+            EventCodec codec, Readiness.Component readiness) {
         static final Tuning DEFAULT = new Tuning(Sleeper.SYSTEM, BatchApplier.DEFAULT_ROWS_PER_STATEMENT,
-                false, true, EventCodec.standard());
+                false, true, EventCodec.standard(), null);
 
         Tuning(Sleeper sleeper, int rowsPerStatement, boolean alwaysConservative, boolean parallelDecode) {
-            this(sleeper, rowsPerStatement, alwaysConservative, parallelDecode, EventCodec.standard());
+            this(sleeper, rowsPerStatement, alwaysConservative, parallelDecode, EventCodec.standard(), null);
         }
 
         Tuning withSleeper(Sleeper newSleeper) {
-            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, parallelDecode, codec);
+            return new Tuning(newSleeper, rowsPerStatement, alwaysConservative, parallelDecode, codec, readiness);
         }
 
         Tuning withParallelDecode(boolean value) {
-            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, value, codec);
+            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, value, codec, readiness);
         }
 
         /** @param value the codec records are decoded with: one that opens sealed payloads when encryption is on */
         Tuning withCodec(EventCodec value) {
-            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, parallelDecode, value);
+            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, parallelDecode, value, readiness);
+        }
+
+        /** @param value the component marked down while PostgreSQL (or the dead-letter topic) is being waited for */
+        Tuning withReadiness(Readiness.Component value) {
+            return new Tuning(sleeper, rowsPerStatement, alwaysConservative, parallelDecode, codec, value);
         }
     }
 
@@ -132,7 +138,10 @@ public final class SinkCore {
         this.context = "[sink " + settings.groupId() + "]";
         this.applier = new BatchApplier(dataSource, settings.schema(), settings.groupId(), metrics,
                 tuning.rowsPerStatement(), target);
-        this.retrier = new Retrier(context, settings.schema(), settings.retryPolicy(), tuning.sleeper(), metrics);
+        Readiness.Component readiness = tuning.readiness() != null ? tuning.readiness()
+                : new Readiness().component("sink"); // nobody asks: a core without a worker (a rebuild, a test)
+        this.retrier = new Retrier(context, settings.schema(), settings.retryPolicy(), tuning.sleeper(), metrics,
+                readiness);
     }
 
     /**

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  *     (default {@value #DEFAULT_BATCH_MAX_EVENTS})
  * @param batchMaxWaitMs longest the broker waits to fill a batch before answering a fetch (default
  *     {@value #DEFAULT_BATCH_MAX_WAIT_MS}): latency added when the log is quiet
- * @param retryMaxAttempts attempts of one transaction when PostgreSQL is unreachable, restarting or reports a
- *     serialization failure, before the worker stops (default {@value #DEFAULT_RETRY_MAX_ATTEMPTS})
+ * @param retryMaxAttempts attempts of one transaction when PostgreSQL is unreachable, restarting, out of disk or
+ *     reports a serialization failure, before the worker stops; 0 (the default, {@value #DEFAULT_RETRY_MAX_ATTEMPTS}):
+ *     no bound, an outage of any length is waited out
  * @param retryBackoffMs wait before the second attempt, doubled for each further one, with jitter
  *     (default {@value #DEFAULT_RETRY_BACKOFF_MS})
  * @param retryBackoffMaxMs longest wait between two attempts (default {@value #DEFAULT_RETRY_BACKOFF_MAX_MS})
@@ -29,7 +30,8 @@ public record SinkSettings(String groupId, String schema, int batchMaxEvents, in
     public static final String DEFAULT_SCHEMA = "agentlog";
     public static final int DEFAULT_BATCH_MAX_EVENTS = 2000;
     public static final int DEFAULT_BATCH_MAX_WAIT_MS = 50;
-    public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 10;
+    /** No bound: the worker waits out an outage of any length (issue 16: it stopped after ten attempts). */
+    public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 0;
     public static final long DEFAULT_RETRY_BACKOFF_MS = 200;
     public static final long DEFAULT_RETRY_BACKOFF_MAX_MS = 10_000;
     /** Upper bound of batchMaxEvents: a batch is held in memory and written in one transaction. */
@@ -52,8 +54,8 @@ public record SinkSettings(String groupId, String schema, int batchMaxEvents, in
         if (batchMaxWaitMs < 0) {
             problems.add("batchMaxWaitMs must be >= 0, was " + batchMaxWaitMs);
         }
-        if (retryMaxAttempts < 1) {
-            problems.add("retryMaxAttempts must be >= 1, was " + retryMaxAttempts);
+        if (retryMaxAttempts < 0) {
+            problems.add("retryMaxAttempts must be >= 0 (0: no bound), was " + retryMaxAttempts);
         }
         if (retryBackoffMs < 1) {
             problems.add("retryBackoffMs must be >= 1, was " + retryBackoffMs);
@@ -93,6 +95,7 @@ public record SinkSettings(String groupId, String schema, int batchMaxEvents, in
 
     /** How a transaction and a dead-letter send are tried again: these settings as agentlog's one retry policy. */
     public RetryPolicy retryPolicy() {
-        return RetryPolicy.attempts(retryMaxAttempts, retryBackoffMs, retryBackoffMaxMs);
+        return retryMaxAttempts == 0 ? RetryPolicy.forever(retryBackoffMs, retryBackoffMaxMs)
+                : RetryPolicy.attempts(retryMaxAttempts, retryBackoffMs, retryBackoffMaxMs);
     }
 }

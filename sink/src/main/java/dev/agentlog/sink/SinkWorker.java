@@ -3,6 +3,7 @@ package dev.agentlog.sink;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
 import dev.agentlog.sink.internal.TargetTables;
+import dev.agentlog.support.health.Readiness;
 import dev.agentlog.support.time.Sleeper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,6 +69,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     private final Map<TopicPartition, Long> lags = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Gauge> lagGauges = new HashMap<>();
     private volatile SinkFatalException failure;
+    private final Readiness.Component readiness;
 
     public SinkWorker(String bootstrapServers, Topics topics, SinkSettings settings, DataSource dataSource,
             MeterRegistry registry) {
@@ -86,6 +88,18 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     /** @param codec decodes the records: one that opens sealed payloads when encryption is on (docs/privacy.md) */
     public SinkWorker(String bootstrapServers, Topics topics, SinkSettings settings, DataSource dataSource,
             MeterRegistry registry, Map<String, Object> kafkaProperties, EventCodec codec) {
+        this(bootstrapServers, topics, settings, dataSource, registry, kafkaProperties, codec,
+                new Readiness().component("sink"));
+    }
+
+    /**
+     * @param readiness the process's sink component: down while this worker waits for PostgreSQL (or for the
+     *     dead-letter topic), and for good when the worker stopped on a failure
+     */
+    public SinkWorker(String bootstrapServers, Topics topics, SinkSettings settings, DataSource dataSource,
+            MeterRegistry registry, Map<String, Object> kafkaProperties, EventCodec codec,
+            Readiness.Component readiness) {
+        this.readiness = readiness;
         this.topics = topics;
         this.settings = settings;
         this.registry = registry;
@@ -94,7 +108,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         this.deadLetters = new KafkaDeadLetterSink(bootstrapServers, topics.dlq(), kafkaProperties);
         // a backoff ends early when close() is called, so that a stop never waits for a long retry
         this.core = new SinkCore(dataSource, settings, deadLetters, registry, TargetTables.LIVE,
-                SinkCore.Tuning.DEFAULT.withSleeper(Sleeper.until(closeSignal)).withCodec(codec));
+                SinkCore.Tuning.DEFAULT.withSleeper(Sleeper.until(closeSignal)).withCodec(codec)
+                        .withReadiness(readiness));
     }
 
     static Properties consumerProperties(String bootstrapServers, SinkSettings settings,
@@ -158,6 +173,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
                 fatal = new SinkFatalException(context + " stopped by an unexpected failure: " + e, e);
             }
             failure = fatal;
+            readiness.down(context, "the worker stopped: " + fatal.getMessage());
             log.error("{} stopping: {}", context, fatal.getMessage(), fatal);
             throw fatal;
         } finally {

@@ -24,6 +24,7 @@ import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.BeforeEach;
+import dev.agentlog.support.health.Readiness;
 import org.junit.jupiter.api.Test;
 
 /** Zombie workers, poison and invalid records, retries and fatal failures, against a real PostgreSQL. */
@@ -251,6 +252,29 @@ class SinkFailuresTest {
         assertThat(backoffs.get(0)).isBetween(50L, 100L);
         assertThat(backoffs.get(1)).isBetween(100L, 200L);
         assertThat(registry.get("agentlog.sink.retries").counter().count()).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldWaitOutAFullDiskOfAnyLengthByDefaultReportingNotReadyMeanwhile() {
+        FailingDataSource full = new FailingDataSource();
+        Readiness readiness = new Readiness();
+        List<Boolean> readyWhileWaiting = new ArrayList<>();
+        SinkCore core = new SinkCore(full, SinkSettings.defaults().withSchema(schema), deadLetters, registry,
+                TargetTables.LIVE, SinkCore.Tuning.DEFAULT.withSleeper(millis -> {
+                    readyWhileWaiting.add(readiness.ready());
+                    return backoffs.add(millis);
+                }).withReadiness(readiness.component("sink")));
+        core.assign(List.of(P0));
+        messages("agent-1", 3);
+        full.failNext(50, "53100"); // disk full: five times the old default of ten attempts
+
+        BatchResult result = core.process(log.drain());
+
+        assertThat(result.applied()).isEqualTo(3);
+        assertThat(backoffs).hasSize(50);
+        assertThat(readyWhileWaiting).hasSize(50).containsOnly(false);
+        assertThat(readiness.ready()).isTrue();
+        assertThat(Query.rows("SELECT next_offset FROM " + schema + ".sink_offsets")).containsExactly("3");
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.io.Console;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.agentlog.support.health.Readiness;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -126,7 +127,8 @@ public final class CdcCommand implements Callable<Integer>, Settings.CrossChecke
                 HikariDataSource keys = running.add(Database.pool(postgres.target(), 2, "agentlog-cdc-keys", false));
                 publisher.sealingWith(privacy.cipher(keys, postgres.schema()));
             }
-            LettaCdc cdc = running.add(new LettaCdc(settings, publisher, registry)).start();
+            LettaCdc cdc = running.add(new LettaCdc(settings, publisher, registry)
+                    .withReadiness(Metrics.readiness(registry, new Readiness(), "cdc"))).start();
             spec.commandLine().getOut().println("cdc running: " + settings.source() + " schema " + settings.schema()
                     + ", slot " + settings.slotName() + " -> " + publisher.topic());
             spec.commandLine().getOut().flush();

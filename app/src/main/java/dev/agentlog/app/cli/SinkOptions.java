@@ -18,8 +18,8 @@ public final class SinkOptions extends SettingGroup {
             .defaultsTo((long) SinkSettings.DEFAULT_BATCH_MAX_WAIT_MS).check(Check.between(0, Integer.MAX_VALUE))
             .doc("Longest the sink waits to fill a batch before applying what it has.");
     public static final Setting<Integer> SINK_RETRY_MAX_ATTEMPTS = Setting.count("sink-retry-max-attempts")
-            .defaultsTo(SinkSettings.DEFAULT_RETRY_MAX_ATTEMPTS).check(Check.atLeast(1))
-            .doc("Attempts of a batch while PostgreSQL is unreachable or a transaction is aborted by a serialization failure, before the worker stops (it never skips).");
+            .defaultsTo(SinkSettings.DEFAULT_RETRY_MAX_ATTEMPTS).check(Check.atLeast(0))
+            .doc("Attempts of a batch while PostgreSQL is unreachable, out of disk or aborts a transaction by a serialization failure, before the worker stops (it never skips). 0: no bound, an outage of any length is waited out (docs/retries.md).");
     public static final Setting<Long> SINK_RETRY_BACKOFF_MS = Setting.millis("sink-retry-backoff-ms")
             .defaultsTo(SinkSettings.DEFAULT_RETRY_BACKOFF_MS).check(Check.atLeast(1))
             .doc("First back-off between attempts; doubles with jitter up to --sink-retry-backoff-max-ms.");

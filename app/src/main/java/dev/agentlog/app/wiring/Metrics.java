@@ -1,5 +1,8 @@
 package dev.agentlog.app.wiring;
 
+import dev.agentlog.support.health.Readiness;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -20,5 +23,17 @@ public final class Metrics {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         return registry;
+    }
+
+    /**
+     * The component {@code name} of {@code readiness}, with its gauge {@code agentlog.ready} (tag {@code component}):
+     * 1 while the part can work, 0 while it waits out an outage of PostgreSQL or Kafka, or stopped.
+     */
+    public static Readiness.Component readiness(MeterRegistry registry, Readiness readiness, String name) {
+        Readiness.Component component = readiness.component(name);
+        Gauge.builder("agentlog.ready", component, c -> c.ready() ? 1 : 0).tag("component", name)
+                .description("1 while the part can work, 0 while it waits out an outage (PostgreSQL or Kafka) or stopped")
+                .register(registry);
+        return component;
     }
 }

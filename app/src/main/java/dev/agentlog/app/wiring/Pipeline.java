@@ -9,6 +9,7 @@ import dev.agentlog.processor.EventProcessor;
 import dev.agentlog.processor.ProcessorSettings;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.SinkWorker;
+import dev.agentlog.support.health.Readiness;
 import dev.agentlog.support.time.Poll;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -27,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * one Kafka and one PostgreSQL. `up` starts all three; `ingest`, `processor` and `sink` one each;
  * the end-to-end tests start it against the test broker and database. Closing stops the parts in
  * reverse order of start: first stop taking events, then finish processing, then finish writing.
+ *
+ * <p>Readiness: each part started is a component of the pipeline's {@link Readiness} ({@code sink},
+ * {@code processor}, {@code ingest}), down while it waits out an outage of PostgreSQL or Kafka. Ingest's
+ * {@code /readyz} answers for all of them; the gauge {@code agentlog.ready} (tag {@code component}) is 1 while a
+ * component is ready, 0 while not.
  */
 public final class Pipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
@@ -39,6 +45,7 @@ public final class Pipeline implements AutoCloseable {
     private IngestHttpServer http;
     private EventCodec codec = EventCodec.standard();
     private EventProcessor processor;
+    private final Readiness readiness = new Readiness();
 
     public Pipeline(String bootstrapServers, Topics topics, MeterRegistry registry) {
         this(KafkaClients.plain(bootstrapServers), topics, registry);
@@ -71,13 +78,14 @@ public final class Pipeline implements AutoCloseable {
      *     its partitions back at once instead of waiting for the session timeout and a rebalance; null for none
      */
     public Pipeline startSink(SinkSettings settings, DataSource dataSource, int workers, String groupInstanceId) {
+        Readiness.Component sinkReadiness = component("sink");
         for (int i = 0; i < workers; i++) {
             Map<String, Object> properties = new java.util.HashMap<>(kafka.forGroupMember());
             if (groupInstanceId != null) {
                 properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId + "-" + i);
             }
             SinkWorker worker = new SinkWorker(bootstrapServers, topics, settings, dataSource, registry, properties,
-                    codec);
+                    codec, sinkReadiness);
             Thread thread = new Thread(worker, "agentlog-sink-" + i);
             thread.setUncaughtExceptionHandler((t, e) -> log.error("[sink] worker {} stopped", t.getName(), e));
             thread.start();
@@ -90,7 +98,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public Pipeline startProcessor(ProcessorSettings settings) {
-        processor = new EventProcessor(bootstrapServers, topics, settings, registry, kafka.forGroupMember());
+        processor = new EventProcessor(bootstrapServers, topics, settings, registry, kafka.forGroupMember(),
+                component("processor"));
         started.push(processor);
         processor.start();
         return this;
@@ -123,11 +132,22 @@ public final class Pipeline implements AutoCloseable {
         EventPublisher publisher = new EventPublisher(bootstrapServers, topics, settings.publisherSettings(),
                 kafka.common()).sealingWith(codec::seal);
         started.push(publisher);
-        http = new IngestHttpServer(settings, publisher, codec, registry, metricsScrape, readiness);
+        component(IngestHttpServer.READINESS_COMPONENT);
+        http = new IngestHttpServer(settings, publisher, codec, registry, metricsScrape, readiness, this.readiness);
         routes.accept(http);
         started.push(http);
         http.start();
         return this;
+    }
+
+    /** Whether each part started can work now (what {@code /readyz} answers from, beside Kafka's reachability). */
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    /** The part's readiness component, with its {@code agentlog.ready} gauge. */
+    private Readiness.Component component(String name) {
+        return Metrics.readiness(registry, readiness, name);
     }
 
     /** The HTTP port actually bound (useful with port 0). */

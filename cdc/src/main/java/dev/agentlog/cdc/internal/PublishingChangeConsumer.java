@@ -8,6 +8,7 @@ import dev.agentlog.cdc.CdcSourceException;
 import dev.agentlog.cdc.LettaCdc;
 import dev.agentlog.letta.mapping.Change;
 import dev.agentlog.letta.mapping.LettaMapping;
+import dev.agentlog.support.health.Readiness;
 import dev.agentlog.support.kafka.KafkaFailures;
 import dev.agentlog.support.retry.FailureClass;
 import dev.agentlog.support.retry.FailureClassifier;
@@ -35,16 +36,17 @@ import org.slf4j.LoggerFactory;
  * or not yet published; re-read events have the same ids and the processor keeps one of each.
  *
  * <p>A retriable failure (Kafka unreachable) publishes the whole batch again under agentlog's one {@link Retry}
- * ({@link #RETRY_POLICY}: bounded, exponential back-off with jitter and a cap); publishing again is idempotent, the
- * events keep their ids. Once the attempts are used up, or on a failure that will not pass (Kafka refusing the
- * write: an authorization failure is never retried), the handler throws and the engine stops without committing.
+ * ({@link #RETRY_POLICY}: until Kafka takes it, exponential back-off with jitter and a cap: an outage of any length
+ * is waited out, capture resumes by itself); publishing again is idempotent, the events keep their ids. Meanwhile the
+ * readiness component is down. On a failure that will not pass (Kafka refusing the write: an authorization failure is
+ * never retried), or when a bounded policy runs out, the handler throws and the engine stops without committing.
  * An event larger than the limit can never be published: it is skipped, logged and counted, so that it does not
  * stop capture for good. Runs on the engine's one handler thread.
  */
 public final class PublishingChangeConsumer implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger log = LoggerFactory.getLogger(PublishingChangeConsumer.class);
-    /** 5 attempts, 0.5 s then doubling (0.25-0.5, 0.5-1, 1-2, 2-4 s with jitter): about 7 s of an outage at most. */
-    static final RetryPolicy RETRY_POLICY = RetryPolicy.attempts(5, 500, 10_000);
+    /** Until Kafka takes the batch: 0.5 s then doubling (with jitter), at most 10 s between two attempts. */
+    static final RetryPolicy RETRY_POLICY = RetryPolicy.forever(500, 10_000);
     /** Only "Kafka unavailable" passes: {@link PublishException#isRetriable()} says so by the exception's type. */
     private static final FailureClassifier RETRIABLE_PUBLISH = failure ->
             failure instanceof PublishException p && p.isRetriable() ? FailureClass.RETRIABLE : FailureClass.FATAL;
@@ -57,21 +59,39 @@ public final class PublishingChangeConsumer implements DebeziumEngine.ChangeCons
     private final String logPrefix;
     private final Retry retry;
 
+    /** @param readiness cdc's component: down while Kafka does not take a batch */
     public PublishingChangeConsumer(RecordConverter converter, LettaMapping mapping, EventPublisher publisher,
-            CdcMetrics metrics, LettaCdc.BatchHook hook, String logPrefix) {
-        this(converter, mapping, publisher, metrics, hook, logPrefix, RETRY_POLICY, Sleeper.SYSTEM);
+            CdcMetrics metrics, LettaCdc.BatchHook hook, String logPrefix, Readiness.Component readiness) {
+        this(converter, mapping, publisher, metrics, hook, logPrefix, RETRY_POLICY, Sleeper.SYSTEM, readiness);
     }
 
     /** With another retry schedule and a sleeper that records (tests). */
     PublishingChangeConsumer(RecordConverter converter, LettaMapping mapping, EventPublisher publisher,
             CdcMetrics metrics, LettaCdc.BatchHook hook, String logPrefix, RetryPolicy policy, Sleeper sleeper) {
+        this(converter, mapping, publisher, metrics, hook, logPrefix, policy, sleeper,
+                new Readiness().component("cdc"));
+    }
+
+    private PublishingChangeConsumer(RecordConverter converter, LettaMapping mapping, EventPublisher publisher,
+            CdcMetrics metrics, LettaCdc.BatchHook hook, String logPrefix, RetryPolicy policy, Sleeper sleeper,
+            Readiness.Component readiness) {
         this.converter = converter;
         this.mapping = mapping;
         this.publisher = publisher;
         this.metrics = metrics;
         this.hook = hook;
         this.logPrefix = logPrefix;
-        this.retry = Retry.of(logPrefix, policy).with(sleeper);
+        this.retry = Retry.of(logPrefix, policy).with(sleeper).withListener(new Retry.Listener() {
+            @Override
+            public void retrying(int failed, long backoffMs, Throwable failure) {
+                readiness.down(logPrefix, "Kafka does not take events (" + failure.getMessage() + ")");
+            }
+
+            @Override
+            public void recovered(int attempt, long elapsedMs) {
+                readiness.up(logPrefix);
+            }
+        });
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.agentlog.client.KafkaUnavailableException;
 import dev.agentlog.client.PublishException;
 import dev.agentlog.ingest.RouteHandler;
 import dev.agentlog.ingest.internal.EventOutcome.Status;
+import dev.agentlog.support.health.Readiness;
 import dev.agentlog.support.kafka.KafkaFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,6 +44,7 @@ public final class EventsEndpoint implements RouteHandler {
     private static final Logger log = LoggerFactory.getLogger(EventsEndpoint.class);
     /** The summary line lists this many violations; every one is in {@code results} anyway. */
     private static final int MAX_SUMMARISED_VIOLATIONS = 20;
+    private static final String READINESS_SOURCE = "POST /v1/events";
 
     private final IngestSettings settings;
     private final EventPublisher publisher;
@@ -55,11 +57,22 @@ public final class EventsEndpoint implements RouteHandler {
     private final Counter unacknowledgedUnavailable;
     private final Counter unacknowledgedFailed;
     private final MeterRegistry registry;
+    private final Readiness.Component readiness;
 
     /** @param limiter the per-key rate limit, or null for none */
     public EventsEndpoint(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry,
             RateLimiter limiter) {
+        this(settings, publisher, codec, registry, limiter, new Readiness().component("ingest"));
+    }
+
+    /**
+     * @param readiness ingest's component: down from the first request Kafka could not take (503) to the first whose
+     *     events it acknowledged again
+     */
+    public EventsEndpoint(IngestSettings settings, EventPublisher publisher, EventCodec codec, MeterRegistry registry,
+            RateLimiter limiter, Readiness.Component readiness) {
         this.settings = settings;
+        this.readiness = readiness;
         this.limiter = limiter;
         this.publisher = publisher;
         this.codec = codec;
@@ -289,7 +302,10 @@ public final class EventsEndpoint implements RouteHandler {
                     + " (" + firstError(outcomes, Status.UNAVAILABLE) + "). Send the request again after "
                     + settings.retryAfterSeconds() + " s; events listed as accepted are in Kafka, and re-sending "
                     + "them is safe (duplicates are dropped by event_id)");
-            log.warn("ingest: Kafka unavailable, {} of {} events not acknowledged: {}", unavailableCount, total,
+            // the outage's start and end are logged once each by the readiness component; each request at debug
+            readiness.down(READINESS_SOURCE, "Kafka cannot take events (" + firstError(outcomes, Status.UNAVAILABLE)
+                    + "); requests are answered 503 with Retry-After");
+            log.debug("ingest: Kafka unavailable, {} of {} events not acknowledged: {}", unavailableCount, total,
                     firstError(outcomes, Status.UNAVAILABLE));
         } else if (failedCount > 0) {
             status = 500;
@@ -297,6 +313,7 @@ public final class EventsEndpoint implements RouteHandler {
                     + firstError(outcomes, Status.FAILED) + ")");
         } else if (acceptedCount == total) {
             status = 202;
+            readiness.up(READINESS_SOURCE);
         } else {
             status = acceptedCount == 0 && tooLargeCount == refusedCount ? 413 : 400;
             body.put("error", refusedCount + " of " + total + " events refused, " + acceptedCount + " accepted: "

@@ -3,6 +3,7 @@ package dev.agentlog.sink.internal;
 import dev.agentlog.sink.SinkFatalException;
 import dev.agentlog.sink.SqlFailures;
 import dev.agentlog.support.kafka.KafkaFailures;
+import dev.agentlog.support.health.Readiness;
 import dev.agentlog.support.retry.FailureClass;
 import dev.agentlog.support.retry.FailureClassifier;
 import dev.agentlog.support.retry.RetriesExhaustedException;
@@ -18,21 +19,30 @@ import java.sql.SQLException;
  * classified by {@link SqlFailures}, Kafka failures by {@link KafkaFailures}: retriable ones are retried under the
  * sink's policy, poison ones handed back to the caller, fatal ones (credentials, permissions, a missing table, a bug)
  * and exhausted retries stop the sink with {@link SinkFatalException}, as does a back-off cut short by a stop.
+ *
+ * <p>While work is being retried the sink's readiness component is down for this worker (PostgreSQL or Kafka
+ * unreachable, out of disk, ...), and up again as soon as an attempt passes: {@code /readyz} and the
+ * {@code agentlog.ready} gauge say so.
  */
 public final class Retrier {
     private final String context;
     private final String schema;
     private final Retry retry;
+    private final SinkMetrics metrics;
+    private final Readiness.Component readiness;
 
     /**
      * @param sleeper how back-offs wait: cut short when the worker is asked to stop; tests record instead
      * @param metrics counts each retry
+     * @param readiness the sink's component: down while a retry waits, up when an attempt passes
      */
-    public Retrier(String context, String schema, RetryPolicy policy, Sleeper sleeper, SinkMetrics metrics) {
+    public Retrier(String context, String schema, RetryPolicy policy, Sleeper sleeper, SinkMetrics metrics,
+            Readiness.Component readiness) {
         this.context = context;
         this.schema = schema;
-        this.retry = Retry.of(context, policy).with(sleeper)
-                .withListener((failed, backoffMs, failure) -> metrics.retried());
+        this.retry = Retry.of(context, policy).with(sleeper);
+        this.metrics = metrics;
+        this.readiness = readiness;
     }
 
     /** Runs PostgreSQL work: SQLExceptions classified, anything else is a bug and fatal. */
@@ -41,6 +51,7 @@ public final class Retrier {
             return run(what, SqlFailures.CLASSIFIER, attempt);
         } catch (SQLException e) {
             if (SqlFailures.classify(e) == FailureClass.POISON) {
+                readiness.up(context); // PostgreSQL answered: it refused one event's data
                 throw new PoisonException(e);
             }
             throw new SinkFatalException(context + " " + what + ": " + SqlFailures.advice(e, schema), e);
@@ -70,7 +81,18 @@ public final class Retrier {
 
     private <T> T run(String what, FailureClassifier failures, Retry.Attempt<T> attempt) throws Exception {
         try {
-            return retry.run(what, failures, attempt);
+            return retry.withListener(new Retry.Listener() {
+                @Override
+                public void retrying(int failed, long backoffMs, Throwable failure) {
+                    metrics.retried();
+                    readiness.down(context, what + " failed (" + failures.describe(failure) + ")");
+                }
+
+                @Override
+                public void recovered(int attempt, long elapsedMs) {
+                    readiness.up(context);
+                }
+            }).run(what, failures, attempt);
         } catch (RetriesExhaustedException e) {
             throw new SinkFatalException(e.getMessage() + ". Stopping; no event was skipped: restart the sink when the"
                     + " cause is fixed, it resumes from the offsets stored in PostgreSQL.", e.getCause());
