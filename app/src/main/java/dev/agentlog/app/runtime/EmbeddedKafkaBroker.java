@@ -31,10 +31,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path dataDirectory;
     private final int brokerPort;
     private final int controllerPort;
+    private final String host;
     private boolean closed;
 
     private EmbeddedKafkaBroker(KafkaRaftServer server, DataDirectoryLock dataDirectoryLock, Path dataDirectory,
-            int brokerPort, int controllerPort) {
+            int brokerPort, int controllerPort, String host) {
+        this.host = host;
         this.server = server;
         this.dataDirectoryLock = dataDirectoryLock;
         this.dataDirectory = dataDirectory;
@@ -56,6 +58,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws LocalServiceStartException naming the port or directory at fault
      */
     public static EmbeddedKafkaBroker start(Path dataDirectory, int brokerPort, int controllerPort, int numPartitions) {
+        return start(dataDirectory, brokerPort, controllerPort, numPartitions, null, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, int, int)}, as one node of a KRaft cluster (each node broker and controller):
+     * returns once this node answers, which needs a majority of the quorum's controllers running.
+     *
+     * @param node      the node's id, host and controller quorum; null for the cluster of one on loopback
+     * @param clusterId the cluster's id, the same on every node (Kafka's base64 UUID); null to generate one (one node)
+     */
+    public static EmbeddedKafkaBroker start(Path dataDirectory, int brokerPort, int controllerPort, int numPartitions,
+            KafkaNode node, String clusterId) {
         if (numPartitions < 1) {
             throw new IllegalArgumentException("numPartitions must be at least 1, got " + numPartitions);
         }
@@ -74,14 +88,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         requirePortFree(broker, "broker", where);
         requirePortFree(controller, "controller", where);
+        KafkaNode self = node != null ? node : KafkaNode.single(controller);
         DataDirectoryLock lock = lockDataDirectory(dataDir);
         KafkaRaftServer server = null;
         try {
-            KafkaConfig config = prepareStorage(dataDir, broker, controller, numPartitions, where);
+            KafkaConfig config = prepareStorage(dataDir, broker, controller, numPartitions, self, clusterId, where);
             KafkaExitGuard.install();
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            awaitReady(bootstrapServers(broker), where);
+            awaitReady(self.host() + ":" + broker, where);
+            if (self.clusterSize() > 1) {
+                LOG.info("Kafka node {} of a cluster of {} (quorum {})", self.nodeId(), self.clusterSize(),
+                        self.quorumVoters());
+            }
         } catch (Throwable startFailure) {
             if (server != null) {
                 stopQuietly(server);
@@ -91,12 +110,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         LOG.info("Kafka broker ready on {}:{} (controller {}), data in {}, after {} ms", LocalPorts.LOOPBACK, broker,
                 controller, dataDir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
-        return new EmbeddedKafkaBroker(server, lock, dataDir, broker, controller);
+        return new EmbeddedKafkaBroker(server, lock, dataDir, broker, controller, self.host());
     }
 
     /** {@code 127.0.0.1:port} of the client listener. */
     public String bootstrapServers() {
-        return bootstrapServers(brokerPort);
+        return host + ":" + brokerPort;
     }
 
     public int brokerPort() {
@@ -145,16 +164,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static KafkaConfig prepareStorage(Path dataDir, int broker, int controller, int numPartitions, String where) {
+    private static KafkaConfig prepareStorage(Path dataDir, int broker, int controller, int numPartitions,
+            KafkaNode node, String clusterId, String where) {
         Path logDir = dataDir.resolve("logs");
         Path metadataDir = dataDir.resolve("metadata");
         try {
             Files.createDirectories(logDir);
             Files.createDirectories(metadataDir);
-            Properties props = KafkaBrokerProperties.of(logDir, metadataDir, broker, controller, numPartitions);
+            Properties props = KafkaBrokerProperties.of(logDir, metadataDir, broker, controller, numPartitions, node);
             KafkaConfig config = KafkaConfig.fromProps(props, false);
-            KafkaStorageFormat.formatIfNeeded(config, KafkaClusterId.readOrCreate(dataDir, metadataDir));
+            KafkaStorageFormat.formatIfNeeded(config, KafkaClusterId.readOrCreate(dataDir, metadataDir, clusterId));
             return config;
+        } catch (LocalServiceStartException e) {
+            throw e;
         } catch (Exception e) {
             throw new LocalServiceStartException("Could not prepare Kafka storage " + where + ": " + e.getMessage(), e);
         }
@@ -232,9 +254,5 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Could not release the Kafka data directory lock: {}", e.toString());
         }
-    }
-
-    private static String bootstrapServers(int port) {
-        return LocalPorts.LOOPBACK + ":" + port;
     }
 }

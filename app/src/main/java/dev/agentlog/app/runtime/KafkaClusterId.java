@@ -25,14 +25,27 @@ final class KafkaClusterId {
      * failing that, generates a new one. The result is always written back to {@code dataDir/cluster.id}.
      */
     static String readOrCreate(Path dataDir, Path metadataDir) throws IOException {
+        return readOrCreate(dataDir, metadataDir, null);
+    }
+
+    /**
+     * As {@link #readOrCreate(Path, Path)}, for a node of a cluster whose nodes must share {@code given} (null: none
+     * given, as for one node): a data directory of another cluster is refused.
+     */
+    static String readOrCreate(Path dataDir, Path metadataDir, String given) throws IOException {
         Path file = dataDir.resolve(FILE_NAME);
+        String kept = null;
         if (Files.exists(file)) {
-            String id = Files.readString(file, StandardCharsets.UTF_8).trim();
-            if (!id.isEmpty()) {
-                return id;
-            }
+            kept = Files.readString(file, StandardCharsets.UTF_8).trim();
         }
-        String id = fromMetaProperties(metadataDir).orElseGet(() -> Uuid.randomUuid().toString());
+        if (kept == null || kept.isEmpty()) {
+            kept = fromMetaProperties(metadataDir).orElse(null);
+        }
+        if (given != null && kept != null && !kept.equals(given)) {
+            throw new LocalServiceStartException("the Kafka data directory " + dataDir + " belongs to cluster " + kept
+                    + ", not to the cluster id given (" + given + "): give that id, or another data directory");
+        }
+        String id = kept != null ? kept : given != null ? given : Uuid.randomUuid().toString();
         writeAtomically(file, id);
         return id;
     }

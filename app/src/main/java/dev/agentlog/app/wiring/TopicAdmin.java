@@ -23,11 +23,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the three topics of contract section 4 when they are missing. Existing topics are left as
  * they are (an operator may have tuned them); their partition counts are logged.
+ *
+ * <p>On a cluster of {@value #CLUSTER_BROKERS} brokers or more the topics get at least {@value #CLUSTER_BROKERS}
+ * replicas and {@code min.insync.replicas=2}, whatever {@code --replication-factor} says: with {@code acks=all} an
+ * acknowledged event is then on two brokers at least, and writes go on while one broker is down.
  */
 public final class TopicAdmin {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
 
+    /** Brokers from which a cluster keeps three replicas of each topic. */
+    static final int CLUSTER_BROKERS = 3;
+
     private TopicAdmin() {}
+
+    /** The replication factor topics are created with on a cluster of {@code brokers}: at least 3 from 3 brokers. */
+    static short replicationFactor(short requested, int brokers) {
+        return brokers >= CLUSTER_BROKERS ? (short) Math.max(requested, CLUSTER_BROKERS) : requested;
+    }
 
     public static void ensureTopics(String bootstrapServers, Topics topics, int partitions, short replicationFactor,
             long inRetentionMs, int maxEventBytes) {
@@ -44,24 +56,33 @@ public final class TopicAdmin {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000);
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            int brokers = admin.describeCluster().nodes().get(60, TimeUnit.SECONDS).size();
+            short replicas = replicationFactor(replicationFactor, brokers);
             List<NewTopic> missing = new ArrayList<>();
             // The log of record is kept forever: rebuild and point-in-time replay read it from the start.
             // A record batch holding one largest event must fit: the broker's default is about 1 MiB.
             String maxMessageBytes = Integer.toString(maxEventBytes + 64 * 1024);
-            Map<String, String> forever = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1",
-                    TopicConfig.RETENTION_BYTES_CONFIG, "-1", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes);
-            add(missing, existing, topics.events(), partitions, replicationFactor, forever);
-            add(missing, existing, topics.dlq(), partitions, replicationFactor, forever);
+            Map<String, String> common = new java.util.HashMap<>(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    maxMessageBytes));
+            if (replicas >= CLUSTER_BROKERS) {
+                // an acks=all write needs two copies: one broker may go down without stopping writes or losing one
+                common.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+            }
+            Map<String, String> forever = new java.util.HashMap<>(common);
+            forever.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+            forever.put(TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+            add(missing, existing, topics.events(), partitions, replicas, forever);
+            add(missing, existing, topics.dlq(), partitions, replicas, forever);
             // What ingest accepted is needed only until the processor has passed it on.
-            add(missing, existing, topics.in(), partitions, replicationFactor,
-                    Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(inRetentionMs),
-                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes));
+            Map<String, String> in = new java.util.HashMap<>(common);
+            in.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(inRetentionMs));
+            add(missing, existing, topics.in(), partitions, replicas, in);
             if (!missing.isEmpty()) {
                 try {
                     admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
                     awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
-                    log.info("created topics {} with {} partitions, replication factor {}",
-                            missing.stream().map(NewTopic::name).toList(), partitions, replicationFactor);
+                    log.info("created topics {} with {} partitions, replication factor {} ({} brokers)",
+                            missing.stream().map(NewTopic::name).toList(), partitions, replicas, brokers);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
