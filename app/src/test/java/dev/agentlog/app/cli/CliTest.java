@@ -54,6 +54,16 @@ class CliTest {
     }
 
     @Test
+    void shouldRefuseABrokerNodeOutsideItsQuorumOrWithoutTheClusterId() {
+        Run run = run(Map.of(), "broker", "--node-id", "4", "--controller-quorum-voters",
+                "1@127.0.0.1:19093,2@127.0.0.1:29093,3@127.0.0.1:39093");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--controller-quorum-voters: node id 4 is not among the controller quorum voters",
+                "--cluster-id is required with --controller-quorum-voters");
+    }
+
+    @Test
     void shouldNameEveryBadSettingAtOnce() {
         Run run = run(Map.of("AGENTLOG_PG_POOL_SIZE", "0"), "sink", "--pg-url", "jdbc:postgresql://x/y",
                 "--batch-max-events", "0", "--topic-prefix", "a b", "--sink-retry-backoff-ms", "soon");
