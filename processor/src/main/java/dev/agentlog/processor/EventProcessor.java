@@ -69,13 +69,13 @@ public final class EventProcessor implements AutoCloseable {
                 withExtra(kafkaProperties, ProcessorTopology.streamsConfig(bootstrapServers, topics, settings, registry)));
         streams.setUncaughtExceptionHandler(e -> {
             if (passing(e)) {
-                readiness.down(source, "Kafka did not answer in time (" + KafkaFailures.describe(rootCause(e))
+                readiness.down(source, "Kafka unavailable (" + rootCause(e).getClass().getSimpleName()
                         + "); a new stream thread resumes from the last commit");
                 log.debug("[processor {}] stream thread failed on a passing Kafka failure; replacing it",
                         settings.applicationId(), e);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             }
-            readiness.down(source, "stopped: " + e);
+            readiness.down(source, "stopped (" + e.getClass().getSimpleName() + "): see the log");
             log.error("[processor {}] stream thread failed; shutting the processor down (restart it to resume from "
                     + "the last commit)", settings.applicationId(), e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

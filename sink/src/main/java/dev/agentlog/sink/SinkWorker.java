@@ -173,7 +173,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
                 fatal = new SinkFatalException(context + " stopped by an unexpected failure: " + e, e);
             }
             failure = fatal;
-            readiness.down(context, "the worker stopped: " + fatal.getMessage());
+            readiness.down(context, "the worker stopped: see the log");
             log.error("{} stopping: {}", context, fatal.getMessage(), fatal);
             throw fatal;
         } finally {

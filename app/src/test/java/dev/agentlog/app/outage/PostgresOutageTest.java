@@ -85,7 +85,7 @@ class PostgresOutageTest {
                         () -> registry.get("agentlog.sink.retries").counter().count(), n -> n >= 3 * OLD_BUDGET);
                 HttpResponse<String> notReady = Await.until("/readyz to say the sink is not ready",
                         Duration.ofSeconds(60), client::readyz, r -> r.statusCode() == 503);
-                assertThat(notReady.body()).contains("sink: ");
+                assertThat(notReady.body()).contains("sink: PostgreSQL unavailable (");
                 assertThat(readyGauge(registry, "sink")).isZero();
                 assertThat(readyGauge(registry, "ingest")).isEqualTo(1.0);
 

@@ -84,7 +84,7 @@ public final class PublishingChangeConsumer implements DebeziumEngine.ChangeCons
         this.retry = Retry.of(logPrefix, policy).with(sleeper).withListener(new Retry.Listener() {
             @Override
             public void retrying(int failed, long backoffMs, Throwable failure) {
-                readiness.down(logPrefix, "Kafka does not take events (" + failure.getMessage() + ")");
+                readiness.down(logPrefix, "Kafka does not take events (" + failure.getClass().getSimpleName() + ")");
             }
 
             @Override

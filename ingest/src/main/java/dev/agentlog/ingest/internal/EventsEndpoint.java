@@ -303,8 +303,8 @@ public final class EventsEndpoint implements RouteHandler {
                     + settings.retryAfterSeconds() + " s; events listed as accepted are in Kafka, and re-sending "
                     + "them is safe (duplicates are dropped by event_id)");
             // the outage's start and end are logged once each by the readiness component; each request at debug
-            readiness.down(READINESS_SOURCE, "Kafka cannot take events (" + firstError(outcomes, Status.UNAVAILABLE)
-                    + "); requests are answered 503 with Retry-After");
+            readiness.down(READINESS_SOURCE, "Kafka cannot take events (not acknowledged within "
+                    + settings.publishTimeoutMs() + " ms); requests are answered 503 with Retry-After");
             log.debug("ingest: Kafka unavailable, {} of {} events not acknowledged: {}", unavailableCount, total,
                     firstError(outcomes, Status.UNAVAILABLE));
         } else if (failedCount > 0) {

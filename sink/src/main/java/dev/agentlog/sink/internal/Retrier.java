@@ -79,13 +79,26 @@ public final class Retrier {
         }
     }
 
+    /**
+     * What is being waited for, in words that may be shown on the open {@code /readyz}: the SQLSTATE or the exception
+     * type, never a message (the driver's name the statement and its values, event data among them).
+     */
+    static String unavailable(Throwable failure) {
+        if (failure instanceof SQLException sql) {
+            String state = SqlFailures.sqlState(sql);
+            return "PostgreSQL unavailable" + (state == null ? " (" + sql.getClass().getSimpleName() + ")"
+                    : " (SQLSTATE " + state + ")");
+        }
+        return "Kafka unavailable (" + KafkaFailures.unwrap(failure).getClass().getSimpleName() + ")";
+    }
+
     private <T> T run(String what, FailureClassifier failures, Retry.Attempt<T> attempt) throws Exception {
         try {
             return retry.withListener(new Retry.Listener() {
                 @Override
                 public void retrying(int failed, long backoffMs, Throwable failure) {
                     metrics.retried();
-                    readiness.down(context, what + " failed (" + failures.describe(failure) + ")");
+                    readiness.down(context, unavailable(failure));
                 }
 
                 @Override

@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * up again when the work passes. {@code /readyz} answers from {@link #ready()}, the {@code agentlog.ready} gauge from
  * each component. A component is down while any of its sources (a sink worker, ...) is down.
  *
+ * <p>What a component says about itself is shown on the open {@code /readyz}: a kind of failure (a SQLSTATE, an
+ * exception type), never a failure's message, which may hold a statement with event data or an address.
+ *
  * <p>An outage is logged twice, whatever its length: when the component goes down (with why) and when it is ready
  * again (with how long it was not). Thread-safe.
  */
@@ -88,7 +91,14 @@ public final class Readiness {
         }
 
         /** {@code source} works again; when it was the last one down, the end of the outage is logged. */
-        public synchronized void up(String source) {
+        public void up(String source) {
+            if (down.isEmpty()) {
+                return; // the common case, once per 202 or committed batch: no lock
+            }
+            upAfterOutage(source);
+        }
+
+        private synchronized void upAfterOutage(String source) {
             if (down.remove(source) != null && down.isEmpty()) {
                 log.info("[{}] ready again after {} ms", name,
                         TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - downSince));
