@@ -67,6 +67,7 @@ final class AgentFileCheck {
                 continue;
             }
             String messageId = message.get("id").asText();
+            fileId(messageId, "message", at);
             if (!messages.add(messageId) || !seen.add(messageId)) {
                 problems.add(at + ".id: " + messageId + " is used twice in the file");
             }
@@ -152,15 +153,20 @@ final class AgentFileCheck {
                 continue;
             }
             String id = items.get(i).get("id").asText();
-            if (!id.startsWith(prefix + "-")) {
-                problems.add(path + ".id: must start with '" + prefix + "-' (Letta's file ids), was '" + id + "'");
-            }
+            fileId(id, prefix, path);
             if (!seen.add(id)) {
                 problems.add(path + ".id: " + id + " is used twice in the file");
             }
             out.add(id);
         }
         return out;
+    }
+
+    /** Letta's importer takes only its own file ids: {@code <kind>-<integer>}. */
+    private void fileId(String id, String prefix, String path) {
+        if (!id.matches(java.util.regex.Pattern.quote(prefix) + "-[0-9]+")) {
+            problems.add(path + ".id: must be " + prefix + "-<number> (Letta's file ids), was '" + id + "'");
+        }
     }
 
     /** True when {@code node} is an object with every field (strings where an id or a name). */
