@@ -114,6 +114,27 @@ public final class AgentFiles {
         }
     }
 
+    /**
+     * Which of the streams hold events other than {@code eventIds}: an import would mix its events into another's. A
+     * stream holding only events of the same ids is the same import, resumed or repeated (the pipeline keeps each
+     * event_id once).
+     */
+    public List<String> takenBy(Collection<String> streams, Collection<String> eventIds) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT DISTINCT stream_id FROM " + q.table("events")
+                     + " WHERE stream_id = ANY(?) AND NOT (event_id = ANY(?)) ORDER BY stream_id")) {
+            ps.setArray(1, c.createArrayOf("text", streams.toArray()));
+            ps.setArray(2, c.createArrayOf("text", eventIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     private static void addOnce(List<String> list, String value) {
         if (!list.contains(value)) {
             list.add(value);
