@@ -66,7 +66,7 @@ public final class LettaImportCommand implements Callable<Integer> {
             throw new IllegalArgumentException(file + " is not JSON (Letta's agent file is): " + e.getMessage());
         }
         String asAgent = fork.get(ImportCommand.AS);
-        ImportIds ids = asAgent == null ? ImportIds.ofFile(bytes) : ImportIds.asAgent(asAgent);
+        ImportIds ids = asAgent == null ? ImportIds.ofFile(bytes) : ImportIds.asAgent(asAgent, bytes);
         AgentFileImport.Result result;
         try {
             result = AgentFileImport.events(json, ids, Time.SYSTEM.instant());

@@ -90,7 +90,7 @@ class AgentFileMappingTest {
         ObjectNode original = file("one-agent.af");
 
         AgentFileImport.Result plain = AgentFileImport.events(original, ImportIds.ofFile(new byte[] {1}), IMPORTED_AT);
-        AgentFileImport.Result fork = AgentFileImport.events(original, ImportIds.asAgent("agent-fork-1"), IMPORTED_AT);
+        AgentFileImport.Result fork = AgentFileImport.events(original, ImportIds.asAgent("agent-fork-1", new byte[] {1}), IMPORTED_AT);
 
         assertThat(fork.agents()).isEqualTo(Map.of("agent-0", "agent-fork-1"));
         assertThat(exported(fork, createdAt(original))).isEqualTo(original);
@@ -109,7 +109,7 @@ class AgentFileMappingTest {
 
     @Test
     void shouldRefuseAsForAFileOfSeveralAgents() throws Exception {
-        assertThatThrownBy(() -> AgentFileImport.events(file("sleeptime-group.af"), ImportIds.asAgent("agent-x"),
+        assertThatThrownBy(() -> AgentFileImport.events(file("sleeptime-group.af"), ImportIds.asAgent("agent-x", new byte[] {1}),
                 IMPORTED_AT)).isInstanceOf(AgentFileException.class)
                 .hasMessageContaining("--as imports a file of one agent, this one holds 2");
     }
@@ -144,7 +144,7 @@ class AgentFileMappingTest {
 
     @Test
     void shouldRefuseWhatIsNoAgentFile() {
-        assertThatThrownBy(() -> AgentFileImport.events(EventCodec.JSON.createArrayNode(), ImportIds.asAgent("a"),
+        assertThatThrownBy(() -> AgentFileImport.events(EventCodec.JSON.createArrayNode(), ImportIds.asAgent("a", new byte[] {1}),
                 IMPORTED_AT)).isInstanceOf(AgentFileException.class).hasMessageContaining("not a JSON object");
     }
 
