@@ -79,9 +79,10 @@ class LettaAgentFileTest {
         return List.copyOf(agents.values());
     }
 
-    static JsonNode export(List<String> agents) throws Exception {
+    static JsonNode export(List<String> agents, String... extra) throws Exception {
         Path out = dir.resolve("export-" + System.nanoTime() + ".af");
         List<String> args = new ArrayList<>(agents);
+        args.addAll(List.of(extra));
         args.addAll(List.of("--format", "af", "--out", out.toString()));
         CliRun run = letta("export", args, false);
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -188,6 +189,43 @@ class LettaAgentFileTest {
 
     @Test
     @Order(5)
+    void shouldExportTheAgentAsItWasAtAnInstant() throws Exception {
+        Path file = FILES.resolve("one-agent.af");
+        String agent = importFile(file, "--as", "agent-af-then").get(0);
+        Instant then = Instant.now(); // the import is drained: every one of its events occurred by then
+        Instant later = then.plusSeconds(5);
+        String block;
+        try (Connection c = fixture.pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT block_id FROM " + fixture.schema + ".agent_blocks"
+                     + " WHERE agent_id = ? AND label = 'human'")) {
+            ps.setString(1, agent);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                block = rs.getString(1);
+            }
+        }
+        String envelope = "{\"event_id\":\"%s\",\"type\":\"%s\",\"schema_version\":%d,\"stream_id\":\"%s\","
+                + "\"occurred_at\":\"" + later + "\",\"payload\":%s}";
+        fixture.publish(List.of(
+                String.format(envelope, "af-then-1", "agent.updated", 1, agent, "{\"name\":\"sam, renamed\"}"),
+                String.format(envelope, "af-then-2", "message.created", 2, agent, "{\"message_id\":\"message-af-then\","
+                        + "\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Coffee now.\"}]}"),
+                String.format(envelope, "af-then-3", "block.updated", 1, block,
+                        "{\"value\":\"Name: Ada. Prefers coffee.\",\"version\":2}")));
+        fixture.probe.awaitDrained();
+
+        JsonNode atThen = export(List.of(agent), "--at", then.toString());
+        JsonNode afterwards = export(List.of(agent), "--at", later.toString());
+
+        assertThat(atThen).isEqualTo(as(file, atThen));
+        assertThat(afterwards.at("/agents/0/name").asText()).isEqualTo("sam, renamed");
+        assertThat(afterwards.at("/agents/0/messages")).hasSize(6);
+        assertThat(afterwards.at("/agents/0/messages/5/content/0/text").asText()).isEqualTo("Coffee now.");
+        assertThat(afterwards.at("/blocks/0/value").asText()).isEqualTo("Name: Ada. Prefers coffee.");
+    }
+
+    @Test
+    @Order(6)
     void shouldSayWhichAgentDoesNotExist() {
         CliRun run = letta("export", List.of("agent-nobody", "--at", "2026-11-24T10:00:00Z"), false);
 
