@@ -28,6 +28,7 @@ import java.util.Map;
  * event against the contract: one bad field refuses the file, naming it. Pure.
  */
 public final class AgentFileImport {
+    private static final EventCodec CONTRACT = EventCodec.standard();
     /**
      * The events to send, in order, and the new id of each agent of the file.
      *
@@ -83,12 +84,12 @@ public final class AgentFileImport {
         forEach(file, "groups", "group");
 
         for (JsonNode server : file.get("mcp_servers")) {
-            ObjectNode row = row(server, "mcp_server");
+            ObjectNode row = row(server);
             copy(server, row, List.of("server_type", "server_name", "server_url", "stdio_config", "metadata_"));
             rowChanged("mcp_server", row.get("id").asText(), row, "mcp_servers");
         }
         for (JsonNode tool : file.get("tools")) {
-            ObjectNode row = row(tool, "tool");
+            ObjectNode row = row(tool);
             copy(tool, row, LettaAgentFile.TOOL_FIELDS);
             LettaAgentFile.TOOL_RENAMED.forEach((field, column) -> {
                 if (tool.hasNonNull(field)) {
@@ -98,7 +99,7 @@ public final class AgentFileImport {
             rowChanged("tools", row.get("id").asText(), row, "tools");
         }
         for (JsonNode source : file.get("sources")) {
-            ObjectNode row = row(source, "source");
+            ObjectNode row = row(source);
             LettaAgentFile.SOURCE_FIELDS.forEach((field, column) -> {
                 if (source.hasNonNull(field)) {
                     row.set(column, source.get(field));
@@ -108,7 +109,7 @@ public final class AgentFileImport {
             rowChanged("sources", row.get("id").asText(), row, "sources");
         }
         for (JsonNode fileObject : file.get("files")) {
-            ObjectNode row = row(fileObject, "file");
+            ObjectNode row = row(fileObject);
             row.put("source_id", newIds.get(fileObject.get("source_id").asText()));
             copy(fileObject, row, LettaAgentFile.FILE_FIELDS);
             rowChanged("files", row.get("id").asText(), row, "files");
@@ -202,7 +203,7 @@ public final class AgentFileImport {
 
     /** The group's row (Letta's {@code groups}: its manager config flattened into columns) and shared blocks. */
     private void group(JsonNode group) {
-        ObjectNode row = row(group, "group");
+        ObjectNode row = row(group);
         copy(group, row, List.of("description", "project_id", "hidden"));
         ArrayNode members = row.putArray("agent_ids");
         group.get("agent_ids").forEach(id -> members.add(newIds.get(id.asText())));
@@ -240,7 +241,7 @@ public final class AgentFileImport {
         }
     }
 
-    private ObjectNode row(JsonNode object, String kind) {
+    private ObjectNode row(JsonNode object) {
         ObjectNode row = EventCodec.JSON.createObjectNode();
         row.put("id", newIds.get(object.get("id").asText()));
         return row;
@@ -265,7 +266,7 @@ public final class AgentFileImport {
         event.put("source", ForkRewriter.SOURCE);
         event.set("payload", payload);
         try {
-            EventCodec.standard().fromJson(event);
+            CONTRACT.fromJson(event);
         } catch (InvalidEventException e) {
             problems.add(path + ": " + e.getMessage());
         }

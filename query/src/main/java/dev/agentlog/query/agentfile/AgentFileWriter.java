@@ -233,13 +233,30 @@ public final class AgentFileWriter {
         return out;
     }
 
-    private ArrayNode blocks() {
+    /** Writes one object of the file from its folded fields. */
+    @FunctionalInterface
+    private interface ObjectWriter {
+        ObjectNode write(String realId, String fileId, JsonNode folded);
+    }
+
+    /**
+     * The objects of a kind that have a file id, each written from what {@code lookup} folded; one the log does not
+     * hold at the instant (attached, but not created or deleted by then) is left out: Letta could not load it either.
+     */
+    private List<ObjectNode> objects(String kind, java.util.function.Function<String, JsonNode> lookup,
+            ObjectWriter writer) {
         List<ObjectNode> out = new ArrayList<>();
-        ids("block").forEach((blockId, fileId) -> {
-            JsonNode b = fold.block(blockId);
-            if (b == null) {
-                return; // attached, but not created or deleted by then: Letta could not load it either
+        ids(kind).forEach((realId, fileId) -> {
+            JsonNode folded = lookup.apply(realId);
+            if (folded != null) {
+                out.add(writer.write(realId, fileId, folded));
             }
+        });
+        return out;
+    }
+
+    private ArrayNode blocks() {
+        List<ObjectNode> out = objects("block", fold::block, (realId, fileId, b) -> {
             ObjectNode block = EventCodec.JSON.createObjectNode();
             for (String field : LettaAgentFile.BLOCK_FIELDS) {
                 block.set(field, value(b, field));
@@ -247,26 +264,19 @@ public final class AgentFileWriter {
             if (!block.get("metadata").isObject()) {
                 block.putObject("metadata");
             }
-            if (block.get("limit").isNull()) {
-                block.remove("limit");
-            }
+            omitNull(block, "limit");
             block.put("is_template", b.path("is_template").asBoolean(false));
             block.put("read_only", b.path("read_only").asBoolean(false));
             LettaAgentFile.BLOCK_DEFAULTS.keySet().forEach(block::putNull);
             block.put("id", fileId);
-            out.add(block);
+            return block;
         });
         out.sort(Comparator.comparing(b -> b.path("label").asText()));
         return array(out);
     }
 
     private ArrayNode tools() {
-        List<ObjectNode> out = new ArrayList<>();
-        ids("tool").forEach((toolId, fileId) -> {
-            ObjectNode row = fold.row("tools", toolId);
-            if (row == null) {
-                return;
-            }
+        List<ObjectNode> out = objects("tool", id -> fold.row("tools", id), (realId, fileId, row) -> {
             ObjectNode tool = EventCodec.JSON.createObjectNode();
             tool.put("id", fileId);
             for (String field : LettaAgentFile.TOOL_FIELDS) {
@@ -274,35 +284,24 @@ public final class AgentFileWriter {
             }
             LettaAgentFile.TOOL_RENAMED.forEach((field, column) -> tool.set(field, value(row, column)));
             omitNull(tool, "tool_type", "tags", "return_char_limit");
-            out.add(tool);
+            return tool;
         });
         out.sort(Comparator.comparing(t -> t.path("name").asText()));
         return array(out);
     }
 
     private ArrayNode sources() {
-        List<ObjectNode> out = new ArrayList<>();
-        ids("source").forEach((sourceId, fileId) -> {
-            ObjectNode row = fold.row("sources", sourceId);
-            if (row == null) {
-                return;
-            }
+        return array(objects("source", id -> fold.row("sources", id), (realId, fileId, row) -> {
             ObjectNode source = EventCodec.JSON.createObjectNode();
             LettaAgentFile.SOURCE_FIELDS.forEach((field, column) -> source.set(field, value(row, column)));
             LettaAgentFile.SOURCE_DEFAULTS.keySet().forEach(source::putNull);
             source.put("id", fileId);
-            out.add(source);
-        });
-        return array(out);
+            return source;
+        }));
     }
 
     private ArrayNode files() {
-        List<ObjectNode> out = new ArrayList<>();
-        ids("file").forEach((realId, fileId) -> {
-            ObjectNode row = fold.row("files", realId);
-            if (row == null) {
-                return;
-            }
+        return array(objects("file", id -> fold.row("files", id), (realId, fileId, row) -> {
             ObjectNode file = EventCodec.JSON.createObjectNode();
             file.put("source_id", id("source", row.path("source_id").asText()));
             for (String field : LettaAgentFile.FILE_FIELDS) {
@@ -317,9 +316,8 @@ public final class AgentFileWriter {
             file.set("content", text == null ? file.nullNode() : text);
             file.put("id", fileId);
             omitNull(file, "processing_status");
-            out.add(file);
-        });
-        return array(out);
+            return file;
+        }));
     }
 
     /** The file id of a real id, numbered on first sight per kind (Letta's {@code _map_db_to_file_id}). */
