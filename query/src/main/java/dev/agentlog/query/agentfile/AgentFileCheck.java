@@ -33,6 +33,9 @@ final class AgentFileCheck {
         if (!problems.isEmpty()) {
             return;
         }
+        if (file.get("agents").isEmpty()) {
+            problems.add("agents: the file holds no agent");
+        }
         Set<String> seen = new HashSet<>();
         Set<String> blocks = ids(file, "blocks", "block", LettaAgentFile.BLOCK_REQUIRED, seen);
         Set<String> tools = ids(file, "tools", "tool", LettaAgentFile.TOOL_REQUIRED, seen);

@@ -86,6 +86,27 @@ class AgentFileMappingTest {
     }
 
     @Test
+    void shouldKeepAnMcpServerAsItsRow() throws Exception {
+        ObjectNode withServer = file("one-agent.af");
+        // MCPServerSchema as Letta's exporter writes it: no token, no custom headers, stdio_config without env
+        ObjectNode server = ((ArrayNode) withServer.get("mcp_servers")).addObject();
+        server.put("id", "mcp_server-0").put("server_type", "stdio").put("server_name", "dice")
+                .putNull("server_url").putNull("metadata_");
+        server.putObject("stdio_config").put("command", "uvx").putArray("args").add("dice-mcp");
+
+        List<ObjectNode> events = AgentFileImport.events(withServer, ImportIds.ofFile(new byte[] {4}), IMPORTED_AT)
+                .events();
+
+        ObjectNode row = events.stream().filter(e -> e.get("stream_id").asText().startsWith("mcp_server:"))
+                .findFirst().orElseThrow();
+        assertThat(row.at("/payload/after/server_name").asText()).isEqualTo("dice");
+        assertThat(row.at("/payload/after/stdio_config/command").asText()).isEqualTo("uvx");
+        assertThat(row.at("/payload/after/id").asText()).startsWith("mcp_server-").isNotEqualTo("mcp_server-0");
+        assertRefused(f -> ((ArrayNode) f.get("mcp_servers")).addObject().put("id", "mcp_server-0"),
+                "mcp_servers[0].server_type: is required");
+    }
+
+    @Test
     void shouldGiveTheSameFileUpToIdsWhenForked() throws Exception {
         ObjectNode original = file("one-agent.af");
 
@@ -117,6 +138,10 @@ class AgentFileMappingTest {
     @Test
     void shouldNameEveryBadField() throws Exception {
         assertRefused(f -> f.remove("tools"), "tools: is required");
+        assertRefused(f -> {
+            f.putArray("agents");
+            f.putArray("groups");
+        }, "agents: the file holds no agent");
         assertRefused(f -> ((ObjectNode) f.at("/agents/0/messages/1")).remove("role"),
                 "agents[0].messages[1].role: is required");
         assertRefused(f -> ((ObjectNode) f.at("/agents/0/messages/1")).put("role", "robot"),
