@@ -9,6 +9,7 @@ import dev.agentlog.app.e2e.TestRuntime;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Sealing;
 import dev.agentlog.privacy.KeyEncryptionKey;
+import dev.agentlog.query.agentfile.AgentFileCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -119,6 +120,7 @@ class LettaAgentFileTest {
 
         assertThat(agents).hasSize(2);
         assertThat(exported).isEqualTo(as(file, exported));
+        assertThat(AgentFileCheck.problems(exported)).isEmpty(); // what Letta's importer checks first
         assertThat(Instant.parse(exported.get("created_at").asText())).isBefore(Instant.now().plusSeconds(1));
         // the messages went through the same path as every other import: sealed in the log
         assertThat(events("SELECT count(*) FROM EVENTS WHERE stream_id = ? AND type = 'message.created'"

@@ -12,11 +12,11 @@ import java.util.Set;
  * {@code block_ids} name blocks of the file, ...), and that no id is used twice, as Letta's importer validates
  * ({@code AgentSerializationManager._validate_schema}). Collects every problem, each with its field's path. Pure.
  */
-final class AgentFileCheck {
+public final class AgentFileCheck {
     private final List<String> problems = new ArrayList<>();
 
     /** The problems of {@code file}; empty when it can be imported. */
-    static List<String> problems(JsonNode file) {
+    public static List<String> problems(JsonNode file) {
         AgentFileCheck check = new AgentFileCheck();
         check.file(file);
         return check.problems;

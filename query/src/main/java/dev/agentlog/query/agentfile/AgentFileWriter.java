@@ -73,6 +73,7 @@ public final class AgentFileWriter {
         file.putArray("skills");
         file.putObject("metadata").put("revision_id", LettaAgentFile.REVISION_ID);
         file.put("created_at", time(at));
+        DanglingReferences.prune(file);
         return file;
     }
 

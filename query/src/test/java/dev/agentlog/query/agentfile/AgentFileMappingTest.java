@@ -56,6 +56,7 @@ class AgentFileMappingTest {
         assertThat(imported.agents()).hasSize(2).allSatisfy((fileId, newId) -> assertThat(newId).startsWith("agent-")
                 .hasSize("agent-".length() + 36));
         assertThat(exported(imported, createdAt(original))).isEqualTo(original);
+        assertThat(AgentFileCheck.problems(exported(imported, createdAt(original)))).isEmpty();
     }
 
     @Test
@@ -83,6 +84,30 @@ class AgentFileMappingTest {
         for (ObjectNode event : events) {
             CODEC.fromJson(event);
         }
+    }
+
+    @Test
+    void shouldLeaveOutReferencesToWhatTheLogDoesNotHold() throws Exception {
+        AgentFileImport.Result imported = AgentFileImport.events(file("sleeptime-group.af"),
+                ImportIds.ofFile(new byte[] {5}), IMPORTED_AT);
+        // as if the tools' and the folder's rows and the group's main agent had never reached the log
+        AgentFileFold fold = new AgentFileFold();
+        for (ObjectNode event : imported.events()) {
+            String stream = event.get("stream_id").asText();
+            if (!stream.startsWith("tools:") && !stream.startsWith("sources:")) {
+                fold.accept(event);
+            }
+        }
+
+        ObjectNode sleeptimeAlone = AgentFileWriter.write(fold, List.of(List.copyOf(imported.agents().values()).get(1)),
+                IMPORTED_AT);
+
+        assertThat(AgentFileCheck.problems(sleeptimeAlone)).isEmpty();
+        assertThat(sleeptimeAlone.get("tools")).isEmpty();
+        assertThat(sleeptimeAlone.at("/agents/0/tool_ids")).isEmpty();
+        assertThat(sleeptimeAlone.get("groups")).isEmpty(); // its manager is not in the file
+        assertThat(sleeptimeAlone.at("/agents/0/messages")).hasSize(3);
+        assertThat(sleeptimeAlone.get("blocks")).hasSize(2);
     }
 
     @Test
