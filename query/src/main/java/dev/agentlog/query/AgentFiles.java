@@ -135,6 +135,19 @@ public final class AgentFiles {
         return out;
     }
 
+    /** How many of the events are in the log already. */
+    public long known(Collection<String> eventIds) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + q.table("events")
+                     + " WHERE event_id = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("text", eventIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static void addOnce(List<String> list, String value) {
         if (!list.contains(value)) {
             list.add(value);

@@ -34,10 +34,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Turn Letta's Agent File (.af) into events and send them to <prefix>.events.in, the way ingest"
                 + " does (acks=all, sealed with --kek-file): each agent with its messages, window, blocks, tools,"
-                + " folders, files, tags and groups. Every object gets a new id derived from the file (importing the"
-                + " same file again is refused), or with --as the file's one agent gets that id and everything it owns"
+                + " folders, files, tags and groups. Every object gets a new id derived from the file, or with --as the file's one agent gets that id and everything it owns"
                 + " new ids derived from it (a fork). The whole file is checked first: a bad field is named and"
-                + " nothing is sent."})
+                + " nothing is sent. A file imported before is refused; one whose import stopped half-way is sent"
+                + " again (the pipeline keeps each event once)."})
 public final class LettaImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -93,12 +93,23 @@ public final class LettaImportCommand implements Callable<Integer> {
              EventPublisher publisher = new EventPublisher(clients.bootstrapServers(), kafka.topics(),
                 PublisherSettings.DEFAULT, clients.common())) {
             // the same file imported again (or resumed after a failure) sends the same event ids: kept once
-            List<String> taken = new AgentFiles(pool, postgres.schema()).takenBy(streams, eventIds);
+            AgentFiles log = new AgentFiles(pool, postgres.schema());
+            List<String> taken = log.takenBy(streams, eventIds);
             if (!taken.isEmpty()) {
                 throw new IllegalArgumentException(file + ": " + String.join(", ", taken.subList(0,
                         Math.min(3, taken.size()))) + (taken.size() > 3 ? " and " + (taken.size() - 3) + " more" : "")
                         + " exist(s) already with other events" + (asAgent == null ? ": import the file with --as"
                         + " NEW_AGENT_ID as a new agent" : ": choose another --as") + "; nothing was sent");
+            }
+            long known = log.known(eventIds);
+            if (known == eventIds.size()) {
+                throw new IllegalArgumentException(file + " was imported before (" + agents(result) + "): nothing was"
+                        + " sent" + (asAgent == null ? "; --as NEW_AGENT_ID imports it as a new agent" : ""));
+            }
+            if (known > 0) {
+                // an import that stopped half-way: the events sent again are kept once
+                spec.commandLine().getErr().println("resuming the import of " + file + ": " + known + " of its "
+                        + eventIds.size() + " events are in the log already");
             }
             if (privacy.enabled()) {
                 publisher.sealingWith(privacy.cipher(pool, postgres.schema()));
@@ -112,11 +123,17 @@ public final class LettaImportCommand implements Callable<Integer> {
             }
             sent += EventSending.send(publisher, chunk, file.toString(), sent);
         }
-        StringBuilder agents = new StringBuilder();
-        result.agents().forEach((fileId, newId) -> agents.append(agents.length() == 0 ? "" : ", ").append(fileId)
-                .append(" as ").append(newId));
-        spec.commandLine().getOut().println("imported " + sent + " events into " + kafka.topics().in() + ": " + agents);
+        spec.commandLine().getOut().println("imported " + sent + " events into " + kafka.topics().in() + ": "
+                + agents(result));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
+    }
+
+    /** {@code agent-0 as agent-..., agent-1 as agent-...}: the file's agents and their new ids. */
+    private static String agents(AgentFileImport.Result result) {
+        StringBuilder out = new StringBuilder();
+        result.agents().forEach((fileId, newId) -> out.append(out.length() == 0 ? "" : ", ").append(fileId)
+                .append(" as ").append(newId));
+        return out.toString();
     }
 }

@@ -10,6 +10,8 @@ import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Sealing;
 import dev.agentlog.privacy.KeyEncryptionKey;
 import dev.agentlog.query.agentfile.AgentFileCheck;
+import dev.agentlog.query.agentfile.AgentFileImport;
+import dev.agentlog.query.agentfile.ImportIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -132,15 +134,31 @@ class LettaAgentFileTest {
 
     @Test
     @Order(2)
-    void shouldSendTheSameEventsWhenTheSameFileIsImportedAgain() throws Exception {
+    void shouldRefuseTheSameFileImportedAgainAndResumeAHalfDoneImport() throws Exception {
         Path file = FILES.resolve("sleeptime-group.af");
         long before = events("SELECT count(*) FROM EVENTS", null);
 
-        List<String> again = importFile(file);
+        CliRun again = letta("import", List.of(file.toString()), true);
 
-        JsonNode exported = export(again);
-        assertThat(events("SELECT count(*) FROM EVENTS", null)).isEqualTo(before);
-        assertThat(exported).isEqualTo(as(file, exported));
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("was imported before (agent-0 as agent-", "nothing was sent",
+                "--as NEW_AGENT_ID imports it as a new agent");
+        // an import that stopped half-way (Kafka acknowledged only its first chunk): the log holds its first events
+        Path half = FILES.resolve("one-agent.af");
+        List<ObjectNode> made = AgentFileImport.events(EventCodec.JSON.readTree(half.toFile()),
+                ImportIds.asAgent("agent-af-half", Files.readAllBytes(half)), Instant.now()).events();
+        fixture.publish(made.subList(0, made.size() / 2).stream().map(ObjectNode::toString).toList());
+        fixture.probe.awaitDrained();
+
+        CliRun resumed = letta("import", List.of(half.toString(), "--as", "agent-af-half"), true);
+
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.err()).contains("resuming the import", (made.size() / 2) + " of its " + made.size()
+                + " events are in the log already");
+        fixture.probe.awaitDrained();
+        assertThat(events("SELECT count(*) FROM EVENTS", null)).isEqualTo(before + made.size());
+        JsonNode exported = export(List.of("agent-af-half"));
+        assertThat(exported).isEqualTo(as(half, exported));
     }
 
     @Test
