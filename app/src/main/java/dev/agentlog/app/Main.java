@@ -3,6 +3,7 @@ package dev.agentlog.app;
 import dev.agentlog.app.cli.ApiKeyCommand;
 import dev.agentlog.app.cli.EraseCommand;
 import dev.agentlog.app.cli.KekCommand;
+import dev.agentlog.app.cli.LettaCommand;
 import dev.agentlog.app.cli.BenchCommand;
 import dev.agentlog.app.cli.BrokerCommand;
 import dev.agentlog.app.cli.CdcCommand;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Command;
         subcommands = {UpCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class,
                 SinkCommand.class, CdcCommand.class, DlqCommand.class, RebuildCommand.class, VerifyCommand.class,
                 StateCommand.class, HistoryCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class,
-                PgRolesCommand.class, BenchCommand.class, ApiKeyCommand.class, KekCommand.class, EraseCommand.class,
+                PgRolesCommand.class, BenchCommand.class, ApiKeyCommand.class, KekCommand.class, EraseCommand.class, LettaCommand.class,
                 SettingsTableCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -23,9 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -44,7 +41,6 @@ import picocli.CommandLine.Spec;
                 + " from the new agent id, and every event a new event_id; importing the same file as the same agent"
                 + " again changes nothing."})
 public final class ImportCommand implements Callable<Integer> {
-    private static final int CHUNK = 1_000;
     private static final int MAX_PROBLEMS = 10;
 
     public static final Setting<String> AS = Setting.text("as").label("NEW_AGENT_ID")
@@ -114,37 +110,19 @@ public final class ImportCommand implements Callable<Integer> {
             if (keys != null) {
                 publisher.sealingWith(privacy.cipher(keys, postgres.schema()));
             }
-            List<Event> chunk = new ArrayList<>(CHUNK);
+            List<Event> chunk = new ArrayList<>(EventSending.CHUNK);
             forEachEvent((line, event) -> {
                 chunk.add(codec.fromJson(rewriter.rewrite(event)));
-                if (chunk.size() == CHUNK) {
-                    sent[0] += send(publisher, chunk, sent[0]);
+                if (chunk.size() == EventSending.CHUNK) {
+                    sent[0] += EventSending.send(publisher, chunk, file, sent[0]);
                 }
             });
-            sent[0] += send(publisher, chunk, sent[0]);
+            sent[0] += EventSending.send(publisher, chunk, file, sent[0]);
         }
         spec.commandLine().getOut().println("imported " + sent[0] + " events" + (asAgent == null ? ""
                 : " as agent " + asAgent) + " into " + kafka.topics().in());
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
-    }
-
-    /** Sends the chunk and waits for Kafka's acks; empties it; returns how many were sent. */
-    private int send(EventPublisher publisher, List<Event> chunk, int before) {
-        if (chunk.isEmpty()) {
-            return 0;
-        }
-        List<CompletableFuture<RecordMetadata>> acks = publisher.publishAll(chunk);
-        try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            throw new IllegalStateException("Kafka did not acknowledge every event of " + file + " ("
-                    + e.getCause().getMessage() + "); " + before + " were acknowledged before. Run the same import again:"
-                    + " the pipeline keeps each event once", e);
-        }
-        int size = chunk.size();
-        chunk.clear();
-        return size;
     }
 
     private void forEachEvent(LineHandler handler) throws Exception {

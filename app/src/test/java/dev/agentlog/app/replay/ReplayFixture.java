@@ -47,6 +47,11 @@ final class ReplayFixture implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     ReplayFixture(String prefix, String schema) throws Exception {
+        this(prefix, schema, null);
+    }
+
+    /** With {@code kekFile}, the pipeline seals personal fields with that key-encryption key (docs/privacy.md). */
+    ReplayFixture(String prefix, String schema, java.nio.file.Path kekFile) throws Exception {
         this.prefix = prefix;
         this.schema = schema;
         this.topics = new Topics(prefix);
@@ -57,12 +62,15 @@ final class ReplayFixture implements AutoCloseable {
         TopicAdmin.ensureTopics(bootstrap, topics, 3, (short) 1, 604_800_000L, IngestSettings.DEFAULT_MAX_EVENT_BYTES);
         String applicationId = prefix + "-processor";
         readiness = new KafkaReadiness(bootstrap);
-        pipeline = new Pipeline(bootstrap, topics, new SimpleMeterRegistry())
+        EventCodec codec = kekFile == null ? EventCodec.standard() : new dev.agentlog.privacy.PayloadCipher(
+                new dev.agentlog.privacy.SubjectKeys(pool, schema, dev.agentlog.privacy.KeyEncryptionKey.load(kekFile),
+                        dev.agentlog.support.time.Time.SYSTEM)).codec();
+        pipeline = new Pipeline(bootstrap, topics, new SimpleMeterRegistry()).withCodec(codec)
                 .startSink(SinkSettings.defaults().withSchema(schema).withGroupId(GROUP), pool, 1)
                 .startProcessor(ProcessorSettings.defaults(runtime.dataDir.resolve(applicationId))
                         .withApplicationId(applicationId))
                 .startIngest(IngestSettings.defaults(ApiKeys.parse("tester:" + KEY)).withPort(0), () -> "", readiness,
-                        server -> QueryRoutes.register(server, pool, schema));
+                        server -> QueryRoutes.register(server, pool, schema, codec));
         probe = new PipelineProbe(bootstrap, topics, applicationId, pool, schema);
         publisher = new EventPublisher(bootstrap, topics, PublisherSettings.DEFAULT, Map.of());
     }

@@ -1,0 +1,18 @@
+package dev.agentlog.app.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What agentlog gives back to Letta, in Letta's own forms (docs/letta.md). */
+@Command(name = "letta", mixinStandardHelpOptions = true, description = "Give agents back to Letta in its own forms.",
+        subcommands = {LettaExportCommand.class, LettaImportCommand.class})
+public final class LettaCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
