@@ -16,7 +16,8 @@ import java.util.UUID;
  * one derived from it: the agent's stream, its blocks' and archives' streams, and the message and passage ids
  * (primary keys of their tables), in the envelope ({@code agent_id} and {@code actor} too, where the agent
  * itself acted) and inside payloads ({@code block_id}, {@code archive_id},
- * {@code message_id}, {@code message_ids}, {@code passage_id}); and every event gets a new event_id. Derived ids
+ * {@code message_id}, {@code message_ids}, {@code passage_id}, {@code conversation_id},
+ * {@code conversation_message_id}, {@code file_agent_id}); and every event gets a new event_id. Derived ids
  * are name-based UUIDs of (new agent id, kind, old id): importing the same file as the same new agent twice
  * sends the same events, which the pipeline keeps once. Blocks shared with other agents become the fork's own
  * copies. Pure, thread-safe.
@@ -123,6 +124,11 @@ public final class ForkRewriter {
             replace(p, "block_id", "block");
             replace(p, "archive_id", "archive");
             replace(p, "passage_id", "passage");
+            // rows of the agent's own named conversations and open files: primary keys of their tables, so a fork
+            // that kept them would overwrite the original agent's rows
+            replace(p, "conversation_id", "conv");
+            replace(p, "conversation_message_id", "conv_msg");
+            replace(p, "file_agent_id", "file_agent");
             if (p.get("message_ids") instanceof ArrayNode ids) {
                 for (int i = 0; i < ids.size(); i++) {
                     if (ids.get(i).isTextual()) {

@@ -39,6 +39,26 @@ class ForkRewriterTest {
     }
 
     @Test
+    void shouldRenameTheRowsOfTheAgentsConversationsAndOpenFiles() throws Exception {
+        ForkRewriter fork = ForkRewriter.asNewAgent("agent-a", "agent-fork");
+        String added = "{\"event_id\":\"e-3\",\"type\":\"conversation.message.added\",\"schema_version\":1,"
+                + "\"stream_id\":\"agent-a\",\"occurred_at\":\"2026-11-24T10:00:00Z\",\"payload\":{"
+                + "\"conversation_message_id\":\"conv_msg-1\",\"conversation_id\":\"conv-1\",\"message_id\":\"message-1\"}}";
+        String file = "{\"event_id\":\"e-4\",\"type\":\"file.attached\",\"schema_version\":1,"
+                + "\"stream_id\":\"agent-a\",\"occurred_at\":\"2026-11-24T10:00:00Z\",\"payload\":{"
+                + "\"file_agent_id\":\"file_agent-1\",\"file_id\":\"file-1\"}}";
+
+        ObjectNode row = (ObjectNode) fork.rewrite(json(added)).get("payload");
+        ObjectNode open = (ObjectNode) fork.rewrite(json(file)).get("payload");
+
+        assertThat(row.get("conversation_message_id").asText()).startsWith("conv_msg-").isNotEqualTo("conv_msg-1");
+        assertThat(row.get("conversation_id").asText()).startsWith("conv-").isNotEqualTo("conv-1");
+        assertThat(row.get("message_id").asText()).isEqualTo(fork.messageId("message-1"));
+        assertThat(open.get("file_agent_id").asText()).startsWith("file_agent-").isNotEqualTo("file_agent-1");
+        assertThat(open.get("file_id").asText()).as("the file itself is shared, not the agent's").isEqualTo("file-1");
+    }
+
+    @Test
     void shouldDeriveTheSameIdsEveryTimeForTheSameNewAgent() throws Exception {
         assertThat(ForkRewriter.asNewAgent("agent-a", "agent-fork").rewrite(json(CONTEXT)))
                 .isEqualTo(ForkRewriter.asNewAgent("agent-a", "agent-fork").rewrite(json(CONTEXT)))
