@@ -66,7 +66,8 @@ class PassageMappingsTest {
         assertThat(p.tags()).containsExactly("tea");
         assertThat(p.embedding()).containsExactly(0.12f, -0.03f, 0.5f, 0f);
         assertThat(p.embeddingModel()).isEqualTo("text-embedding-3-small");
-        assertThat(p.unknown()).containsOnlyKeys("embedding_config", "is_deleted");
+        assertThat(p.unknown()).containsOnlyKeys("embedding_config", "is_deleted", "organization_id",
+                "letta_tags", "passage_tags");
     }
 
     @Test
