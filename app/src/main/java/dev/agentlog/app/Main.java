@@ -9,6 +9,7 @@ import dev.agentlog.app.cli.CdcCommand;
 import dev.agentlog.app.cli.DlqCommand;
 import dev.agentlog.app.cli.ExportCommand;
 import dev.agentlog.app.cli.HistoryCommand;
+import dev.agentlog.app.cli.LettaCommand;
 import dev.agentlog.app.cli.ImportCommand;
 import dev.agentlog.app.cli.MigrateCommand;
 import dev.agentlog.app.cli.PgRolesCommand;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Command;
                 + "Every option can also be set in the environment: --pg-url is AGENTLOG_PG_URL.",
         subcommands = {UpCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class,
                 SinkCommand.class, CdcCommand.class, DlqCommand.class, RebuildCommand.class, VerifyCommand.class,
-                StateCommand.class, HistoryCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class,
+                StateCommand.class, HistoryCommand.class, LettaCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class,
                 PgRolesCommand.class, BenchCommand.class, ApiKeyCommand.class, KekCommand.class, EraseCommand.class,
                 SettingsTableCommand.class})
 public final class Main implements Runnable {
