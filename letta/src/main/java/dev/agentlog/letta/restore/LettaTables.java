@@ -25,6 +25,13 @@ final class LettaTables {
             "passage_tags", "files_agents", "tools_agents", "sources_agents", "identities_agents", "groups_agents",
             "agents_tags");
 
+    /**
+     * The agent's rows another agent may share (a sleeptime agent's blocks are the main agent's; an archive can be
+     * attached to several agents): where the target already holds one, the restore keeps it as the target has it,
+     * passages included, and does not count it as a conflict.
+     */
+    static final Set<String> KEPT_WHEN_PRESENT = Set.of("block", "archives", "archival_passages", "passage_tags");
+
     /** The agent's own rows that have an id of their own: {@code --as} gives each a new one. */
     static final List<String> OWNED_WITH_ID = List.of("agents", "block", "conversations", "runs", "steps", "messages",
             "conversation_messages", "archives", "archival_passages", "passage_tags", "files_agents");

@@ -34,6 +34,9 @@ public final class LettaTarget {
     public List<String> conflicts(LettaRows rows) throws SQLException {
         List<String> out = new ArrayList<>();
         for (String table : LettaTables.OWNED_WITH_ID) {
+            if (LettaTables.KEPT_WHEN_PRESENT.contains(table)) {
+                continue;
+            }
             List<String> ids = rows.texts(table, "id");
             if (ids.isEmpty()) {
                 continue;
@@ -51,7 +54,8 @@ public final class LettaTarget {
     }
 
     /**
-     * Writes the rows. Shared rows ({@link LettaTables#SHARED}) go in only where the target has none of that key; a
+     * Writes the rows. Shared rows ({@link LettaTables#SHARED}) and rows another agent may share
+     * ({@link LettaTables#KEPT_WHEN_PRESENT}) go in only where the target has none of that key; a
      * group whose manager agent is neither restored nor in the target is left out, with its membership.
      */
     public Written write(LettaRows rows) throws SQLException {
@@ -64,7 +68,7 @@ public final class LettaTarget {
             if (list.isEmpty()) {
                 continue;
             }
-            boolean shared = LettaTables.SHARED.contains(table);
+            boolean shared = LettaTables.SHARED.contains(table) || LettaTables.KEPT_WHEN_PRESENT.contains(table);
             int count = insert(table, list, shared, leftOut);
             inserted.put(table, count);
             if (shared) {
