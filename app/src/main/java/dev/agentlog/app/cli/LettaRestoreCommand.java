@@ -79,7 +79,8 @@ public final class LettaRestoreCommand implements Callable<Integer> {
                 c.rollback();
             }
         } catch (AgentRestore.NoSuchAgentException e) {
-            err.println("agentlog letta restore: " + e.getMessage() + " (" + at + ", schema " + schema + ")");
+            err.println("agentlog letta restore: " + e.getMessage() + " (" + at + ", schema " + schema + "; "
+                    + firstEvent(schema) + ")");
             err.flush();
             return ExitCodes.FAILURE;
         } catch (SQLException e) {
@@ -102,25 +103,43 @@ public final class LettaRestoreCommand implements Callable<Integer> {
             List<String> conflicts = letta.conflicts(rows);
             if (!conflicts.isEmpty()) {
                 c.rollback();
-                err.println("agentlog letta restore: the target " + target + " already holds "
+                err.println("agentlog letta restore: the target already holds "
                         + (conflicts.contains("agents " + restoredId) ? "agent " + restoredId : "rows of agent " + restoredId)
                         + " (" + String.join(", ", conflicts.subList(0, Math.min(5, conflicts.size())))
                         + (conflicts.size() > 5 ? ", and " + (conflicts.size() - 5) + " more" : "")
-                        + "); nothing was written. Restore it under a new id with --as NEW_ID, or into another database.");
+                        + "); nothing was written. Restore it under a new id with --as NEW_ID, or into another database"
+                        + " (target " + target + ")");
                 err.flush();
                 return ExitCodes.CONFLICT;
             }
             LettaTarget.Written written = letta.write(rows);
             c.commit();
             out.println("restored agent " + agentId + (newId == null ? "" : " as " + newId) + " as it was at " + at
-                    + " into " + target + ": " + written.inserted()
-                    + (written.sharedPresent() == 0 ? "" : "; " + written.sharedPresent() + " shared row(s) the target had already"));
+                    + ": " + written.inserted() + (written.sharedPresent() == 0 ? "" : "; " + written.sharedPresent()
+                    + " shared row(s) the target had already") + " (target " + target + ")");
             written.leftOut().forEach(what -> out.println("  left out: " + what));
             out.flush();
             return ExitCodes.OK;
         } catch (SQLException e) {
-            throw new IllegalStateException("restoring agent " + agentId + " into " + target + " failed, nothing was"
-                    + " written: " + Secrets.maskJdbcUrl(String.valueOf(e.getMessage())), e);
+            throw new IllegalStateException("restoring agent " + agentId + " failed, nothing was written: "
+                    + Secrets.maskJdbcUrl(String.valueOf(e.getMessage())) + " (target " + target + ")", e);
+        }
+    }
+
+    /** When the log's first event of the agent is, for a refusal that says what --at would work. */
+    private String firstEvent(String schema) {
+        try (HikariDataSource pool = Database.pool(postgres.target(), 1, "agentlog-restore", true);
+             Connection c = pool.getConnection();
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT count(*), min(occurred_at) FROM \"" + schema
+                     + "\".events WHERE stream_id = ?")) {
+            s.setString(1, agentId);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 0 ? "the log has no event of it" : "the log has " + rs.getLong(1)
+                        + " events of it, the first at " + rs.getObject(2, java.time.OffsetDateTime.class);
+            }
+        } catch (SQLException e) {
+            return "its events could not be counted: " + e.getMessage();
         }
     }
 

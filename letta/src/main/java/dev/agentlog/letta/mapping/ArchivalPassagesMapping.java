@@ -98,6 +98,7 @@ final class ArchivalPassagesMapping implements TableMapping {
         unknown.put("passage_tags", tagRows);
         List<String> tags = state.tags();
         state.sentTags = tags;
+        state.sentTagRows = new LinkedHashMap<>(state.tagsById);
         return context.events().event(change, state.archiveId, new PassageInserted(passageId, row.text("text"), tags,
                 metadata, state.embedding, embeddingModel, row.timestamp("created_at"), unknown));
     }
