@@ -127,6 +127,9 @@ class LettaRestoreEndToEndTest {
         sample(ada, sleeper, bo);
 
         source.mirror.await(); // every change is through capture, processor and sink
+        Map<String, List<String>> third = sourceAt.get(new ArrayList<>(sourceAt.keySet()).get(2));
+        assertThat(LettaAgentRows.sizes(third)).as("the third instant has rows in every table compared")
+                .allSatisfy((table, size) -> assertThat(size).as(table).isPositive());
         for (String at : sourceAt.keySet()) {
             assertRestored(at, "restore_t" + index(at));
         }
