@@ -38,9 +38,8 @@ public final class LettaRestoreCommand implements Callable<Integer> {
             .doc("letta restore: the user for --target-pg-url, when the URL does not name one.");
     static final Setting<String> TARGET_PG_PASSWORD = Setting.secret("target-pg-password").label("PASSWORD")
             .doc("letta restore: the password of --target-pg-user. Never logged.");
-    static final Setting<String> AS = Setting.text("as").label("NEW_ID")
-            .check(id -> id.matches("[A-Za-z0-9_.:-]{1,256}") ? null : "an agent id, e.g. agent-<uuid4>")
-            .doc("letta restore: write the agent under this new id, every row it owns under a new id in Letta's format (shared rows keep theirs).");
+    /** import's: a new agent with this id, new ids for all it owns (here in Letta's format; shared rows keep theirs). */
+    static final Setting<String> AS = ImportCommand.AS;
     static final Setting<Boolean> REPAIR = Setting.flag("repair")
             .doc("letta restore: drop from the restored windows each tool call without its tool result and each result without its call, and print them.");
 
