@@ -33,15 +33,15 @@ public final class LettaRestoreCommand implements Callable<Integer> {
     static final Setting<String> TARGET_PG_URL = Setting.text("target-pg-url").label("JDBC_URL")
             .shownAs(Secrets::maskJdbcUrl)
             .check(url -> url.startsWith("jdbc:postgresql:") ? null : "must start with jdbc:postgresql:")
-            .doc("letta restore: the Letta database to write the agent into (its tables on the URL's search_path, e.g. ?currentSchema=letta for Letta's own image).");
+            .doc("The Letta database to write the agent into (its tables on the URL's search_path, e.g. ?currentSchema=letta for Letta's own image).");
     static final Setting<String> TARGET_PG_USER = Setting.text("target-pg-user").label("USER")
-            .doc("letta restore: the user for --target-pg-url, when the URL does not name one.");
+            .doc("The user for --target-pg-url, when the URL does not name one.");
     static final Setting<String> TARGET_PG_PASSWORD = Setting.secret("target-pg-password").label("PASSWORD")
-            .doc("letta restore: the password of --target-pg-user. Never logged.");
+            .doc("The password of --target-pg-user. Never logged.");
     /** import's: a new agent with this id, new ids for all it owns (here in Letta's format; shared rows keep theirs). */
     static final Setting<String> AS = ImportCommand.AS;
     static final Setting<Boolean> REPAIR = Setting.flag("repair")
-            .doc("letta restore: drop from the restored windows each tool call without its tool result and each result without its call, and print them.");
+            .doc("Drop from the restored windows each tool call without its tool result and each result without its call, and print them.");
 
     @Spec
     CommandSpec spec;
