@@ -68,6 +68,7 @@ public final class LettaRestoreCommand implements Callable<Integer> {
         String target = Secrets.maskJdbcUrl(restore.get(TARGET_PG_URL));
         LettaRows rows;
         String schema = postgres.schema();
+        long started = System.nanoTime();
         try (HikariDataSource pool = Database.pool(postgres.target(), privacy.enabled() ? 2 : 1, "agentlog-restore", true);
              Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
@@ -92,6 +93,7 @@ public final class LettaRestoreCommand implements Callable<Integer> {
                     : "--repair dropped " + dropped.size() + " message(s) from the restored windows:");
             dropped.forEach(d -> out.println("  " + d));
         }
+        long folded = System.nanoTime();
         String restoredId = newId == null ? agentId : newId;
         if (newId != null) {
             AgentRestore.renameTo(rows, agentId, newId);
@@ -115,7 +117,9 @@ public final class LettaRestoreCommand implements Callable<Integer> {
             c.commit();
             out.println("restored agent " + agentId + (newId == null ? "" : " as " + newId) + " as it was at " + at
                     + ": " + written.inserted() + (written.sharedPresent() == 0 ? "" : "; " + written.sharedPresent()
-                    + " shared row(s) the target had already") + " (target " + target + ")");
+                    + " shared row(s) the target had already") + "; log read and folded in "
+                    + (folded - started) / 1_000_000 + " ms, written in " + (System.nanoTime() - folded) / 1_000_000
+                    + " ms (target " + target + ")");
             written.leftOut().forEach(what -> out.println("  left out: " + what));
             out.flush();
             return ExitCodes.OK;
@@ -151,6 +155,8 @@ public final class LettaRestoreCommand implements Callable<Integer> {
             properties.setProperty("password", restore.get(TARGET_PG_PASSWORD));
         }
         properties.setProperty("ApplicationName", "agentlog-letta-restore");
+        // a table's rows go in as multi-row INSERTs: one round trip per batch, not per row
+        properties.setProperty("reWriteBatchedInserts", "true");
         return DriverManager.getConnection(restore.get(TARGET_PG_URL), properties);
     }
 }

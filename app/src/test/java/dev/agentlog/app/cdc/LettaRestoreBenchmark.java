@@ -55,6 +55,7 @@ class LettaRestoreBenchmark {
             SchemaMigrator.migrate(pool, SCHEMA);
             writeLog(pool);
             List<Long> millis = new ArrayList<>();
+            List<String> outputs = new ArrayList<>();
             for (int run = 1; run <= RUNS; run++) {
                 String database = "restorebench_" + run;
                 try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
@@ -73,6 +74,7 @@ class LettaRestoreBenchmark {
                             runtime.postgres.password(), "--pg-url", runtime.postgres.jdbcUrl(), "--pg-user",
                             runtime.postgres.user(), "--pg-password", runtime.postgres.password(), "--pg-schema", SCHEMA);
                     millis.add((System.nanoTime() - start) / 1_000_000);
+                    outputs.add("run " + run + ": " + restore.out().trim());
                     assertThat(restore.exitCode()).as(restore.err() + restore.out()).isZero();
                     assertThat(Rows.of(target, "SELECT (SELECT count(*) FROM messages) || ' ' || (SELECT version FROM "
                             + "block) || ' ' || (SELECT count(*) FROM archival_passages) || ' ' || (SELECT "
@@ -86,7 +88,7 @@ class LettaRestoreBenchmark {
                     + "passages of 4,096 numbers), %d runs, %d cores, %s: %s ms each; median %d ms%n", MESSAGES, VERSIONS,
                     PASSAGES, RUNS, Runtime.getRuntime().availableProcessors(), LocalDate.now(), millis,
                     sorted.get(sorted.size() / 2));
-            Files.writeString(Path.of("target", "restore-benchmark.txt"), figures);
+            Files.writeString(Path.of("target", "restore-benchmark.txt"), figures + String.join("\n", outputs) + "\n");
             log.info("{}", figures.trim());
         }
     }
@@ -115,7 +117,7 @@ class LettaRestoreBenchmark {
                         + "md5(g::text)::uuid, 'role', (ARRAY['user', 'assistant', 'tool'])[1 + g % 3], 'content', "
                         + "jsonb_build_array(jsonb_build_object('type', 'text', 'text', 'Message ' || g || ' of the bench "
                         + "agent, with a few words of text to carry, as a turn of a conversation would.')), 'tool_calls', "
-                        + "'[]'::jsonb, 'source_sequence', g, 'created_at', to_char(" + t0 + " + g * interval '1 ms' AT "
+                        + "'[]'::jsonb, 'source_sequence', g, 'created_at', to_char((" + t0 + " + g * interval '1 ms') AT "
                         + "TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), 'updated_at', '2026-12-01T01:00:00Z', "
                         + "'model', 'gpt-4o-mini', " + bookkeeping + ") FROM generate_series(1, " + MESSAGES + ") g",
                 insert + "VALUES (gen_random_uuid()::text, '" + AGENT + "', " + (MESSAGES + 2) + ", 'context.updated', 1, '"

@@ -120,8 +120,17 @@ public final class LettaTarget {
             });
             byShape.computeIfAbsent(names, n -> new ArrayList<>()).add(row);
         }
+        if (shared) {
+            // only the rows the target lacks: so the count is right, and a batch rewritten into multi-row INSERTs
+            // (which reports no per-row counts) still says how many went in
+            java.util.Set<String> present = existing(table, list);
+            byShape.values().forEach(rows -> rows.removeIf(row -> present.contains(row.path("id").asText())));
+        }
         int count = 0;
         for (Map.Entry<List<String>, List<ObjectNode>> shape : byShape.entrySet()) {
+            if (shape.getValue().isEmpty()) {
+                continue;
+            }
             List<Column> cols = shape.getKey().stream().map(known::get).toList();
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table)).append(" (");
             StringBuilder values = new StringBuilder();
@@ -137,9 +146,8 @@ public final class LettaTarget {
                     }
                     s.addBatch();
                 }
-                for (int n : s.executeBatch()) {
-                    count += Math.max(n, 0);
-                }
+                s.executeBatch(); // a failed row fails the batch and the restore: every row went in
+                count += shape.getValue().size();
             }
         }
         return count;
@@ -192,6 +200,24 @@ public final class LettaTarget {
         }
         columns.put(table, known);
         return known;
+    }
+
+    /** The ids of these rows the target already holds. */
+    private java.util.Set<String> existing(String table, List<ObjectNode> rows) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        List<String> ids = rows.stream().filter(row -> row.hasNonNull("id")).map(row -> row.get("id").asText()).toList();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM " + quote(table) + " WHERE id = ANY(?)")) {
+            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     private boolean has(String table, String id) throws SQLException {
