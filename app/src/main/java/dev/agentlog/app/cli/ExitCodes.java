@@ -9,6 +9,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** verify: the projections differ from the log. */
     public static final int DIFFERENT = 3;
+    /** letta restore: the target already holds the agent (or rows it owns); nothing was written. */
+    public static final int CONFLICT = 4;
 
     private ExitCodes() {}
 }

@@ -5,14 +5,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** What agentlog gives back to Letta, in Letta's own forms (docs/letta.md). */
-@Command(name = "letta", mixinStandardHelpOptions = true, description = "Give agents back to Letta in its own forms.",
-        subcommands = {LettaExportCommand.class, LettaImportCommand.class})
+@Command(name = "letta", mixinStandardHelpOptions = true,
+        description = "Give agents back to Letta in its own forms: restore one into a Letta database as it was at an"
+                + " instant, or export and import Letta's Agent File.",
+        subcommands = {LettaRestoreCommand.class, LettaExportCommand.class, LettaImportCommand.class})
 public final class LettaCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().usage(spec.commandLine().getErr());
     }
 }

@@ -19,7 +19,7 @@ import java.util.Set;
  *   <li>update: {@code agent.updated} with the columns that changed, then {@code context.updated} when message_ids
  *       changed. Changed means: differs from the before-image (REPLICA IDENTITY FULL), else from the last image this
  *       process saw of the row; with neither (the first update after a restart) every column the update carried
- *       counts as changed. Only bookkeeping (updated_at, ...) changed: no event.</li>
+ *       counts as changed. Only bookkeeping changed (updated_at, ...): an {@code agent.updated} of those columns, as unknown fields.</li>
  *   <li>delete (the key suffices): {@code agent.deleted}.</li>
  * </ul>
  * Columns outside the catalogue (timezone, last_run_completion, compaction_settings, ...) travel as unknown

@@ -23,7 +23,8 @@ import java.util.Set;
  * </ul>
  */
 final class ArchivalPassagesMapping implements TableMapping {
-    static final Set<String> CARRIED = Set.of("archive_id", "text", "tags", "metadata_", "embedding");
+    static final Set<String> CARRIED = Set.of("archive_id", "text", "tags", "metadata_", "embedding",
+            "created_at");
 
     @Override
     public String table() {
@@ -87,8 +88,17 @@ final class ArchivalPassagesMapping implements TableMapping {
         String embeddingModel = embeddingConfig != null && embeddingConfig.path("embedding_model").isTextual()
                 ? embeddingConfig.get("embedding_model").textValue() : null;
         unknown.putAll(Columns.extras(row, CARRIED, false));
+        // for a restore: the tags column as it is, and the passage_tags rows (id and tag) the field folds in
+        if (row.has("tags")) {
+            unknown.put("letta_tags", row.get("tags"));
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode tagRows = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.arrayNode();
+        state.tagsById.forEach((id, tag) -> tagRows.addObject().put("id", id).put("tag", tag));
+        unknown.put("passage_tags", tagRows);
         List<String> tags = state.tags();
         state.sentTags = tags;
+        state.sentTagRows = new LinkedHashMap<>(state.tagsById);
         return context.events().event(change, state.archiveId, new PassageInserted(passageId, row.text("text"), tags,
                 metadata, state.embedding, embeddingModel, row.timestamp("created_at"), unknown));
     }

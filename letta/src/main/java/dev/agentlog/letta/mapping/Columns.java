@@ -14,9 +14,15 @@ import java.util.Set;
  * beside it as the unknown payload field {@code letta_<column>}, so nothing is lost.
  */
 final class Columns {
-    /** Columns no payload carries: envelope fields, or bookkeeping that occurred_at already says. */
+    /** Letta's bookkeeping columns: a change of only these is no change of the agent's state. */
     static final Set<String> BOOKKEEPING = Set.of("id", "organization_id", "created_at", "updated_at",
             "_created_by_id", "_last_updated_by_id");
+    /**
+     * The one column no payload carries as an unknown field: the row's id, which is the stream or a payload field.
+     * The other bookkeeping columns travel as unknown fields under their Letta names, so that a restore gives the
+     * rows back column by column (docs/events.md, "Letta's columns").
+     */
+    static final Set<String> NOT_CARRIED = Set.of("id");
 
     private Columns() {}
 
@@ -66,13 +72,14 @@ final class Columns {
     }
 
     /**
-     * The available columns outside {@code carried} and {@link #BOOKKEEPING}, by their Letta names: the unknown
-     * payload fields that keep what the catalogue has no field for. SQL NULLs are left out of a create.
+     * The available columns outside {@code carried} and {@link #NOT_CARRIED}, by their Letta names: the unknown
+     * payload fields that keep what the catalogue has no field for, bookkeeping (created_at, updated_at,
+     * _created_by_id, _last_updated_by_id, organization_id) included. SQL NULLs are left out of a create.
      */
     static Map<String, JsonNode> extras(Row row, Set<String> carried, boolean keepNulls) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         row.values().forEach((column, value) -> {
-            if (!carried.contains(column) && !BOOKKEEPING.contains(column) && (keepNulls || !value.isNull())) {
+            if (!carried.contains(column) && !NOT_CARRIED.contains(column) && (keepNulls || !value.isNull())) {
                 out.put(column, value);
             }
         });

@@ -16,7 +16,8 @@ import java.util.Set;
  * (or the before-image under REPLICA IDENTITY FULL); otherwise it travels as row.changed.
  */
 final class ConversationsMapping implements TableMapping {
-    static final Set<String> CARRIED = Set.of("agent_id", "summary", "model", "last_message_at", "is_deleted");
+    static final Set<String> CARRIED = Set.of("agent_id", "summary", "model", "last_message_at", "is_deleted",
+            "created_at");
 
     @Override
     public String table() {

@@ -27,7 +27,7 @@ import java.util.Set;
  */
 final class MessagesMapping implements TableMapping {
     static final Set<String> CARRIED = Set.of("agent_id", "role", "content", "text", "tool_calls", "tool_call_id",
-            "tool_returns", "name", "step_id", "run_id", "otid", "sequence_id");
+            "tool_returns", "name", "step_id", "run_id", "otid", "sequence_id", "created_at");
 
     @Override
     public String table() {
@@ -62,6 +62,8 @@ final class MessagesMapping implements TableMapping {
                 if (f.changed("text") && row.json("content") == null && row.text("text") != null) {
                     content = textPart(row.text("text"));
                     f.cleared.remove("content");
+                    f.unknown.put("text", row.get("text"));
+                    f.unknown.put("letta_content", com.fasterxml.jackson.databind.node.NullNode.instance);
                 }
                 MessageUpdated updated = new MessageUpdated(messageId, role, content,
                         f.array("tool_calls", "tool_calls"), f.text("tool_call_id", "tool_call_id"),
@@ -92,6 +94,9 @@ final class MessagesMapping implements TableMapping {
         JsonNode content = Columns.array(row, "content", unknown);
         String text = row.text("text");
         if (content == null && text != null) {
+            // a legacy row: the text column as one part; the columns as they are, for a restore
+            unknown.put("text", row.get("text"));
+            unknown.put("letta_content", com.fasterxml.jackson.databind.node.NullNode.instance);
             return textPart(text);
         }
         if (text != null) {

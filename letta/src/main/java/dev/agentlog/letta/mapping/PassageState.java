@@ -22,6 +22,8 @@ final class PassageState {
     float[] embedding;
     final Map<String, String> tagsById = new LinkedHashMap<>();
     List<String> sentTags;
+    /** The tag rows (id to tag) last sent with the passage: a restore gives them back with their ids. */
+    Map<String, String> sentTagRows = Map.of();
 
     boolean deleted() {
         return row == null;

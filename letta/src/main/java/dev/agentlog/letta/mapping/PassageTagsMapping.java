@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * Letta's {@code passage_tags} (one row per tag of a passage), folded into the passage's tags: when a tag row comes
- * or goes and the passage's tags change, the passage is sent again whole as {@code passage.inserted} with the new
- * tags (the catalogue has no passage.updated), on the archive's stream. A tag already in the passage's tags
- * column (Letta writes both) changes nothing and sends nothing.
+ * or goes, the passage is sent again whole as {@code passage.inserted} with the new tags and tag rows (the catalogue
+ * has no passage.updated), on the archive's stream; also when the tag was already in the passage's tags column
+ * (Letta writes both), for the tag row's id is what a restore needs to give the row back.
  *
  * <p>The passage comes from what this process has seen, else from the source ({@link PassageLookup}); a passage
  * that is gone sends nothing (its passage.deleted comes or came). A key-only delete names only the tag row's id:
@@ -46,7 +46,7 @@ final class PassageTagsMapping implements TableMapping {
             memory.passageOfTagRow.put(tagRowId, passageId);
             state.tagsById.put(tagRowId, change.after().text("tag"));
         }
-        if (state.deleted() || state.tags().equals(state.sentTags)) {
+        if (state.deleted() || (state.tags().equals(state.sentTags) && state.tagsById.equals(state.sentTagRows))) {
             return List.of();
         }
         return List.of(ArchivalPassagesMapping.send(change, state, passageId, context));

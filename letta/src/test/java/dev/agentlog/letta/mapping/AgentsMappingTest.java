@@ -50,7 +50,8 @@ class AgentsMappingTest {
         assertThat(payload.llmConfig()).isEqualTo(json("{\"model\":\"gpt-4o\"}"));
         assertThat(payload.toolRules()).isEqualTo(json("[]"));
         assertThat(payload.metadata()).isEqualTo(json("{\"k\":1}"));
-        assertThat(payload.unknown()).containsOnlyKeys("timezone");
+        assertThat(payload.unknown()).containsOnlyKeys("timezone", "organization_id", "updated_at",
+                "_last_updated_by_id");
         assertThat(((ContextUpdated) events.get(1).payload()).messageIds()).containsExactly("m0", "m1");
     }
 
@@ -115,11 +116,15 @@ class AgentsMappingTest {
     }
 
     @Test
-    void shouldSendNothingWhenOnlyBookkeepingChanged() {
+    void shouldSendOnlyTheBookkeepingWhenOnlyBookkeepingChanged() {
         mapping.map(Changes.insert("agents", key(), agent("sam", "[\"m0\"]")), context);
         Row touched = agent("sam", "[\"m0\"]", "2026-11-25T00:00:00Z");
 
-        assertThat(mapping.map(Changes.update("agents", key(), null, touched), context)).isEmpty();
+        List<Event> events = mapping.map(Changes.update("agents", key(), null, touched), context);
+
+        // a restore gives the row back with its updated_at, so the change travels (docs/events.md, "Letta's columns")
+        assertThat(Changes.types(events)).containsExactly("agent.updated");
+        assertThat(((AgentUpdated) events.get(0).payload()).unknown()).containsOnlyKeys("updated_at");
     }
 
     @Test

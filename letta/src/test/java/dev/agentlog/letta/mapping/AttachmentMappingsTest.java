@@ -64,7 +64,7 @@ class AttachmentMappingsTest {
 
         assertThat(attached.streamId()).isEqualTo("agent-1");
         assertThat(((ArchiveAttached) attached.payload()).archiveId()).isEqualTo("archive-1");
-        assertThat(((ArchiveAttached) attached.payload()).unknown()).containsOnlyKeys("is_owner");
+        assertThat(((ArchiveAttached) attached.payload()).unknown()).containsOnlyKeys("is_owner", "created_at");
         assertThat(detached.payload()).isEqualTo(new ArchiveDetached("archive-1", java.util.Map.of()));
     }
 }

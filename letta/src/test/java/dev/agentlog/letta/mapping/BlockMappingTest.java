@@ -37,7 +37,7 @@ class BlockMappingTest {
         assertThat(b.value()).isEqualTo("Name: Ada");
         assertThat(b.limit()).isEqualTo(5000);
         assertThat(b.readOnly()).isFalse();
-        assertThat(b.unknown()).containsOnlyKeys("is_template");
+        assertThat(b.unknown()).containsOnlyKeys("is_template", "organization_id", "_last_updated_by_id");
     }
 
     @Test

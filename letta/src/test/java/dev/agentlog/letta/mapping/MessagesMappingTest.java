@@ -63,7 +63,7 @@ class MessagesMappingTest {
         assertThat(m.otid()).isEqualTo("otid-1");
         assertThat(m.sourceSequence()).isEqualTo(42L);
         assertThat(m.createdAt()).isEqualTo(OffsetDateTime.parse("2026-11-24T10:59:59.5Z"));
-        assertThat(m.unknown()).containsOnlyKeys("model", "is_deleted");
+        assertThat(m.unknown()).containsOnlyKeys("model", "is_deleted", "organization_id");
     }
 
     @Test
@@ -73,7 +73,9 @@ class MessagesMappingTest {
         MessageCreated m = (MessageCreated) mapping.map(Changes.insert("messages", key(), legacy), context).get(0).payload();
 
         assertThat(m.content()).isEqualTo(json("[{\"type\":\"text\",\"text\":\"hello\"}]"));
-        assertThat(m.unknown()).doesNotContainKey("text");
+        // the columns as they are, for a restore: the text, and content SQL NULL
+        assertThat(m.unknown()).containsEntry("text", json("\"hello\"")).containsKey("letta_content");
+        assertThat(m.unknown().get("letta_content").isNull()).isTrue();
     }
 
     @Test

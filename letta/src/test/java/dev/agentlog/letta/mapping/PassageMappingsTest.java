@@ -66,14 +66,21 @@ class PassageMappingsTest {
         assertThat(p.tags()).containsExactly("tea");
         assertThat(p.embedding()).containsExactly(0.12f, -0.03f, 0.5f, 0f);
         assertThat(p.embeddingModel()).isEqualTo("text-embedding-3-small");
-        assertThat(p.unknown()).containsOnlyKeys("embedding_config", "is_deleted");
+        assertThat(p.unknown()).containsOnlyKeys("embedding_config", "is_deleted", "organization_id",
+                "letta_tags", "passage_tags");
     }
 
     @Test
-    void shouldSendNothingForATagTheTagsColumnAlreadyHas() {
+    void shouldSendTheTagRowOfATagTheTagsColumnAlreadyHasOnce() {
         passages.map(Changes.insert("archival_passages", row("id", P), passage("[\"tea\"]")), context);
 
-        assertThat(insertTag("tag-1", "tea")).isEmpty();
+        List<Event> events = insertTag("tag-1", "tea");
+
+        // the tags stay the same; the tag row's id travels, for a restore gives the row back
+        assertThat(events).hasSize(1);
+        PassageInserted p = (PassageInserted) events.get(0).payload();
+        assertThat(p.tags()).containsExactly("tea");
+        assertThat(p.unknown().get("passage_tags").toString()).isEqualTo("[{\"id\":\"tag-1\",\"tag\":\"tea\"}]");
     }
 
     @Test
