@@ -16,7 +16,7 @@ export function showAgent(view, agentId, params, page) {
   let selected = params.sel || "";
   let range = null;
   let controller = null;
-  let pending = null;
+  let pending = null; // a slider move waiting for the slider to rest
   const snapshot = createSnapshot(agentId);
   const slider = h("input", { type: "range", min: 0, max: 1000, value: 1000, step: 1, class: "slider",
     "data-test": "slider", "aria-label": "instant" });
@@ -58,7 +58,11 @@ export function showAgent(view, agentId, params, page) {
     const target = value >= Number(slider.max) ? "" : instantOf(range.first + Math.round((range.last - range.first)
         * value / Number(slider.max)));
     clearTimeout(pending);
-    pending = setTimeout(() => moveTo(target, true), 40);
+    document.body.dataset.moving = "true";
+    pending = setTimeout(() => {
+      pending = null;
+      moveTo(target, true);
+    }, 40);
   });
 
   function remember() {
@@ -77,15 +81,20 @@ export function showAgent(view, agentId, params, page) {
     if (controller) {
       controller.abort();
     }
-    controller = new AbortController();
+    const mine = (controller = new AbortController());
+    document.body.dataset.moving = "true";
     const started = performance.now();
     try {
-      const state = await get("/v1/agents/" + encodeURIComponent(agentId), { at }, { signal: controller.signal });
+      const state = await get("/v1/agents/" + encodeURIComponent(agentId), { at }, { signal: mine.signal });
       page.clearMessage();
       const drawn = snapshot.show(state);
       timings.move.push({ ms: performance.now() - started, drawn });
     } catch (e) {
       page.report(e);
+    } finally {
+      if (mine === controller && pending === null) {
+        delete document.body.dataset.moving; // the latest move is drawn and none waits: what is shown is settled
+      }
     }
   }
 
@@ -121,6 +130,7 @@ export function showAgent(view, agentId, params, page) {
       }
       timeline.dispose();
       delete document.body.dataset.ready;
+      delete document.body.dataset.moving;
     },
   };
 }
