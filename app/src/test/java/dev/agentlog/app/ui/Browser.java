@@ -55,6 +55,7 @@ final class Browser implements AutoCloseable {
     /** Opens the page and gives it a key (kept in the tab's session storage, as a user's). */
     void signIn(String key) {
         open("#/agents");
+        script("sessionStorage.clear(); location.reload()"); // a key of an earlier test stays in the tab otherwise
         WebElement input = await(d -> visible(By.cssSelector("[data-test=key-input]")));
         input.sendKeys(key);
         driver.findElement(By.cssSelector("[data-test=key-submit]")).click();

@@ -119,7 +119,7 @@ class WebUiBrowserTest {
         List<String> expected = new ArrayList<>();
         String previous = null;
         Integer previousVersion = null;
-        for (String[] version : rows("SELECT version::text, value FROM " + fixture.prefix + ".block_versions"
+        for (String[] version : rows("SELECT version, value FROM " + fixture.prefix + ".block_versions"
                 + " WHERE block_id = ? ORDER BY version", BLOCK)) {
             expected.add(LineDiff.unified(previous, version[1], previousVersion == null ? "(no value)"
                     : "version " + previousVersion, "version " + version[0]));

@@ -24,13 +24,10 @@ export function setKey(value) {
 
 /** GET path with the parameters that are set; resolves to the JSON body, rejects with an ApiError. */
 export async function get(path, params = {}, options = {}) {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== "") {
-      query.set(name, value);
-    }
-  }
-  const url = path + (query.size > 0 ? "?" + query : "");
+  // encodeURIComponent, not URLSearchParams: the API reads '+' as a plus (an instant's offset), never as a space
+  const query = Object.entries(params).filter(([, value]) => value !== undefined && value !== null && value !== "")
+    .map(([name, value]) => encodeURIComponent(name) + "=" + encodeURIComponent(value)).join("&");
+  const url = path + (query ? "?" + query : "");
   if (!key()) {
     throw new ApiError(401, "Enter an API key with the state:read scope to see data.");
   }
