@@ -192,6 +192,7 @@ public final class StreamHistory {
     public record Change(StoredEvent event, JsonNode payload, BlockEdit blockEdit) {
         ObjectNode toJson() {
             ObjectNode out = EventCodec.JSON.createObjectNode();
+            out.put("stream_id", event.streamId());
             out.put("stream_seq", event.streamSeq());
             out.put("occurred_at", RowJson.time(event.occurredAt().toInstant()));
             out.put("type", event.type());

@@ -243,6 +243,31 @@ class WebUiBrowserTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
     }
 
+    @Test
+    void shouldAnswerEachBadParameterOfTheUisRoutesWithA400ThatNamesIt() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Map<String, String> bad = Map.of(
+                "/v1/agents?page=0", "page",
+                "/v1/agents?page_size=501", "page_size",
+                "/v1/agents/" + AGENT + "/timeline?types=message.sent", "no event type 'message.sent'",
+                "/v1/agents/" + AGENT + "/timeline?from=yesterday", "from must be an RFC 3339",
+                "/v1/agents/" + AGENT + "/timeline?after=junk", "after must be the next_after",
+                "/v1/agents/" + AGENT + "/timeline?limit=0", "limit",
+                "/v1/agents/" + AGENT + "/timeline?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z", "from must not be after to",
+                "/v1/dead-letters?limit=many", "limit");
+        for (Map.Entry<String, String> request : bad.entrySet()) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(fixture.baseUrl() + request.getKey()))
+                    .header("Authorization", "Bearer " + UiFixture.READER_KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(request.getKey()).isEqualTo(400);
+            assertThat(EventCodec.JSON.readTree(answer.body()).get("error").asText()).as(request.getKey())
+                    .contains(request.getValue());
+        }
+        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(fixture.baseUrl()
+                + "/v1/agents/agent-none/timeline")).header("Authorization", "Bearer " + UiFixture.READER_KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+    }
+
     // --- helpers ---
 
     private static void openAgent(String hash) {
