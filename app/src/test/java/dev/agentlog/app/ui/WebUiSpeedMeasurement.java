@@ -46,9 +46,12 @@ class WebUiSpeedMeasurement {
                 List<Double> opens = new ArrayList<>();
                 for (int i = 0; i < 5; i++) { // the first opening also warms the server's JIT and PostgreSQL's cache
                     browser.go("#/agents");
-                    browser.await(d -> browser.script("return document.body.dataset.ready") == null);
+                    browser.await(d -> !browser.all("[data-test=agents] tbody tr").isEmpty());
+                    int opened = ((Number) browser.script("return (window.agentlogTimings || {open: []}).open.length"))
+                            .intValue();
                     browser.go("#/agent/" + AGENT);
-                    browser.await(d -> "agent".equals(browser.script("return document.body.dataset.ready")));
+                    browser.await(d -> ((Number) browser.script("return (window.agentlogTimings || {open: []})"
+                            + ".open.length")).intValue() > opened);
                     opens.add(((Number) browser.script("const t = window.agentlogTimings.open;"
                             + " return t[t.length - 1].ms")).doubleValue());
                 }
@@ -65,11 +68,27 @@ class WebUiSpeedMeasurement {
                             .doubleValue());
                     drawn.add(((Number) browser.script("const t = window.agentlogTimings.move;"
                             + " return t[t.length - 1].drawn")).longValue());
-                    if (i == 9) {
+                    if (i % 10 == 9) { // at the end of the range: back to its start
                         slider.sendKeys(Keys.HOME);
                         awaitSettled(browser, count(browser) - 1);
                     }
                 }
+                // small steps (a thousandth of the range, about 29 events): the window changes by a turn or so
+                List<Double> steps = new ArrayList<>();
+                List<Long> stepDrawn = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    int before = count(browser);
+                    slider.sendKeys(Keys.ARROW_RIGHT);
+                    awaitSettled(browser, before);
+                    steps.add(((Number) browser.script("const t = window.agentlogTimings.move; return t[t.length - 1].ms"))
+                            .doubleValue());
+                    stepDrawn.add(((Number) browser.script("const t = window.agentlogTimings.move;"
+                            + " return t[t.length - 1].drawn")).longValue());
+                }
+                System.out.println("small step ms: " + steps);
+                System.out.println("entries drawn anew per small step: " + stepDrawn);
+                System.out.printf(Locale.ROOT, "small step: median %.0f ms, max %.0f ms%n", median(steps),
+                        steps.stream().mapToDouble(Double::doubleValue).max().orElse(0));
                 System.out.println("open ms: " + opens);
                 System.out.println("move ms: " + moves);
                 System.out.println("entries drawn anew per move: " + drawn);
@@ -86,7 +105,14 @@ class WebUiSpeedMeasurement {
     }
 
     private static void awaitSettled(Browser browser, int before) {
-        browser.await(d -> count(browser) > before && browser.script("return document.body.dataset.moving") == null);
+        try {
+            browser.await(d -> count(browser) > before && browser.script("return document.body.dataset.moving") == null);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("no settled move: " + browser.script("return JSON.stringify({hash: location.hash,"
+                    + " moving: document.body.dataset.moving, message: document.querySelector('[data-test=message]')"
+                    + ".textContent, slider: document.querySelector('[data-test=slider]').value, timings:"
+                    + " window.agentlogTimings})"), e);
+        }
     }
 
     private static double median(List<Double> values) {

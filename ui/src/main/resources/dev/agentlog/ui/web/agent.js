@@ -44,7 +44,13 @@ export function showAgent(view, agentId, params, page) {
     }
     moveTo(value);
   } }, h("label", {}, "Instant ", instant), h("button", { type: "submit", "data-test": "instant-go" }, "Show"),
-    h("button", { type: "button", "data-test": "instant-now", onclick: () => moveTo("") }, "Now"));
+    h("button", { type: "button", "data-test": "instant-now", onclick: () => moveTo("") }, "Now"),
+    h("button", { type: "button", "data-test": "timeline-here", title: "list the timeline from the instant shown",
+      onclick: () => {
+        Object.assign(filter, { from: at });
+        remember();
+        timeline.load().catch(page.report);
+      } }, "Timeline from here"));
   const heading = h("h1", { "data-test": "agent-title" }, agentId);
   const rangeLabel = h("p", { class: "range-label", "data-test": "range" });
   view.append(heading, h("div", { class: "time-bar" }, slider, rangeLabel, picker),

@@ -23,7 +23,14 @@ export function createSnapshot(agentId) {
     agentLine.textContent = agent ? (agent.name ?? "(no name)") + " \u00b7 " + (agent.agent_type ?? "")
         + (agent.deleted_at ? " \u00b7 deleted at " + agent.deleted_at : "") : "not created yet at this instant";
     let drawn = 0;
-    drawn += reconcile(windowList, state.context, e => e.position, e => JSON.stringify(e), entry);
+    // keyed by message, not by place: when the window shifts (a new turn, a compaction) only new messages are drawn
+    const seen = new Map();
+    const context = state.context.map(e => {
+      const nth = (seen.get(e.message_id) || 0) + 1;
+      seen.set(e.message_id, nth);
+      return { ...e, key: e.message_id + "#" + nth };
+    });
+    drawn += reconcile(windowList, context, e => e.key, e => JSON.stringify(e.message), entry);
     drawn += reconcile(blocks, state.blocks, b => b.block_id, b => JSON.stringify(b), block);
     const recent = state.archives.flatMap(a => a.latest_passages.map(p => ({ ...p, archive: a.archive_id })))
       .sort((a, b) => (b.created_at || "").localeCompare(a.created_at || "")).slice(0, 10);

@@ -25,7 +25,8 @@ export function createTimeline(agentId, filter, handlers) {
   const list = h("ol", { class: "timeline", "data-test": "timeline" });
   const more = h("button", { type: "button", class: "more", "data-test": "timeline-more", hidden: true }, "Load more");
   const count = h("p", { class: "count", "data-test": "timeline-count" });
-  const element = h("section", { class: "timeline-panel" }, filterForm(filter, handlers.onFilter), count, list, more);
+  const form = filterForm(filter, handlers.onFilter);
+  const element = h("section", { class: "timeline-panel" }, form, count, list, more);
   let next = null;
   let selected = handlers.selected || null;
   let instant = null;
@@ -41,6 +42,8 @@ export function createTimeline(agentId, filter, handlers) {
     }, { signal: controller.signal });
     if (!after) {
       list.replaceChildren();
+      form.elements.from.value = filter.from || ""; // the range may have been set from outside ("Timeline from here")
+      form.elements.to.value = filter.to || "";
     }
     for (const event of answer.events) {
       list.append(row(event));
