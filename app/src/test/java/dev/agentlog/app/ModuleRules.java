@@ -32,10 +32,11 @@ final class ModuleRules {
             Map.entry("sink", Set.of("events", "support")),
             Map.entry("query", Set.of("events", "sink", "ingest", "support")),
             Map.entry("privacy", Set.of("events", "support")),
+            Map.entry("ui", Set.of("events", "ingest")),
             Map.entry("app", Set.of("support", "events", "client", "letta", "cdc", "ingest", "processor", "sink", "query",
-                    "privacy")),
+                    "privacy", "ui")),
             Map.entry("bench", Set.of("support", "events", "client", "letta", "cdc", "ingest", "processor", "sink", "query",
-                    "privacy", "app", "workload")));
+                    "privacy", "ui", "app", "workload")));
 
     /**
      * Module to the modules only its tests may name: the workload (a Letta-like log and Letta's schema) is test and

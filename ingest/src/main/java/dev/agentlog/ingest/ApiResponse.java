@@ -15,14 +15,36 @@ import java.util.Objects;
  * What a {@link RouteHandler} answers: a status, a JSON body ({@code application/json; charset=utf-8}) and
  * any extra headers. Errors have one shape everywhere: {@code {"error": "<what is wrong and what to do>",
  * "errors": [{"field": ..., "rule": ...}]}} (the list only when fields are to blame).
+ *
+ * <p>A route that serves a file (the web UI's HTML, CSS and scripts) answers {@link #file}: then {@code content}
+ * holds the bytes and {@code contentType} their type, and {@code body} is an empty object that is not sent.
  */
-public record ApiResponse(int status, JsonNode body, Map<String, String> headers) {
+public record ApiResponse(int status, JsonNode body, Map<String, String> headers, byte[] content, String contentType) {
     public ApiResponse {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("HTTP status must be 100..599, was " + status);
         }
         Objects.requireNonNull(body, "body");
+        if ((content == null) != (contentType == null)) {
+            throw new IllegalArgumentException("a file answer needs both its bytes and its content type");
+        }
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /** A JSON answer. */
+    public ApiResponse(int status, JsonNode body, Map<String, String> headers) {
+        this(status, body, headers, null, null);
+    }
+
+    /** A file's bytes as they are, of {@code contentType} (e.g. {@code text/css; charset=utf-8}). */
+    public static ApiResponse file(int status, String contentType, byte[] content) {
+        return new ApiResponse(status, EventCodec.JSON.createObjectNode(), Map.of(), Objects.requireNonNull(content),
+                Objects.requireNonNull(contentType));
+    }
+
+    /** Whether this answer is a file's bytes rather than JSON. */
+    public boolean isFile() {
+        return content != null;
     }
 
     public static ApiResponse json(int status, JsonNode body) {
@@ -60,6 +82,6 @@ public record ApiResponse(int status, JsonNode body, Map<String, String> headers
     public ApiResponse withHeader(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
-        return new ApiResponse(status, body, more);
+        return new ApiResponse(status, body, more, content, contentType);
     }
 }

@@ -10,7 +10,10 @@ import java.util.Optional;
 public enum Scope {
     /** {@code POST /v1/events}. */
     EVENTS_WRITE("events:write"),
-    /** {@code GET /v1/agents/...} and {@code GET /v1/blocks/...}: agents' state and history, conversations included. */
+    /**
+     * {@code GET /v1/agents...}, {@code GET /v1/blocks/...} and {@code GET /v1/dead-letters}: agents' state, history and
+     * timelines, conversations included, and the dead letters; what the web UI at {@code /ui} shows.
+     */
     STATE_READ("state:read"),
     /** {@code GET /metrics} on the API port. */
     METRICS_READ("metrics:read"),

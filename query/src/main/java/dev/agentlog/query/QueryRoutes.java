@@ -10,13 +10,19 @@ import dev.agentlog.query.AgentState;
 import dev.agentlog.query.AgentStates;
 import dev.agentlog.query.StreamHistory;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
  * The read side of the HTTP API, over the projection tables (an API key with the scope {@code state:read}):
  * <ul>
+ *   <li>{@code GET /v1/agents?query=&page=&page_size=}: the agents whose name or id holds {@code query}, paged
+ *       ({@link AgentDirectory}).</li>
+ *   <li>{@code GET /v1/agents/{id}/timeline?types=a,b&from=&to=&after=&limit=}: every event of the agent's streams in
+ *       time order, filtered and paged ({@link AgentTimeline}); {@code next_after} is the next page's {@code after}.</li>
  *   <li>{@code GET /v1/agents/{id}}: the agent's state now; {@code ?at=<RFC 3339>}: as it was then;
  *       {@code ?passages=N}: newest passages per archive (default {@value AgentStates#DEFAULT_LATEST_PASSAGES}).
  *       404 when nothing is known of the agent (by then).</li>
@@ -34,11 +40,15 @@ public final class QueryRoutes {
 
     private final AgentStates states;
     private final StreamHistory histories;
+    private final AgentDirectory directory;
+    private final AgentTimeline timelines;
     private final Function<ApiRequest, String> tenantOf;
 
     private QueryRoutes(DataSource dataSource, String schema, Function<ApiRequest, String> tenantOf, EventCodec codec) {
         this.states = new AgentStates(dataSource, schema).withCodec(codec);
         this.histories = new StreamHistory(dataSource, schema).withCodec(codec);
+        this.directory = new AgentDirectory(dataSource, schema);
+        this.timelines = new AgentTimeline(dataSource, schema).withCodec(codec);
         this.tenantOf = tenantOf;
     }
 
@@ -72,29 +82,29 @@ public final class QueryRoutes {
     }
 
     private ApiResponse agents(ApiRequest request) throws Exception {
+        if (request.path().equals(AGENTS)) {
+            return list(request);
+        }
         String rest = request.pathAfter(AGENTS + "/");
         if (rest.endsWith("/history")) {
             return history(request, rest.substring(0, rest.length() - "/history".length()), "agent");
         }
+        if (rest.endsWith("/timeline")) {
+            return timeline(request, rest.substring(0, rest.length() - "/timeline".length()));
+        }
         if (!validId(rest) || request.path().equals(AGENTS)) {
             return ApiResponse.error(404, "no route for GET " + request.path() + ": use " + AGENTS + "/{id}, "
-                    + AGENTS + "/{id}?at=<RFC 3339> or " + AGENTS + "/{id}/history");
+                    + AGENTS + "/{id}?at=<RFC 3339>, " + AGENTS + "/{id}/history or " + AGENTS + "/{id}/timeline");
         }
-        Instant at = null;
-        Optional<String> atParam = request.queryParam("at");
-        if (atParam.isPresent()) {
-            at = Timestamps.parse(atParam.get()).map(t -> t.toInstant()).orElse(null);
-            if (at == null) {
-                return ApiResponse.error(400, "at must be an RFC 3339 timestamp with offset, e.g. 2026-11-24T10:15:30Z"
-                        + " (URL-encode '+' as %2B), was '" + atParam.get() + "'");
-            }
-        }
+        Instant at;
         int passages;
         try {
+            at = instantParam(request, "at");
             passages = intParam(request, "passages", AgentStates.DEFAULT_LATEST_PASSAGES, 0, 10_000);
         } catch (IllegalArgumentException e) {
             return ApiResponse.error(400, e.getMessage());
         }
+        Optional<String> atParam = request.queryParam("at");
         String tenant = tenantOf.apply(request);
         Optional<AgentState> state = at == null ? states.current(rest, passages, tenant)
                 : states.at(rest, at, passages, tenant);
@@ -129,6 +139,54 @@ public final class QueryRoutes {
             return ApiResponse.error(404, "no events of " + kind + " " + id);
         }
         return ApiResponse.ok(history.get().toJson());
+    }
+
+    private ApiResponse list(ApiRequest request) throws Exception {
+        AgentDirectory.Page page;
+        try {
+            page = directory.list(request.queryParam("query").orElse(null), intParam(request, "page", 1, 1, 1_000_000),
+                    intParam(request, "page_size", AgentDirectory.DEFAULT_PAGE_SIZE, 1, AgentDirectory.MAX_PAGE_SIZE),
+                    tenantOf.apply(request));
+        } catch (IllegalArgumentException e) {
+            return ApiResponse.error(400, e.getMessage());
+        }
+        return ApiResponse.ok(page.toJson());
+    }
+
+    private ApiResponse timeline(ApiRequest request, String id) throws Exception {
+        if (!validId(id)) {
+            return ApiResponse.error(404, "no route for GET " + request.path() + ": the agent id is missing");
+        }
+        AgentTimeline.Filter filter;
+        try {
+            Set<String> types = new LinkedHashSet<>();
+            for (String type : request.queryParam("types").orElse("").split(",")) {
+                if (!type.isBlank()) {
+                    types.add(type.strip());
+                }
+            }
+            filter = new AgentTimeline.Filter(types, instantParam(request, "from"), instantParam(request, "to"),
+                    request.queryParam("after").filter(a -> !a.isEmpty()).orElse(null),
+                    intParam(request, "limit", AgentTimeline.DEFAULT_LIMIT, 1, AgentTimeline.MAX_LIMIT));
+        } catch (IllegalArgumentException e) {
+            return ApiResponse.error(400, e.getMessage());
+        }
+        Optional<AgentTimeline.Page> page = timelines.of(id, filter, tenantOf.apply(request));
+        if (page.isEmpty()) {
+            return ApiResponse.error(404, "no events of agent " + id);
+        }
+        return ApiResponse.ok(page.get().toJson());
+    }
+
+    /** An RFC 3339 parameter; null when absent. */
+    private static Instant instantParam(ApiRequest request, String name) {
+        Optional<String> value = request.queryParam(name);
+        if (value.isEmpty()) {
+            return null;
+        }
+        return Timestamps.parse(value.get()).map(t -> t.toInstant()).orElseThrow(() -> new IllegalArgumentException(
+                name + " must be an RFC 3339 timestamp with offset, e.g. 2026-11-24T10:15:30Z (URL-encode '+' as %2B),"
+                        + " was '" + value.get() + "'"));
     }
 
     private static boolean validId(String id) {

@@ -96,7 +96,7 @@ public final class StreamHistory {
                 }
                 List<Change> changes = new ArrayList<>(events.size());
                 for (StoredEvent stored : events) {
-                    StoredEvent e = opened(stored);
+                    StoredEvent e = opened(stored, codec);
                     if (e == null) {
                         continue;
                     }
@@ -116,7 +116,8 @@ public final class StreamHistory {
         }
     }
 
-    private StoredEvent opened(StoredEvent e) {
+    /** The event with its sealed payload opened; null when its subject was erased. */
+    static StoredEvent opened(StoredEvent e, EventCodec codec) {
         try {
             return e.opened(codec);
         } catch (InvalidEventException ex) {
@@ -129,7 +130,7 @@ public final class StreamHistory {
         return e.type().equals("block.created") || e.type().equals("block.updated");
     }
 
-    private static JsonNode parse(StoredEvent e) {
+    static JsonNode parse(StoredEvent e) {
         try {
             return EventCodec.JSON.readTree(e.payloadJson());
         } catch (IOException ex) {
@@ -191,6 +192,7 @@ public final class StreamHistory {
     public record Change(StoredEvent event, JsonNode payload, BlockEdit blockEdit) {
         ObjectNode toJson() {
             ObjectNode out = EventCodec.JSON.createObjectNode();
+            out.put("stream_id", event.streamId());
             out.put("stream_seq", event.streamSeq());
             out.put("occurred_at", RowJson.time(event.occurredAt().toInstant()));
             out.put("type", event.type());

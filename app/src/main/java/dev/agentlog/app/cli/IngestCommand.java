@@ -5,6 +5,8 @@ import dev.agentlog.client.PublisherSettings;
 import dev.agentlog.client.EventPublisher;
 import dev.agentlog.app.wiring.Eraser;
 import dev.agentlog.app.wiring.EraseRoute;
+import dev.agentlog.events.EventCodec;
+import dev.agentlog.app.wiring.ReadRoutes;
 import dev.agentlog.app.wiring.Database;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.wiring.KafkaClients;
@@ -55,14 +57,23 @@ public final class IngestCommand implements Callable<Integer> {
                         "agentlog-ingest", false));
                 EventPublisher erasures = running.add(new EventPublisher(clients.bootstrapServers(), kafka.topics(),
                         PublisherSettings.DEFAULT, clients.common()));
+                // the read routes (and the UI's data) read in read-only transactions of their own
+                HikariDataSource queries = running.add(Database.pool(postgres.target(), 2, "agentlog-ingest-queries",
+                        true));
+                EventCodec queryCodec = privacy.codec(pool, postgres.schema());
                 pipeline.withCodec(privacy.codec(pool, postgres.schema()));
-                pipeline.startIngest(settings, registry::scrape, readiness, server -> EraseRoute.register(server,
-                        new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM)));
+                pipeline.startIngest(settings, registry::scrape, readiness, server -> {
+                    EraseRoute.register(server, new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM));
+                    ReadRoutes.register(server, clients.bootstrapServers(), clients.common(), kafka.topics(), queries,
+                            postgres.schema(), queryCodec);
+                });
             } else {
-                pipeline.startIngest(settings, registry::scrape, readiness, server -> { });
+                pipeline.startIngest(settings, registry::scrape, readiness, server -> ReadRoutes.register(server,
+                        clients.bootstrapServers(), clients.common(), kafka.topics(), null, null, null));
             }
             spec.commandLine().getOut().println("ingest listening on " + settings.scheme() + "://" + settings.host() + ":"
-                    + pipeline.httpPort());
+                    + pipeline.httpPort() + " (web UI at /ui/" + (postgres.url() == null ? "; its agent views need --pg-url" : "")
+                    + ")");
             spec.commandLine().getOut().flush();
             running.awaitStop();
         }

@@ -6,6 +6,7 @@ import dev.agentlog.client.PublisherSettings;
 import dev.agentlog.client.EventPublisher;
 import dev.agentlog.app.wiring.Eraser;
 import dev.agentlog.app.wiring.EraseRoute;
+import dev.agentlog.app.wiring.ReadRoutes;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.runtime.EmbeddedKafkaBroker;
 import dev.agentlog.app.runtime.LocalPostgres;
@@ -21,7 +22,6 @@ import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Metrics;
 import dev.agentlog.app.wiring.Pipeline;
 import dev.agentlog.app.wiring.PostgresTarget;
-import dev.agentlog.query.QueryRoutes;
 import dev.agentlog.app.wiring.TopicAdmin;
 import dev.agentlog.events.Topics;
 import dev.agentlog.ingest.ApiKeys;
@@ -122,7 +122,8 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
                     .startSink(sinkSettings, pool, sink.workers(), sink.groupInstanceId())
                     .startProcessor(processorSettings)
                     .startIngest(ingestSettings, registry::scrape, readiness, server -> {
-                        QueryRoutes.register(server, queries, postgres.schema(), queryCodec);
+                        ReadRoutes.register(server, clients.bootstrapServers(), clients.common(), topics, queries,
+                                postgres.schema(), queryCodec);
                         EraseRoute.register(server, new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM));
                     })
                     .awaitProcessorRunning(java.time.Duration.ofSeconds(120));
@@ -140,6 +141,8 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
                 out.println("  API keys     " + keys.names());
             }
             out.println("  Kafka        " + bootstrap + "   (topics " + topics.in() + ", " + topics.events() + ", " + topics.dlq() + ")");
+            out.println("  Web UI       " + ingestSettings.scheme() + "://" + ingestSettings.host() + ":" + pipeline.httpPort()
+                    + "/ui/   (the same key)");
             out.println("  PostgreSQL   " + target.masked() + "   (schema " + postgres.schema() + ")");
             out.println("  Data         " + dataDir);
             out.println("Stop with Ctrl-C.");

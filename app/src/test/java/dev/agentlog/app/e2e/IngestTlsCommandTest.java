@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's "TLS on the API" example, as a user runs it: `agentlog ingest` as its own process with a key
  * file and PEM files, against the test broker; curl with the CA posts the README's Letta turn (202), plain HTTP
- * on that port fails, and the key never appears in the process's output.
+ * on that port fails, the web UI is served on the same port and TLS (its data refused to a key without state:read),
+ * and the key never appears in the process's output.
  */
 class IngestTlsCommandTest {
     @Test
@@ -56,6 +57,13 @@ class IngestTlsCommandTest {
             assertThat(https.status()).as(https.body()).isEqualTo("202");
             assertThat(EventCodec.JSON.readTree(https.body()).get("accepted").asInt()).isEqualTo(20);
             assertThat(plain.exitCode()).as("plain HTTP on the TLS port: " + plain.body()).isNotZero();
+            // the web UI on the same port and TLS: its page open to all, its data only for a key with state:read
+            Curl page = curl("--cacert", ca.caCertificate.toString(), "https://127.0.0.1:" + port + "/ui/");
+            assertThat(page.status()).isEqualTo("200");
+            assertThat(page.body()).contains("<script type=\"module\" src=\"/ui/app.js\">");
+            Curl deadLetters = curl("--cacert", ca.caCertificate.toString(), "-H", "Authorization: Bearer " + key,
+                    "https://127.0.0.1:" + port + "/v1/dead-letters");
+            assertThat(deadLetters.status()).as(deadLetters.body()).isEqualTo("403");
             assertThat(ingest.output()).doesNotContain(key);
         }
     }

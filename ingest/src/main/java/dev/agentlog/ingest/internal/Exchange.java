@@ -219,6 +219,10 @@ public final class Exchange {
     }
 
     private void answer(ApiResponse answer) {
+        if (answer.isFile()) {
+            write(answer.status(), answer.contentType(), answer.content(), answer.headers());
+            return;
+        }
         byte[] body;
         try {
             body = EventCodec.JSON.writeValueAsBytes(answer.body());
