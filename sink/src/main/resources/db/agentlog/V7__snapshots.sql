@@ -3,7 +3,8 @@
 -- <prefix>.events, so that the tail to replay after it is exactly the records at or after those offsets. One row in
 -- snapshots per snapshot; one row in snapshot_streams per stream it holds, the value the same bytes as the stream's
 -- record in the compacted topic <prefix>.snapshots (the format is in docs/replay.md), sealed with the stream
--- subject's data key when encryption is on. Erasure deletes the subject's rows here.
+-- subject's data key when encryption is on. Erasure clears the state of the subject's rows here (a tombstone: state
+-- NULL, erased_at set), so that the next snapshot sends the topic a tombstone for each of those streams.
 CREATE TABLE snapshots (
     snapshot_id  text PRIMARY KEY,
     topic        text        NOT NULL,
@@ -19,7 +20,8 @@ CREATE TABLE snapshot_streams (
     snapshot_id  text  NOT NULL,
     stream_id    text  NOT NULL,
     subject      text  NOT NULL,
-    state        bytea NOT NULL,
+    state        bytea,
+    erased_at    timestamptz,
     PRIMARY KEY (snapshot_id, stream_id)
 );
 CREATE INDEX snapshot_streams_subject ON snapshot_streams (subject);

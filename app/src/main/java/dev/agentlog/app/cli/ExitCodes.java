@@ -9,6 +9,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** verify: the projections differ from the log. */
     public static final int DIFFERENT = 3;
+    /** state --at: the instant is older than what the log still holds (before the oldest snapshot kept). */
+    public static final int BEFORE_HORIZON = 4;
 
     private ExitCodes() {}
 }

@@ -52,6 +52,7 @@ public final class TopicAdmin {
                     TopicConfig.RETENTION_BYTES_CONFIG, "-1", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes);
             add(missing, existing, topics.events(), partitions, replicationFactor, forever);
             add(missing, existing, topics.dlq(), partitions, replicationFactor, forever);
+            add(missing, existing, topics.snapshots(), partitions, replicationFactor, snapshotTopicConfig());
             // What ingest accepted is needed only until the processor has passed it on.
             add(missing, existing, topics.in(), partitions, replicationFactor,
                     Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(inRetentionMs),
@@ -73,6 +74,43 @@ public final class TopicAdmin {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (Exception e) {
             throw KafkaAccess.failure("cannot create the agentlog topics", kafka, e);
+        }
+    }
+
+    /** Largest snapshot record of one stream (an agent with a long history of messages is one record). */
+    public static final int SNAPSHOT_MAX_RECORD_BYTES = 64 << 20;
+
+    /** The snapshots' topic: one record per stream, compacted, so it holds each stream's latest snapshot for good. */
+    static Map<String, String> snapshotTopicConfig() {
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(SNAPSHOT_MAX_RECORD_BYTES + 64 * 1024));
+    }
+
+    /** Creates the snapshots' topic when it is missing (agentlog snapshot). */
+    public static void ensureSnapshotTopic(KafkaClients kafka, Topics topics, int partitions, short replicationFactor) {
+        Properties props = new Properties();
+        props.putAll(kafka.common());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            add(missing, existing, topics.snapshots(), partitions, replicationFactor, snapshotTopicConfig());
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+                    awaitLeaders(admin, List.of(topics.snapshots()));
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + topics.snapshots(), e);
+        } catch (Exception e) {
+            throw KafkaAccess.failure("cannot create the topic " + topics.snapshots(), kafka, e);
         }
     }
 

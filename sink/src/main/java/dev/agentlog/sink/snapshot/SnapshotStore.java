@@ -99,14 +99,17 @@ public final class SnapshotStore {
             ps.setString(1, snapshotId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    StreamStates.load(SnapshotFormat.decode(rs.getBytes(1), cipher), state);
+                    byte[] value = rs.getBytes(1);
+                    if (value != null) { // null: an erased subject's (eraseSubjects)
+                        StreamStates.load(SnapshotFormat.decode(value, cipher), state);
+                    }
                 }
             }
         }
         return state;
     }
 
-    /** The stream ids of a snapshot, in order. */
+    /** The stream ids of a snapshot, in order, an erased subject's included. */
     public List<String> streamIds(Connection c, String snapshotId) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT stream_id FROM " + streams
@@ -121,22 +124,20 @@ public final class SnapshotStore {
         return out;
     }
 
-    /** Deletes every snapshot record of these subjects (erasure); returns the stream ids they were of. */
-    public List<String> eraseSubjects(Connection c, Collection<String> subjects) throws SQLException {
-        List<String> out = new ArrayList<>();
+    /**
+     * Erasure: clears the state of every snapshot record of these subjects, in every snapshot kept (the row stays as a
+     * tombstone, so that the next snapshot tombstones the stream in the topic too); returns how many were cleared.
+     * Nothing when the schema predates snapshots.
+     */
+    public static long eraseSubjects(Connection c, String schema, Collection<String> subjects) throws SQLException {
         if (subjects.isEmpty()) {
-            return out;
+            return 0;
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + streams + " WHERE subject = ANY (?)"
-                + " RETURNING stream_id")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + Sql.table(schema, "snapshot_streams")
+                + " SET state = NULL, erased_at = now() WHERE subject = ANY (?) AND state IS NOT NULL")) {
             ps.setArray(1, c.createArrayOf("text", subjects.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
+            return ps.executeUpdate();
         }
-        return out;
     }
 
     /** Deletes all but the newest {@code keep} snapshots of the topic; returns how many went. */
