@@ -25,3 +25,14 @@ CREATE TABLE snapshot_streams (
     PRIMARY KEY (snapshot_id, stream_id)
 );
 CREATE INDEX snapshot_streams_subject ON snapshot_streams (subject);
+
+-- Where each partition of the log of record started when a command that reads it last looked (snapshot, rebuild,
+-- verify). A start past 0 means retention dropped the records before it: state --at then answers from the oldest
+-- snapshot that the log can still be replayed from on, and refuses before it.
+CREATE TABLE log_start (
+    topic         text        NOT NULL,
+    "partition"   integer     NOT NULL,
+    start_offset  bigint      NOT NULL,
+    observed_at   timestamptz NOT NULL,
+    PRIMARY KEY (topic, "partition")
+);

@@ -5,33 +5,46 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
+import dev.agentlog.sink.snapshot.SnapshotInfo;
+import dev.agentlog.sink.snapshot.SnapshotStore;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * How far back the log is promised to reach (docs/replay.md, "Snapshots and retention"): once snapshots are taken, the
- * log of record may lose its old records to retention, and a past state is answered only from the oldest snapshot kept
- * on. Before any snapshot, the log holds everything since the first event and there is no horizon.
+ * How far back the log still reaches (docs/replay.md, "Snapshots and retention"). While the log of record starts at
+ * offset 0 everywhere there is no horizon. Once a command that reads it (snapshot, rebuild, verify) found that retention
+ * dropped its beginning ({@code log_start}), a past state is answered only from the oldest snapshot kept that the log
+ * can still be replayed from (every position at or after the log's start) on: before it, the log no longer holds what
+ * happened. With no such snapshot there is no horizon either (the events table answers, as before).
  */
 public final class LogHorizon {
     private LogHorizon() {}
 
-    /** When the oldest snapshot kept was taken; empty when there is none (or the schema predates snapshots). */
+    /** When the oldest snapshot the log can be replayed from was taken; empty when there is no horizon. */
     static Optional<Instant> of(Connection c, String schema) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + Sql.quote(schema) + ".snapshots') IS NOT NULL")) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return Optional.empty();
-                }
-            }
-            try (ResultSet rs = s.executeQuery("SELECT min(taken_at) FROM " + Sql.table(schema, "snapshots"))) {
-                rs.next();
-                Timestamp oldest = rs.getTimestamp(1);
-                return Optional.ofNullable(oldest).map(Timestamp::toInstant);
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT to_regclass('" + Sql.quote(schema) + ".log_start') IS NOT NULL")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return Optional.empty(); // a schema from before snapshots
             }
         }
+        Optional<Instant> horizon = Optional.empty();
+        SnapshotStore store = new SnapshotStore(schema);
+        for (Map.Entry<String, Map<TopicPartition, Long>> topic : SnapshotStore.logStartsPastZero(c, schema).entrySet()) {
+            List<SnapshotInfo> snapshots = store.list(c, topic.getKey());
+            for (int i = snapshots.size() - 1; i >= 0; i--) { // oldest first
+                if (snapshots.get(i).replayableFrom(topic.getValue())) {
+                    Instant taken = snapshots.get(i).takenAt();
+                    horizon = horizon.isEmpty() || taken.isAfter(horizon.get()) ? Optional.of(taken) : horizon;
+                    break;
+                }
+            }
+        }
+        return horizon;
     }
 
     /** Refuses an instant before the horizon. */
@@ -47,9 +60,9 @@ public final class LogHorizon {
         private final Instant horizon;
 
         BeforeHorizon(Instant at, Instant horizon) {
-            super(at + " is older than what the log still holds: states are kept from the oldest snapshot on, taken at "
-                    + horizon + " (retention may have dropped the events before it; docs/replay.md): ask for an instant"
-                    + " at or after " + horizon);
+            super(at + " is older than what the log still holds: retention dropped the log's beginning, and states are"
+                    + " kept from the oldest snapshot it can be replayed from on, taken at " + horizon + " (docs/replay.md):"
+                    + " ask for an instant at or after " + horizon);
             this.horizon = horizon;
         }
 

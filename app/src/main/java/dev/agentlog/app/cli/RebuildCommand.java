@@ -150,6 +150,9 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
                     rebuilding.fromSnapshot(privacy.stateCipher(pool, schema));
                 }
                 result = run(rebuilding);
+                if (source instanceof KafkaLogSource log) {
+                    SnapshotCommand.recordLogStart(pool, schema, log); // state --at's horizon follows retention
+                }
             } catch (SQLException e) {
                 throw new IllegalStateException("rebuild of " + schema + " failed in PostgreSQL ("
                         + e.getMessage() + "); the live schema is unchanged; the shadow schema " + settings.shadowSchema()

@@ -8,6 +8,7 @@ import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.KafkaAccess;
 import dev.agentlog.app.wiring.KafkaClients;
 import dev.agentlog.app.wiring.TopicAdmin;
+import dev.agentlog.sink.replay.KafkaLogSource;
 import dev.agentlog.sink.snapshot.SnapshotInfo;
 import dev.agentlog.sink.snapshot.SnapshotStore;
 import dev.agentlog.sink.snapshot.SnapshotTaker;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -88,8 +90,10 @@ public final class SnapshotCommand implements Callable<Integer> {
             SnapshotTaker.Taken taken = new SnapshotTaker(pool, schema, snapshot.get(SinkOptions.GROUP_ID), topic,
                     privacy.stateCipher(pool, schema)).take(Instant.now());
             long t0 = System.nanoTime();
-            try (Producer<byte[], byte[]> producer = producer(clients)) {
+            try (Producer<byte[], byte[]> producer = producer(clients);
+                 KafkaLogSource log = new KafkaLogSource(clients.bootstrapServers(), topic, clients.common())) {
                 new SnapshotTopic(producer, kafka.topics().snapshots()).write(taken, previousStreams);
+                recordLogStart(pool, schema, log);
             }
             long sendMillis = (System.nanoTime() - t0) / 1_000_000;
             int dropped = 0;
@@ -110,6 +114,17 @@ public final class SnapshotCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } catch (SQLException e) {
             throw new IllegalStateException("snapshot of " + schema + " failed in PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records where the log of record starts now in the schema's {@code log_start} (state --at's horizon: docs/replay.md).
+     * Every command that reads the log does, so the horizon follows retention.
+     */
+    static void recordLogStart(DataSource dataSource, String schema, KafkaLogSource source) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            SnapshotStore.recordLogStart(c, schema, source.beginningOffsets());
         }
     }
 

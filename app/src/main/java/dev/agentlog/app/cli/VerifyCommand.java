@@ -70,6 +70,7 @@ public final class VerifyCommand implements Callable<Integer>, Settings.CrossChe
                 KafkaAccess.check(clients);
                 try (KafkaLogSource source = new KafkaLogSource(clients.bootstrapServers(), topic, clients.common())) {
                     report = verifier.againstLog(source);
+                    SnapshotCommand.recordLogStart(pool, schema, source);
                 }
             }
         } catch (SQLException e) {

@@ -29,6 +29,11 @@ public record SnapshotInfo(String snapshotId, String topic, String groupId, Map<
         return positions.entrySet().stream().allMatch(p -> p.getValue() <= limits.getOrDefault(p.getKey(), 0L));
     }
 
+    /** Whether the log can still be replayed from it: it stands at or after {@code logStart} in every partition. */
+    public boolean replayableFrom(Map<TopicPartition, Long> logStart) {
+        return logStart.entrySet().stream().allMatch(s -> positions.getOrDefault(s.getKey(), 0L) >= s.getValue());
+    }
+
     /** The positions by partition number, in order (for messages). */
     public Map<Integer, Long> byPartition() {
         Map<Integer, Long> out = new TreeMap<>();

@@ -157,6 +157,37 @@ public final class SnapshotStore {
         return dropped;
     }
 
+    /** Records where each partition of the log starts now (a start past 0: retention dropped what was before it). */
+    public static void recordLogStart(Connection c, String schema, Map<TopicPartition, Long> beginnings)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Sql.table(schema, "log_start")
+                + " (topic, \"partition\", start_offset, observed_at) VALUES (?, ?, ?, now()) ON CONFLICT (topic,"
+                + " \"partition\") DO UPDATE SET start_offset = EXCLUDED.start_offset, observed_at = now()")) {
+            for (Map.Entry<TopicPartition, Long> b : beginnings.entrySet()) {
+                ps.setString(1, b.getKey().topic());
+                ps.setInt(2, b.getKey().partition());
+                ps.setLong(3, b.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The log starts last recorded that are past 0, by topic. */
+    public static Map<String, Map<TopicPartition, Long>> logStartsPastZero(Connection c, String schema)
+            throws SQLException {
+        Map<String, Map<TopicPartition, Long>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT topic, \"partition\", start_offset FROM "
+                + Sql.table(schema, "log_start") + " WHERE start_offset > 0");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), t -> new HashMap<>())
+                        .put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+            }
+        }
+        return out;
+    }
+
     static ObjectNode positionsJson(SnapshotInfo info) {
         ObjectNode out = EventCodec.JSON.createObjectNode();
         info.byPartition().forEach((partition, offset) -> out.put(Integer.toString(partition), offset));
