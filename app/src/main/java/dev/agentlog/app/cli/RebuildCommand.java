@@ -9,6 +9,7 @@ import dev.agentlog.app.settings.Settings;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.KafkaAccess;
 import dev.agentlog.app.wiring.KafkaClients;
+import dev.agentlog.app.wiring.SnapshotWriter;
 import dev.agentlog.app.wiring.PostgresTarget;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.replay.KafkaLogSource;
@@ -151,7 +152,7 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
                 }
                 result = run(rebuilding);
                 if (source instanceof KafkaLogSource log) {
-                    SnapshotCommand.recordLogStart(pool, schema, log); // state --at's horizon follows retention
+                    SnapshotWriter.recordLogStart(pool, schema, log); // state --at's horizon follows retention
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("rebuild of " + schema + " failed in PostgreSQL ("

@@ -8,6 +8,7 @@ import dev.agentlog.app.settings.Settings;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.KafkaAccess;
 import dev.agentlog.app.wiring.KafkaClients;
+import dev.agentlog.app.wiring.SnapshotWriter;
 import dev.agentlog.sink.replay.KafkaLogSource;
 import dev.agentlog.sink.replay.Verifier;
 import dev.agentlog.sink.replay.VerifyReport;
@@ -70,7 +71,7 @@ public final class VerifyCommand implements Callable<Integer>, Settings.CrossChe
                 KafkaAccess.check(clients);
                 try (KafkaLogSource source = new KafkaLogSource(clients.bootstrapServers(), topic, clients.common())) {
                     report = verifier.againstLog(source);
-                    SnapshotCommand.recordLogStart(pool, schema, source);
+                    SnapshotWriter.recordLogStart(pool, schema, source);
                 }
             }
         } catch (SQLException e) {

@@ -157,6 +157,23 @@ public final class SnapshotStore {
         return dropped;
     }
 
+    /** The sink's next offset per partition of the topic (what a snapshot stands at, or would). */
+    public static Map<TopicPartition, Long> sinkOffsets(Connection c, String schema, String groupId, String topic)
+            throws SQLException {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT \"partition\", next_offset FROM "
+                + Sql.table(schema, "sink_offsets") + " WHERE consumer_group = ? AND topic = ?")) {
+            ps.setString(1, groupId);
+            ps.setString(2, topic);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(new TopicPartition(topic, rs.getInt(1)), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Records where each partition of the log starts now (a start past 0: retention dropped what was before it). */
     public static void recordLogStart(Connection c, String schema, Map<TopicPartition, Long> beginnings)
             throws SQLException {

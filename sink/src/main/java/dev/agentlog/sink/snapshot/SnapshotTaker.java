@@ -7,15 +7,11 @@ import dev.agentlog.sink.fold.TableDef;
 import dev.agentlog.sink.fold.Tables;
 import dev.agentlog.sink.internal.ProjectionTableSql;
 import dev.agentlog.sink.jdbc.Snapshots;
-import dev.agentlog.sink.jdbc.Sql;
 import dev.agentlog.sink.snapshot.SnapshotFormat.StreamRows;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,7 +56,7 @@ public final class SnapshotTaker {
             c.setReadOnly(true);
             Snapshots.begin(c);
             try {
-                positions = offsets(c);
+                positions = SnapshotStore.sinkOffsets(c, schema, groupId, topic);
                 for (TableDef<?, ?> table : Tables.ALL) {
                     read(c, table, state);
                 }
@@ -98,21 +94,6 @@ public final class SnapshotTaker {
         }
         long t2 = System.nanoTime();
         return new Taken(info, records, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
-    }
-
-    private Map<TopicPartition, Long> offsets(Connection c) throws SQLException {
-        Map<TopicPartition, Long> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT \"partition\", next_offset FROM "
-                + Sql.table(schema, "sink_offsets") + " WHERE consumer_group = ? AND topic = ?")) {
-            ps.setString(1, groupId);
-            ps.setString(2, topic);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(new TopicPartition(topic, rs.getInt(1)), rs.getLong(2));
-                }
-            }
-        }
-        return out;
     }
 
     private <K, R> void read(Connection c, TableDef<K, R> table, ProjectionState state) throws SQLException {
