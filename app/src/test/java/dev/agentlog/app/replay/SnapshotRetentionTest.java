@@ -9,6 +9,10 @@ import dev.agentlog.app.e2e.CliRun;
 import dev.agentlog.app.e2e.Rows;
 import dev.agentlog.app.e2e.TestRuntime;
 import dev.agentlog.app.cli.ExitCodes;
+import dev.agentlog.sink.SchemaMigrator;
+import dev.agentlog.sink.SinkSettings;
+import dev.agentlog.sink.SinkWorker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -68,6 +73,7 @@ class SnapshotRetentionTest {
         List<String> live = RebuildVerifyTest.tables(fixture.pool, SCHEMA);
 
         deleteRecordsBelow(positions);
+        assertThatASinkBehindTheLogStopsRatherThanSkip();
 
         CliRun wholeLog = Cli.run(fixture.args("rebuild", List.of("--group-id", ReplayFixture.GROUP, "--whole-log"),
                 true));
@@ -91,6 +97,27 @@ class SnapshotRetentionTest {
         assertThat(before.err()).contains("older than what the log still holds").contains("oldest snapshot");
         assertThat(fixture.get("/v1/agents/" + story.agent + "?at=2026-11-24T10:00:00Z").statusCode()).isEqualTo(410);
         assertThat(fixture.get("/v1/agents/" + story.agent + "?at=" + afterSnapshot).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * A sink of an empty schema (its next offsets 0) meets a log that starts past them: it stops and says why, instead
+     * of jumping to the log's start and leaving out what retention dropped.
+     */
+    private static void assertThatASinkBehindTheLogStopsRatherThanSkip() throws Exception {
+        SchemaMigrator.migrate(fixture.pool, "sr_behind");
+        SinkWorker worker = new SinkWorker(TestRuntime.get().bootstrapServers(), fixture.topics,
+                SinkSettings.defaults().withSchema("sr_behind").withGroupId("sr-behind"), fixture.pool,
+                new SimpleMeterRegistry());
+        CompletableFuture<Void> running = CompletableFuture.runAsync(worker);
+        try {
+            Await.until("the sink behind the log to stop", Duration.ofSeconds(60), running::isDone, done -> done);
+        } finally {
+            worker.close();
+        }
+        assertThat(worker.failure()).isNotNull();
+        assertThat(worker.failure().getMessage()).contains("no longer holds the next records")
+                .contains("nothing is skipped");
+        assertThat(Rows.of(fixture.pool, "select count(*) from sr_behind.events")).containsExactly("0");
     }
 
     /** Messages {@code from} (inclusive) to {@code to} of a dozen agents, with their context windows. */
