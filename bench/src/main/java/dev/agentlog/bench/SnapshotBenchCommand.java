@@ -60,8 +60,8 @@ final class SnapshotBenchCommand implements Callable<Integer> {
         String loadBefore = Machine.loadAverages();
         List<String> jvm = options.jvmOptionList();
         try (BenchEnvironment env = BenchEnvironment.start(options.dataDir, options.shape.partitions)) {
-            LoadedLog first = LogLoader.load(env.bootstrapServers(), options.shape.partitions, head,
-                    options.shape.agents, options.shape.seed, false);
+            LoadedLog first = LogLoader.load(env.bootstrapServers(), options.shape.partitions, options.events,
+                    options.shape.agents, options.shape.seed, false, 0, head);
             env.dropSchema(SCHEMA);
             RebuildFigures build = RebuildRun.run(env, SCHEMA, GROUP, head, rebuildOptions.rebuildWorkers,
                     rebuildOptions.rebuildBatchMaxEvents, jvm, List.of("--whole-log"));
@@ -71,8 +71,8 @@ final class SnapshotBenchCommand implements Callable<Integer> {
                     + " FROM " + SCHEMA + ".snapshots n JOIN " + SCHEMA + ".snapshot_streams s USING (snapshot_id)"
                     + " GROUP BY streams");
 
-            LoadedLog tail = LogLoader.load(env.bootstrapServers(), options.shape.partitions, tailEvents,
-                    options.shape.agents, options.shape.seed + 1, false);
+            LoadedLog tail = LogLoader.load(env.bootstrapServers(), options.shape.partitions, options.events,
+                    options.shape.agents, options.shape.seed, false, head, options.events);
             long total = first.events() + tail.events();
             CommandRun sink = CommandRun.until(env, jvm, "sink", List.of("--group-id", GROUP),
                     "SELECT coalesce(sum(next_offset), 0) FROM " + SCHEMA + ".sink_offsets", total);

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SnapshotSeed {
     private static final Logger log = LoggerFactory.getLogger(SnapshotSeed.class);
-    private static final int ROWS_PER_STATEMENT = 200;
+    private static final int ROWS_PER_COPY = 20_000;
 
     private SnapshotSeed() {}
 
@@ -73,11 +73,13 @@ final class SnapshotSeed {
         }
     }
 
+    /** One binary COPY per chunk of rows: the shadow's tables are empty, nothing to replace. */
     private static <K, R> long write(Connection c, String shadow, TableDef<K, R> table, ProjectionState state)
             throws SQLException {
         List<R> rows = new ArrayList<>(state.table(table).values());
-        if (!rows.isEmpty()) {
-            new ProjectionTableSql<>(shadow, table, ROWS_PER_STATEMENT).upsert(c, rows);
+        ProjectionTableSql<K, R> sql = new ProjectionTableSql<>(shadow, table, 1);
+        for (int from = 0; from < rows.size(); from += ROWS_PER_COPY) {
+            sql.replace(c, rows.subList(from, Math.min(rows.size(), from + ROWS_PER_COPY)), List.of());
         }
         return rows.size();
     }
