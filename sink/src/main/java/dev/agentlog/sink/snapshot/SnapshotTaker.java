@@ -7,11 +7,15 @@ import dev.agentlog.sink.fold.TableDef;
 import dev.agentlog.sink.fold.Tables;
 import dev.agentlog.sink.internal.ProjectionTableSql;
 import dev.agentlog.sink.jdbc.Snapshots;
+import dev.agentlog.sink.jdbc.Sql;
 import dev.agentlog.sink.snapshot.SnapshotFormat.StreamRows;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,11 +56,13 @@ public final class SnapshotTaker {
         long t0 = System.nanoTime();
         ProjectionState state = new ProjectionState();
         Map<TopicPartition, Long> positions;
+        Map<String, String> rowAgents;
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
             Snapshots.begin(c);
             try {
                 positions = SnapshotStore.sinkOffsets(c, schema, groupId, topic);
+                rowAgents = rowAgents(c);
                 for (TableDef<?, ?> table : Tables.ALL) {
                     read(c, table, state);
                 }
@@ -71,7 +77,7 @@ public final class SnapshotTaker {
                     + " to schema " + schema + " yet: nothing to take a snapshot of (check --group-id, --topic-prefix)");
         }
         long t1 = System.nanoTime();
-        List<StreamRows> streams = StreamStates.split(state);
+        List<StreamRows> streams = StreamStates.split(state, rowAgents);
         SnapshotInfo info = new SnapshotInfo("snapshot-" + UUID.randomUUID(), topic, groupId, positions, now,
                 streams.size(), cipher.seals());
         List<StreamRecord> records = new ArrayList<>(streams.size());
@@ -94,6 +100,20 @@ public final class SnapshotTaker {
         }
         long t2 = System.nanoTime();
         return new Taken(info, records, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+    }
+
+    /** The agent each row.changed stream's latest event names (its subject: the privacy module's Subjects). */
+    private Map<String, String> rowAgents(Connection c) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT DISTINCT ON (stream_id) stream_id, agent_id FROM "
+                     + Sql.table(schema, "events") + " WHERE type = 'row.changed' AND agent_id"
+                     + " IS NOT NULL AND agent_id <> '' ORDER BY stream_id, stream_seq DESC")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
     }
 
     private <K, R> void read(Connection c, TableDef<K, R> table, ProjectionState state) throws SQLException {

@@ -16,18 +16,26 @@ import java.util.TreeMap;
 public final class StreamStates {
     private StreamStates() {}
 
+    /** As {@link #split(ProjectionState, Map)} with the subjects of row streams taken from their rows alone. */
+    public static List<StreamRows> split(ProjectionState state) {
+        return split(state, Map.of());
+    }
+
     /**
      * Every stream with rows in the state, in stream id order. The subject is the stream itself (every agent, block and
-     * archive is a subject of its own: docs/privacy.md), but for a row.changed stream whose row names an
-     * {@code agent_id}: that agent's, as the edge seals its events.
+     * archive is a subject of its own: docs/privacy.md), but for a row.changed stream: the agent its events name in
+     * the envelope ({@code rowAgents}, as the edge seals them and erasure finds them), else the {@code agent_id} its
+     * row names.
      */
-    public static List<StreamRows> split(ProjectionState state) {
+    public static List<StreamRows> split(ProjectionState state, Map<String, String> rowAgents) {
         Map<String, Map<TableDef<?, ?>, List<Object[]>>> byStream = new TreeMap<>();
         for (TableDef<?, ?> table : Tables.ALL) {
             collect(state, table, byStream);
         }
         List<StreamRows> out = new ArrayList<>(byStream.size());
-        byStream.forEach((stream, rows) -> out.add(new StreamRows(stream, subjectOf(stream, rows), rows)));
+        byStream.forEach((stream, rows) -> out.add(new StreamRows(stream,
+                rows.containsKey(Tables.SOURCE_ROWS) && rowAgents.containsKey(stream) ? rowAgents.get(stream)
+                        : subjectOf(stream, rows), rows)));
         return out;
     }
 
