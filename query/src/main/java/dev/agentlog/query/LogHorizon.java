@@ -15,7 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * How far back the log still reaches (docs/replay.md, "Snapshots and retention"). While the log of record starts at
- * offset 0 everywhere there is no horizon. Once a command that reads it (snapshot, rebuild, verify) found that retention
+ * offset 0 everywhere there is no horizon. Once a command that reads it (snapshot, rebuild) found that retention
  * dropped its beginning ({@code log_start}), a past state is answered only from the oldest snapshot kept that the log
  * can still be replayed from (every position at or after the log's start) on: before it, the log no longer holds what
  * happened. With no such snapshot there is no horizon either (the events table answers, as before).

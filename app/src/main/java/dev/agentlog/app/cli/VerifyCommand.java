@@ -8,7 +8,6 @@ import dev.agentlog.app.settings.Settings;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.KafkaAccess;
 import dev.agentlog.app.wiring.KafkaClients;
-import dev.agentlog.app.wiring.SnapshotWriter;
 import dev.agentlog.sink.replay.KafkaLogSource;
 import dev.agentlog.sink.replay.Verifier;
 import dev.agentlog.sink.replay.VerifyReport;
@@ -70,8 +69,7 @@ public final class VerifyCommand implements Callable<Integer>, Settings.CrossChe
                 KafkaClients clients = kafka.clients();
                 KafkaAccess.check(clients);
                 try (KafkaLogSource source = new KafkaLogSource(clients.bootstrapServers(), topic, clients.common())) {
-                    report = verifier.againstLog(source);
-                    SnapshotWriter.recordLogStart(pool, schema, source);
+                    report = verifier.againstLog(source); // read-only: a reader role may run it (log_start is not written)
                 }
             }
         } catch (SQLException e) {

@@ -92,8 +92,8 @@ public final class SnapshotWriter {
     }
 
     /**
-     * Records where the log of record starts now in the schema's {@code log_start} (state --at's horizon). Every command
-     * that reads the log does, so the horizon follows retention.
+     * Records where the log of record starts now in the schema's {@code log_start} (state --at's horizon). Snapshot and
+     * rebuild do (verify stays read-only), so the horizon follows retention.
      */
     public static void recordLogStart(DataSource dataSource, String schema, KafkaLogSource source) throws SQLException {
         try (Connection c = dataSource.getConnection()) {

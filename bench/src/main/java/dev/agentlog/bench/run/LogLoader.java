@@ -48,11 +48,22 @@ public final class LogLoader {
      */
     public static LoadedLog load(String bootstrapServers, int partitions, long events, int agents, long seed,
             boolean forPeer, long from, long to) throws Exception {
-        TopicAdmin.ensureTopics(bootstrapServers, Topics.DEFAULT, partitions, (short) 1, IN_RETENTION_MS, 1024 * 1024);
+        return load(bootstrapServers, partitions, events, agents, seed, forPeer, from, to, Topics.DEFAULT,
+                java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As above, into the log of {@code topics}, each record's value made by {@code value} from the workload's (a sealed
+     * log: the edge's sealing, for the encryption comparison).
+     */
+    public static LoadedLog load(String bootstrapServers, int partitions, long events, int agents, long seed,
+            boolean forPeer, long from, long to, Topics topics, java.util.function.UnaryOperator<byte[]> value)
+            throws Exception {
+        TopicAdmin.ensureTopics(bootstrapServers, topics, partitions, (short) 1, IN_RETENTION_MS, 1024 * 1024);
         if (forPeer) {
             createTopic(bootstrapServers, PEER_TOPIC, partitions);
         }
-        awaitLeaders(bootstrapServers, forPeer ? List.of(Topics.DEFAULT.events(), PEER_TOPIC) : List.of(Topics.DEFAULT.events()));
+        awaitLeaders(bootstrapServers, forPeer ? List.of(topics.events(), PEER_TOPIC) : List.of(topics.events()));
         Map<EventType, Long> byType = new EnumMap<>(EventType.class);
         PeerMessageRecords peer = new PeerMessageRecords();
         String[] markers = new String[partitions];
@@ -74,8 +85,8 @@ public final class LogLoader {
                 WorkloadEvent e = workload.next();
                 byType.merge(e.type(), 1L, Long::sum);
                 bytes += e.json().length;
-                producer.send(new ProducerRecord<>(Topics.DEFAULT.events(), e.streamId().getBytes(StandardCharsets.UTF_8),
-                        e.json()), (metadata, exception) -> {
+                producer.send(new ProducerRecord<>(topics.events(), e.streamId().getBytes(StandardCharsets.UTF_8),
+                        value.apply(e.json())), (metadata, exception) -> {
                             if (exception != null) {
                                 failure.compareAndSet(null, exception);
                             }
