@@ -14,6 +14,7 @@ import dev.agentlog.app.cli.ImportCommand;
 import dev.agentlog.app.cli.MigrateCommand;
 import dev.agentlog.app.cli.PgRolesCommand;
 import dev.agentlog.app.cli.RebuildCommand;
+import dev.agentlog.app.cli.SnapshotCommand;
 import dev.agentlog.app.cli.StateCommand;
 import dev.agentlog.app.cli.VerifyCommand;
 import dev.agentlog.app.cli.EnvironmentDefaults;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Command;
                 + "Every option can also be set in the environment: --pg-url is AGENTLOG_PG_URL.",
         subcommands = {UpCommand.class, BrokerCommand.class, IngestCommand.class, ProcessorCommand.class,
                 SinkCommand.class, CdcCommand.class, DlqCommand.class, RebuildCommand.class, VerifyCommand.class,
-                StateCommand.class, HistoryCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class,
+                SnapshotCommand.class, StateCommand.class, HistoryCommand.class, ExportCommand.class, ImportCommand.class, MigrateCommand.class,
                 PgRolesCommand.class, BenchCommand.class, ApiKeyCommand.class, KekCommand.class, EraseCommand.class, LettaCommand.class,
                 SettingsTableCommand.class})
 public final class Main implements Runnable {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  * which the shipped {@code agentlog.jar} must not.
  */
 @Command(name = "agentlog-bench", mixinStandardHelpOptions = true,
-        subcommands = {SinkCommand.class, CompareCommand.class, IngestBenchCommand.class, ProcessorCommand.class},
+        subcommands = {SinkCommand.class, CompareCommand.class, IngestBenchCommand.class, ProcessorCommand.class,
+                SnapshotBenchCommand.class, EncryptionBenchCommand.class},
         description = {"agentlog's benchmarks, on the embedded Kafka broker and a local PostgreSQL started for the run.",
                 "Writes docs/benchmarks.md and docs/benchmarks.png (run it from the repository's root); `ingest` writes its"
                         + " section of docs/benchmarks.md only."})

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The three topics of contract section 4 under one configurable prefix, so several deployments can
+ * The three topics of contract section 4 (and the snapshots' compacted topic) under one configurable prefix, so several deployments can
  * share a Kafka cluster. Every record is keyed by stream_id (UTF-8) so a stream lives in one partition.
  */
 public record Topics(String prefix) {
@@ -24,9 +24,17 @@ public record Topics(String prefix) {
         return prefix + ".events.in";
     }
 
-    /** The log of record: validated, de-duplicated, ordered. Retention forever. */
+    /**
+     * The log of record: validated, de-duplicated, ordered. Retention forever, or finite once snapshots are taken
+     * (docs/replay.md, "Snapshots and retention").
+     */
     public String events() {
         return prefix + ".events";
+    }
+
+    /** The latest snapshot of every stream's state (compacted: key = stream id; docs/replay.md). */
+    public String snapshots() {
+        return prefix + ".snapshots";
     }
 
     /** Rejected records: original key and bytes, headers with the reason. */

@@ -101,6 +101,38 @@ public final class PayloadCipher implements PayloadSealer, PayloadOpener {
         return object;
     }
 
+    /**
+     * Seals bytes other than an event's payload with the subject's key (a snapshot's state of a stream: docs/replay.md),
+     * bound to {@code associatedData}.
+     *
+     * @throws SubjectErasedException when the subject was erased
+     */
+    public byte[] sealBytes(String subject, byte[] plain, byte[] associatedData) {
+        try {
+            return keys.forSealing(subject).encrypt(plain, associatedData);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot seal for subject " + subject, e);
+        }
+    }
+
+    /**
+     * Opens what {@link #sealBytes} sealed; empty when the subject was erased.
+     *
+     * @throws IllegalStateException when it does not open (changed, or moved from another stream or subject)
+     */
+    public Optional<byte[]> openBytes(String subject, byte[] sealed, byte[] associatedData) {
+        Optional<Aead> aead = keys.forOpening(subject);
+        if (aead.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(aead.get().decrypt(sealed, associatedData));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("a sealed snapshot record does not open with the key of subject " + subject
+                    + " (changed, or moved from another stream)");
+        }
+    }
+
     @Override
     public void forget(Collection<String> subjects) {
         keys.forget(subjects);

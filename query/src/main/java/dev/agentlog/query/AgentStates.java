@@ -83,12 +83,14 @@ public final class AgentStates {
 
     private final DataSource dataSource;
     private final TableQueries q;
+    private final String schema;
     private EventCodec codec = EventCodec.standard();
 
     public AgentStates(DataSource dataSource, String schema) {
         SinkSettings.defaults().withSchema(schema);
         this.dataSource = dataSource;
         this.q = new TableQueries(schema);
+        this.schema = schema;
     }
 
     /** Reads the log with {@code value}: one that opens sealed payloads when encryption is on (docs/privacy.md). */
@@ -176,6 +178,7 @@ public final class AgentStates {
      * The agent as it was at {@code at}; empty when the log knows nothing of it by then, or when it is not
      * {@code tenant}'s.
      *
+     * @throws LogHorizon.BeforeHorizon when {@code at} is before the oldest snapshot kept (the log may have lost it)
      * @param tenant the reader's tenant; null: a reader of every tenant
      */
     public Optional<AgentState> at(String agentId, Instant at, int latestPassages, String tenant) throws SQLException {
@@ -184,6 +187,7 @@ public final class AgentStates {
         OffsetDateTime t = at.atOffset(ZoneOffset.UTC);
         try (Connection c = TableQueries.snapshot(dataSource.getConnection())) {
             try {
+                LogHorizon.check(c, schema, at);
                 if (!scope.mayRead(c, q, agentId) || !q.erased(c, List.of(agentId)).isEmpty()) {
                     return Optional.empty(); // an erased agent was never there, at any instant
                 }

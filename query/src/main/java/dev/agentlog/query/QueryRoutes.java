@@ -25,7 +25,8 @@ import javax.sql.DataSource;
  *       time order, filtered and paged ({@link AgentTimeline}); {@code next_after} is the next page's {@code after}.</li>
  *   <li>{@code GET /v1/agents/{id}}: the agent's state now; {@code ?at=<RFC 3339>}: as it was then;
  *       {@code ?passages=N}: newest passages per archive (default {@value AgentStates#DEFAULT_LATEST_PASSAGES}).
- *       404 when nothing is known of the agent (by then).</li>
+ *       404 when nothing is known of the agent (by then); 410 when {@code at} is older than what the log still holds
+ *       (before the oldest snapshot kept: {@link LogHorizon}).</li>
  *   <li>{@code GET /v1/agents/{id}/history}, {@code GET /v1/blocks/{id}/history}: every change in stream order;
  *       {@code ?after_seq=N&limit=M} pages (default limit {@value StreamHistory#DEFAULT_LIMIT}); the answer's
  *       {@code next_after_seq} is the next page's {@code after_seq}, null on the last page.</li>
@@ -106,8 +107,12 @@ public final class QueryRoutes {
         }
         Optional<String> atParam = request.queryParam("at");
         String tenant = tenantOf.apply(request);
-        Optional<AgentState> state = at == null ? states.current(rest, passages, tenant)
-                : states.at(rest, at, passages, tenant);
+        Optional<AgentState> state;
+        try {
+            state = at == null ? states.current(rest, passages, tenant) : states.at(rest, at, passages, tenant);
+        } catch (LogHorizon.BeforeHorizon e) {
+            return ApiResponse.error(410, e.getMessage());
+        }
         if (state.isEmpty()) {
             return ApiResponse.error(404, "no agent " + rest + (at == null ? "" : " at " + atParam.get()));
         }

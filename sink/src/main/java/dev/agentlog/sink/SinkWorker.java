@@ -131,8 +131,11 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         // a quiet log answers after --batch-max-wait-ms, a busy one as soon as a batch's worth is there
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, settings.batchMaxWaitMs());
         props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
-        // only used when sink_offsets points before the log start (the row of a new partition says 0)
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Never jump: the stored offsets (sink_offsets) decide where to read, and one below the log's start means that
+        // retention dropped records this schema never applied; skipping to the start would lose them silently. The
+        // worker stops instead (see run), and a rebuild from a snapshot recovers (docs/replay.md, "A safe retention
+        // policy"). A new partition's row says 0, which a log that still holds its beginning has.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         return props;
     }
 
@@ -169,6 +172,12 @@ public final class SinkWorker implements Runnable, AutoCloseable {
                 return;
             }
             SinkFatalException fatal = fatalCause(e);
+            if (fatal == null && e instanceof org.apache.kafka.clients.consumer.InvalidOffsetException invalid) {
+                fatal = new SinkFatalException(context + " the log of record no longer holds the next records of "
+                        + invalid.partitions() + " (retention dropped them before this sink applied them: the tables"
+                        + " would miss them, so nothing is skipped). Rebuild from a snapshot whose positions the log"
+                        + " still holds (agentlog rebuild; docs/replay.md, \"A safe retention policy\")", e);
+            }
             if (fatal == null) {
                 fatal = new SinkFatalException(context + " stopped by an unexpected failure: " + e, e);
             }

@@ -21,8 +21,8 @@ class SchemaMigratorTest {
         assertThat(Query.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + schema
                 + "' ORDER BY 1")).containsExactly("agent_archives", "agent_blocks", "agent_context", "agent_files",
                 "agent_links", "agents", "archives", "block_versions", "blocks", "conversation_blocks",
-                "conversation_messages", "conversations", "events", "flyway_schema_history", "messages", "passages",
-                "sink_offsets", "source_rows", "subject_keys");
+                "conversation_messages", "conversations", "events", "flyway_schema_history", "log_start", "messages", "passages",
+                "sink_offsets", "snapshot_streams", "snapshots", "source_rows", "subject_keys");
         assertThat(Query.rows("SELECT count(*) FROM information_schema.table_constraints WHERE table_schema = '"
                 + schema + "' AND constraint_type = 'FOREIGN KEY'")).containsExactly("0");
     }

@@ -6,9 +6,11 @@ import dev.agentlog.events.EventCodec;
 import dev.agentlog.privacy.KeyEncryptionKey;
 import dev.agentlog.privacy.PayloadCipher;
 import dev.agentlog.privacy.SubjectKeys;
+import dev.agentlog.sink.snapshot.StateCipher;
 import dev.agentlog.support.time.Time;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -51,6 +53,33 @@ public final class PrivacyOptions extends SettingGroup {
      */
     public EventCodec codec(DataSource dataSource, String schema) {
         return enabled() ? cipher(dataSource, schema).codec() : EventCodec.standard();
+    }
+
+    /**
+     * How snapshots of {@code schema} are sealed and opened (docs/replay.md): with the subjects' data keys when
+     * encryption is on, in clear otherwise.
+     */
+    public StateCipher stateCipher(DataSource dataSource, String schema) {
+        if (!enabled()) {
+            return StateCipher.PLAIN;
+        }
+        PayloadCipher cipher = cipher(dataSource, schema);
+        return new StateCipher() {
+            @Override
+            public boolean seals() {
+                return true;
+            }
+
+            @Override
+            public byte[] seal(String subject, byte[] plain, byte[] associatedData) {
+                return cipher.sealBytes(subject, plain, associatedData);
+            }
+
+            @Override
+            public Optional<byte[]> open(String subject, byte[] sealed, byte[] associatedData) {
+                return cipher.openBytes(subject, sealed, associatedData);
+            }
+        };
     }
 
     /** The payload cipher over the key store of {@code schema}; encryption must be on. */

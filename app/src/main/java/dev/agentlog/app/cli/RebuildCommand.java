@@ -9,6 +9,7 @@ import dev.agentlog.app.settings.Settings;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.KafkaAccess;
 import dev.agentlog.app.wiring.KafkaClients;
+import dev.agentlog.app.wiring.SnapshotWriter;
 import dev.agentlog.app.wiring.PostgresTarget;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.replay.KafkaLogSource;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
 /** Replays the log of record into a shadow schema and swaps it in without stopping the live sink. */
 @Command(name = "rebuild", mixinStandardHelpOptions = true,
         description = {"Rebuild the projection tables from the log of record without downtime: replay <prefix>.events"
-                + " from its beginning into a fresh shadow schema (<schema>_rebuild) while the live schema keeps serving"
+                + " from the newest snapshot at or before the live sink's offsets (or from its beginning: --whole-log,"
+                + " or when there is no snapshot) into a fresh shadow schema (<schema>_rebuild) while the live schema keeps serving"
                 + " and the live sink keeps writing, catch up to the live sink's offsets, then swap the two schemas in"
                 + " one transaction. The old tables are kept in <schema>_old_<yyyyMMdd_HHmmss> until --drop.",
                 "Run `agentlog verify` afterwards to prove the result."})
@@ -57,6 +59,10 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
     public static final Setting<Boolean> FROM_TABLE = Setting.flag("from-table")
             .doc("Read the log from the schema's events table instead of the Kafka topic (when the topic's retention"
                     + " was shorter than forever).");
+    /** Also verify's. */
+    public static final Setting<Boolean> WHOLE_LOG = Setting.flag("whole-log")
+            .doc("Replay (verify: fold) the log of record from its beginning, not from the newest snapshot at or before"
+                    + " the target (the log must still hold its beginning).");
     public static final Setting<Boolean> RESUME = Setting.flag("resume")
             .doc("Continue in the shadow schema an interrupted rebuild left, from its offsets, instead of starting"
                     + " again from the log's beginning.");
@@ -81,7 +87,7 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
     final PostgresOptions postgres = PostgresOptions.required();
     final PrivacyOptions privacy = new PrivacyOptions();
     final SettingGroup rebuild = new SettingGroup(SinkOptions.GROUP_ID, REBUILD_BATCH_MAX_EVENTS, WORKERS, FROM_TABLE,
-            RESUME, DROP_OLD, LOCK_TIMEOUT_MS, SWAP_ATTEMPTS, DROP, LIST_OLD);
+            WHOLE_LOG, RESUME, DROP_OLD, LOCK_TIMEOUT_MS, SWAP_ATTEMPTS, DROP, LIST_OLD);
 
     /** The log comes from Kafka unless --from-table; --list-old and --drop need no log. */
     @Override
@@ -139,8 +145,15 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
                         + (fromTable ? schema + ".events" : topic) + " (shadow schema " + settings.shadowSchema()
                         + ")");
                 out.flush();
-                result = run(new Rebuild(pool, settings, source, progress(out), new SimpleMeterRegistry())
-                        .withCodec(privacy.codec(pool, schema)));
+                Rebuild rebuilding = new Rebuild(pool, settings, source, progress(out), new SimpleMeterRegistry())
+                        .withCodec(privacy.codec(pool, schema));
+                if (!fromTable && !rebuild.get(WHOLE_LOG)) {
+                    rebuilding.fromSnapshot(privacy.stateCipher(pool, schema));
+                }
+                result = run(rebuilding);
+                if (source instanceof KafkaLogSource log) {
+                    SnapshotWriter.recordLogStart(pool, schema, log); // state --at's horizon follows retention
+                }
             } catch (SQLException e) {
                 throw new IllegalStateException("rebuild of " + schema + " failed in PostgreSQL ("
                         + e.getMessage() + "); the live schema is unchanged; the shadow schema " + settings.shadowSchema()

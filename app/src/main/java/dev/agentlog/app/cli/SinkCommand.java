@@ -1,5 +1,6 @@
 package dev.agentlog.app.cli;
 
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.KafkaAccess;
@@ -42,6 +43,8 @@ public final class SinkCommand implements Callable<Integer> {
             running.add(new Pipeline(clients, kafka.topics(), registry))
                     .withCodec(privacy.codec(pool, postgres.schema()))
                     .startSink(settings, pool, sink.workers(), sink.groupInstanceId());
+            sink.startSnapshots(running, pool, postgres.schema(), clients, kafka,
+                    privacy.stateCipher(pool, postgres.schema()));
             spec.commandLine().getOut().println("sink " + settings.groupId() + " running: " + clients.bootstrapServers() + " -> "
                     + dev.agentlog.app.Secrets.maskJdbcUrl(url));
             spec.commandLine().getOut().flush();

@@ -3,6 +3,14 @@ package dev.agentlog.app.cli;
 import dev.agentlog.app.settings.Check;
 import dev.agentlog.app.settings.Setting;
 import dev.agentlog.app.settings.SettingGroup;
+import dev.agentlog.app.wiring.KafkaClients;
+import dev.agentlog.app.wiring.SnapshotPolicy;
+import dev.agentlog.app.wiring.SnapshotSchedule;
+import dev.agentlog.app.wiring.SnapshotWriter;
+import dev.agentlog.app.wiring.TopicAdmin;
+import dev.agentlog.sink.snapshot.StateCipher;
+import dev.agentlog.support.time.Time;
+import javax.sql.DataSource;
 import dev.agentlog.sink.SinkSettings;
 import java.util.List;
 
@@ -31,9 +39,41 @@ public final class SinkOptions extends SettingGroup {
     public static final Setting<Integer> SINK_WORKERS = Setting.count("sink-workers").defaultsTo(1)
             .check(Check.between(1, 256)).doc("Sink workers (consumer threads) in this process.");
 
+    public static final Setting<Long> SNAPSHOT_INTERVAL_MS = Setting.millis("snapshot-interval-ms").defaultsTo(0L)
+            .check(Check.atLeast(0))
+            .doc("Take a snapshot of every stream's state (as agentlog snapshot does) this often while the sink runs; 0: not on a timer. With a finite retention.ms on <prefix>.events, take them well within it (docs/replay.md).");
+    public static final Setting<Long> SNAPSHOT_EVERY_RECORDS = Setting.number("snapshot-every-records").defaultsTo(0L)
+            .check(Check.atLeast(0))
+            .doc("Take a snapshot once the sink has applied this many records of the log since the last one (the tail a rebuild replays); 0: off.");
+    /** Also agentlog snapshot's. */
+    public static final Setting<Integer> KEEP_SNAPSHOTS = Setting.count("keep-snapshots").defaultsTo(0)
+            .check(Check.atLeast(0))
+            .doc("After taking a snapshot, keep only the newest N in PostgreSQL (0: every one); state --at answers from the oldest one the log can still be replayed from.");
+
     public SinkOptions() {
         super(GROUP_ID, BATCH_MAX_EVENTS, BATCH_MAX_WAIT_MS, SINK_RETRY_MAX_ATTEMPTS, SINK_RETRY_BACKOFF_MS,
-                SINK_RETRY_BACKOFF_MAX_MS, GROUP_INSTANCE_ID, SINK_WORKERS);
+                SINK_RETRY_BACKOFF_MAX_MS, GROUP_INSTANCE_ID, SINK_WORKERS, SNAPSHOT_INTERVAL_MS, SNAPSHOT_EVERY_RECORDS,
+                KEEP_SNAPSHOTS);
+    }
+
+    /**
+     * Starts the sink's continuous snapshots when --snapshot-interval-ms or --snapshot-every-records is set (sink, up).
+     */
+    void startSnapshots(Running running, DataSource pool, String schema, KafkaClients clients, KafkaOptions kafka,
+            StateCipher cipher) {
+        if (!snapshotPolicy().enabled()) {
+            return;
+        }
+        TopicAdmin.ensureSnapshotTopic(clients, kafka.topics(), kafka.partitions(), kafka.replicationFactor());
+        SnapshotWriter writer = new SnapshotWriter(pool, schema, get(GROUP_ID), clients, kafka.topics(), cipher,
+                get(KEEP_SNAPSHOTS), Time.SYSTEM);
+        running.add(new SnapshotSchedule(writer, snapshotPolicy(), pool, schema, get(GROUP_ID),
+                kafka.topics().events(), Time.SYSTEM).start());
+    }
+
+    /** When the sink takes snapshots by itself (off unless one of the two is set). */
+    public SnapshotPolicy snapshotPolicy() {
+        return new SnapshotPolicy(get(SNAPSHOT_INTERVAL_MS), get(SNAPSHOT_EVERY_RECORDS));
     }
 
     @Override

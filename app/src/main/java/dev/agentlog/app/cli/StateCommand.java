@@ -10,6 +10,7 @@ import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Timestamps;
 import dev.agentlog.query.AgentState;
 import dev.agentlog.query.AgentStates;
+import dev.agentlog.query.LogHorizon;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "state", mixinStandardHelpOptions = true,
         description = "Print an agent's whole state as JSON: its config, attached blocks with their values, the"
                 + " in-context window with its messages, archival passage counts and the latest passages. With --at,"
-                + " as it was at that instant (from the log; the projections are not changed).")
+                + " as it was at that instant (from the log; the projections are not changed). Exit code 4 when that"
+                + " instant is older than what the log still holds (before the oldest snapshot kept).")
 public final class StateCommand implements Callable<Integer> {
     /** Also export's: the events up to that instant. */
     public static final Setting<String> AT = Setting.text("at").label("TIME")
@@ -55,6 +57,10 @@ public final class StateCommand implements Callable<Integer> {
         try (HikariDataSource pool = Database.pool(postgres.target(), privacy.enabled() ? 2 : 1, "agentlog-state", true)) {
             AgentStates states = new AgentStates(pool, schema).withCodec(privacy.codec(pool, schema));
             state = instant == null ? states.current(agentId, passages) : states.at(agentId, instant, passages);
+        } catch (LogHorizon.BeforeHorizon e) {
+            spec.commandLine().getErr().println("agentlog state: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return ExitCodes.BEFORE_HORIZON;
         } catch (SQLException e) {
             throw new IllegalStateException("reading the state of " + agentId + " from " + schema + " failed: "
                     + e.getMessage(), e);

@@ -127,6 +127,8 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
                         EraseRoute.register(server, new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM));
                     })
                     .awaitProcessorRunning(java.time.Duration.ofSeconds(120));
+            sink.startSnapshots(running, pool, postgres.schema(), clients, kafka, privacy.stateCipher(pool,
+                    postgres.schema()));
 
             PrintWriter out = spec.commandLine().getOut();
             out.println();

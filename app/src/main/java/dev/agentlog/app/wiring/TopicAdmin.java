@@ -73,6 +73,9 @@ public final class TopicAdmin {
             forever.put(TopicConfig.RETENTION_BYTES_CONFIG, "-1");
             add(missing, existing, topics.events(), partitions, replicas, forever);
             add(missing, existing, topics.dlq(), partitions, replicas, forever);
+            Map<String, String> snapshots = new java.util.HashMap<>(common);
+            snapshots.putAll(snapshotTopicConfig());
+            add(missing, existing, topics.snapshots(), partitions, replicas, snapshots);
             // What ingest accepted is needed only until the processor has passed it on.
             Map<String, String> in = new java.util.HashMap<>(common);
             in.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(inRetentionMs));
@@ -94,6 +97,43 @@ public final class TopicAdmin {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (Exception e) {
             throw KafkaAccess.failure("cannot create the agentlog topics", kafka, e);
+        }
+    }
+
+    /** Largest snapshot record of one stream (an agent with a long history of messages is one record). */
+    public static final int SNAPSHOT_MAX_RECORD_BYTES = 64 << 20;
+
+    /** The snapshots' topic: one record per stream, compacted, so it holds each stream's latest snapshot for good. */
+    static Map<String, String> snapshotTopicConfig() {
+        return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(SNAPSHOT_MAX_RECORD_BYTES + 64 * 1024));
+    }
+
+    /** Creates the snapshots' topic when it is missing (agentlog snapshot). */
+    public static void ensureSnapshotTopic(KafkaClients kafka, Topics topics, int partitions, short replicationFactor) {
+        Properties props = new Properties();
+        props.putAll(kafka.common());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            add(missing, existing, topics.snapshots(), partitions, replicationFactor, snapshotTopicConfig());
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+                    awaitLeaders(admin, List.of(topics.snapshots()));
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + topics.snapshots(), e);
+        } catch (Exception e) {
+            throw KafkaAccess.failure("cannot create the topic " + topics.snapshots(), kafka, e);
         }
     }
 

@@ -147,6 +147,14 @@ class ErasureEndToEndTest {
                 + " ('agent-bench-2', 'block-bench-2', 'archive-bench-2')").get(0));
         // the tables held it in clear while it lived (the projections are the working state)
         assertThat(tablesText()).contains("You are agent 2.");
+        // a snapshot of every stream, sealed per subject: none of its plaintext in PostgreSQL's copy or the topic's
+        CliRun snapshot = CliRun.of(cli("snapshot", List.of("--group-id", GROUP, "--kek-file", kekFile.toString())));
+        assertThat(snapshot.exitCode()).as(snapshot.out() + snapshot.err()).isZero();
+        assertThat(snapshot.out()).contains("sealed per subject");
+        assertThat(Rows.of(pool, "select count(*) from " + NAME + ".snapshot_streams where stream_id in"
+                + " ('agent-bench-2', 'block-bench-2', 'archive-bench-2') and state is not null")).containsExactly("3");
+        assertThat(snapshotValues()).allSatisfy(value -> assertThat(Plaintexts.foundIn(value, secrets)).isNull());
+        assertThat(probe.readAll(TOPICS.snapshots())).hasSizeGreaterThan(3);
 
         assertThat(post("/v1/erase", WRITER_KEY, "{\"agent_id\":\"" + ERASED + "\"}").statusCode()).isEqualTo(403);
         HttpResponse<String> erased = post("/v1/erase", ADMIN_KEY, "{\"agent_id\":\"" + ERASED + "\"}");
@@ -175,8 +183,19 @@ class ErasureEndToEndTest {
         assertThat(rebuild.exitCode()).as(rebuild.out() + rebuild.err()).isZero();
         CliRun again = CliRun.of(cli("verify", args));
         assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).contains("from snapshot snapshot-");
         assertErasedEverywhere(secrets);
         assertOthersAsIfItNeverExisted();
+        // the next snapshot tombstones the erased streams in the compacted topic
+        CliRun next = CliRun.of(cli("snapshot", List.of("--group-id", GROUP, "--kek-file", kekFile.toString())));
+        assertThat(next.exitCode()).as(next.out() + next.err()).isZero();
+        Map<String, byte[]> latest = new java.util.HashMap<>();
+        probe.readAll(TOPICS.snapshots()).forEach(r -> latest.put(new String(r.key(), StandardCharsets.UTF_8), r.value()));
+        assertThat(ERASED_STREAMS).allSatisfy(stream -> {
+            assertThat(latest).containsKey(stream);
+            assertThat(latest.get(stream)).as(stream).isNull();
+        });
+        assertThat(latest.get(SHARED)).isNotNull();
 
         // the readers know it erased; the others' sealed events open for them
         CliRun state = CliRun.of(cli("state", List.of(ERASED, "--at", "2026-11-24T01:00:00Z", "--kek-file",
@@ -220,7 +239,7 @@ class ErasureEndToEndTest {
     /** No byte of the agent's plaintext in any table, any topic; its events keep no payload; its rows are gone. */
     private static void assertErasedEverywhere(Set<String> secrets) throws Exception {
         assertThat(Plaintexts.foundIn(tablesText(), secrets)).as("plaintext of the erased agent in a table").isNull();
-        for (String topic : List.of(TOPICS.in(), TOPICS.events(), TOPICS.dlq())) {
+        for (String topic : List.of(TOPICS.in(), TOPICS.events(), TOPICS.dlq(), TOPICS.snapshots())) {
             for (ConsumerRecord<byte[], byte[]> record : probe.readAll(topic)) {
                 assertThat(Plaintexts.foundIn(record.value(), secrets)).as("plaintext in " + topic + " at "
                         + record.partition() + "@" + record.offset()).isNull();
@@ -237,6 +256,10 @@ class ErasureEndToEndTest {
                 .containsExactly("0");
         assertThat(Rows.of(pool, "select count(*) from " + NAME + ".passages where archive_id = 'archive-bench-2'"))
                 .containsExactly("0");
+        // its snapshot records lost their state (the rows stay as tombstones for the topic's next snapshot)
+        assertThat(Rows.of(pool, "select count(*) from " + NAME + ".snapshot_streams where stream_id in"
+                + " ('agent-bench-2', 'block-bench-2', 'archive-bench-2') and state is not null")).containsExactly("0");
+        assertThat(snapshotValues()).allSatisfy(value -> assertThat(Plaintexts.foundIn(value, secrets)).isNull());
         // its dead letter stays in the topic, sealed under a key that is gone
         EventCodec opening = new PayloadCipher(new SubjectKeys(pool, NAME, KeyEncryptionKey.load(kekFile),
                 Time.SYSTEM)).codec();
@@ -256,6 +279,18 @@ class ErasureEndToEndTest {
         assertThat(without.state().differencesFrom(ProjectionReader.read(pool, NAME), 10)).isEmpty();
         assertThat(Rows.of(pool, "select count(*) from " + NAME + ".blocks where block_id = '" + SHARED
                 + "' and deleted_at is null")).containsExactly("1");
+    }
+
+    /** The state of every snapshot record kept in PostgreSQL, as stored. */
+    private static List<byte[]> snapshotValues() throws Exception {
+        List<byte[]> out = new ArrayList<>();
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select state from " + NAME + ".snapshot_streams where state is not null")) {
+            while (rs.next()) {
+                out.add(rs.getBytes(1));
+            }
+        }
+        return out;
     }
 
     /** Every row of every table of the schema, as text. */
@@ -287,7 +322,7 @@ class ErasureEndToEndTest {
         all.addAll(extra);
         all.addAll(List.of("--pg-url", runtime.postgres.jdbcUrl(), "--pg-user", runtime.postgres.user(),
                 "--pg-password", runtime.postgres.password(), "--pg-schema", NAME));
-        if (command.equals("verify") || command.equals("rebuild") || command.equals("erase")) {
+        if (List.of("verify", "rebuild", "erase", "snapshot").contains(command)) {
             all.addAll(List.of("--bootstrap-servers", runtime.bootstrapServers(), "--topic-prefix", NAME));
         }
         return all.toArray(String[]::new);

@@ -115,15 +115,20 @@ class RebuildVerifyTest {
 
     /** Every row of every table of the schema, as text (the audit table without its recorded_at). */
     static List<String> snapshot(String schema) throws Exception {
+        return tables(fixture.pool, schema);
+    }
+
+    /** Every row of every table of the schema, as text (the audit table without its recorded_at). */
+    static List<String> tables(javax.sql.DataSource pool, String schema) throws Exception {
         List<String> all = new ArrayList<>();
         for (Map.Entry<String, String> table : KEYS.entrySet()) {
-            Rows.of(fixture.pool, "select t::text from " + schema + "." + table.getKey() + " t order by " + table.getValue())
+            Rows.of(pool, "select t::text from " + schema + "." + table.getKey() + " t order by " + table.getValue())
                     .forEach(row -> all.add(table.getKey() + ": " + row));
         }
-        Rows.of(fixture.pool, "select event_id, stream_id, stream_seq, type, schema_version, agent_id, organization_id,"
+        Rows.of(pool, "select event_id, stream_id, stream_seq, type, schema_version, agent_id, organization_id,"
                 + " occurred_at, source, actor, payload, kafka_topic, kafka_partition, kafka_offset, tenant from " + schema
                 + ".events order by event_id").forEach(row -> all.add("events: " + row));
-        Rows.of(fixture.pool, "select consumer_group, topic, partition, next_offset from " + schema
+        Rows.of(pool, "select consumer_group, topic, partition, next_offset from " + schema
                 + ".sink_offsets order by 1, 2, 3").forEach(row -> all.add("sink_offsets: " + row));
         return all;
     }

@@ -28,7 +28,18 @@ public final class AgentlogSinkRun {
      * @param heap the worker JVM's -Xmx, e.g. {@code 256m}
      */
     public record Settings(String schema, String groupId, int workers, int batchMaxEvents, String heap,
-            List<String> jvmOptions, boolean profile) {
+            List<String> jvmOptions, boolean profile, List<String> sealedLog) {
+        public Settings(String schema, String groupId, int workers, int batchMaxEvents, String heap,
+                List<String> jvmOptions, boolean profile) {
+            this(schema, groupId, workers, batchMaxEvents, heap, jvmOptions, profile, List.of());
+        }
+
+        /** The same, reading a sealed log: its topic prefix, the KEK file, the schema of its data keys. */
+        public Settings sealed(String topicPrefix, Path kekFile, String keysSchema) {
+            return new Settings(schema, groupId, workers, batchMaxEvents, heap, jvmOptions, profile,
+                    List.of(topicPrefix, kekFile.toString(), keysSchema));
+        }
+
         String describe() {
             return String.format(Locale.ROOT, "%d worker%s, --batch-max-events %d, -Xmx%s%s, one pool of %d connection%s",
                     workers, workers == 1 ? "" : "s", batchMaxEvents, heap,
@@ -52,10 +63,11 @@ public final class AgentlogSinkRun {
         }
         Progress progress = new Progress("agentlog sink, " + s.workers() + " worker" + (s.workers() == 1 ? "" : "s"),
                 log.events(), "events");
-        ChildJvm child = ChildJvm.start("agentlog sink", jvm, "sink",
-                List.of(env.bootstrapServers(), env.postgres().jdbcUrl(), env.postgres().user(), s.schema(), s.groupId(),
-                        Integer.toString(s.workers()), Integer.toString(s.batchMaxEvents())),
-                work.resolve("sink.log"));
+        List<String> childArgs = new ArrayList<>(List.of(env.bootstrapServers(), env.postgres().jdbcUrl(),
+                env.postgres().user(), s.schema(), s.groupId(), Integer.toString(s.workers()),
+                Integer.toString(s.batchMaxEvents())));
+        childArgs.addAll(s.sealedLog());
+        ChildJvm child = ChildJvm.start("agentlog sink", jvm, "sink", childArgs, work.resolve("sink.log"));
         Window window;
         ChildJvm.Stats end;
         long peakRss;

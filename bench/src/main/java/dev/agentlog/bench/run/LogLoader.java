@@ -39,11 +39,31 @@ public final class LogLoader {
 
     public static LoadedLog load(String bootstrapServers, int partitions, long events, int agents, long seed,
             boolean forPeer) throws Exception {
-        TopicAdmin.ensureTopics(bootstrapServers, Topics.DEFAULT, partitions, (short) 1, IN_RETENTION_MS, 1024 * 1024);
+        return load(bootstrapServers, partitions, events, agents, seed, forPeer, 0, events);
+    }
+
+    /**
+     * Events {@code from} (inclusive) to {@code to} of the workload of {@code events} events: a log made in parts (the
+     * snapshots bench appends a tail after its snapshot).
+     */
+    public static LoadedLog load(String bootstrapServers, int partitions, long events, int agents, long seed,
+            boolean forPeer, long from, long to) throws Exception {
+        return load(bootstrapServers, partitions, events, agents, seed, forPeer, from, to, Topics.DEFAULT,
+                java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As above, into the log of {@code topics}, each record's value made by {@code value} from the workload's (a sealed
+     * log: the edge's sealing, for the encryption comparison).
+     */
+    public static LoadedLog load(String bootstrapServers, int partitions, long events, int agents, long seed,
+            boolean forPeer, long from, long to, Topics topics, java.util.function.UnaryOperator<byte[]> value)
+            throws Exception {
+        TopicAdmin.ensureTopics(bootstrapServers, topics, partitions, (short) 1, IN_RETENTION_MS, 1024 * 1024);
         if (forPeer) {
             createTopic(bootstrapServers, PEER_TOPIC, partitions);
         }
-        awaitLeaders(bootstrapServers, forPeer ? List.of(Topics.DEFAULT.events(), PEER_TOPIC) : List.of(Topics.DEFAULT.events()));
+        awaitLeaders(bootstrapServers, forPeer ? List.of(topics.events(), PEER_TOPIC) : List.of(topics.events()));
         Map<EventType, Long> byType = new EnumMap<>(EventType.class);
         PeerMessageRecords peer = new PeerMessageRecords();
         String[] markers = new String[partitions];
@@ -53,17 +73,20 @@ public final class LogLoader {
         long tombstones = 0;
         long created = 0;
         AtomicReference<Exception> failure = new AtomicReference<>();
-        Progress progress = new Progress("producing the log", events, "events");
+        Progress progress = new Progress("producing the log", to - from, "events");
         long started = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(bootstrapServers))) {
             LettaWorkload workload = new LettaWorkload(seed, events, agents);
             long sent = 0;
-            while (workload.hasNext()) {
+            for (long skipped = 0; skipped < from && workload.hasNext(); skipped++) {
+                workload.next();
+            }
+            while (workload.hasNext() && sent < to - from) {
                 WorkloadEvent e = workload.next();
                 byType.merge(e.type(), 1L, Long::sum);
                 bytes += e.json().length;
-                producer.send(new ProducerRecord<>(Topics.DEFAULT.events(), e.streamId().getBytes(StandardCharsets.UTF_8),
-                        e.json()), (metadata, exception) -> {
+                producer.send(new ProducerRecord<>(topics.events(), e.streamId().getBytes(StandardCharsets.UTF_8),
+                        value.apply(e.json())), (metadata, exception) -> {
                             if (exception != null) {
                                 failure.compareAndSet(null, exception);
                             }
@@ -101,10 +124,10 @@ public final class LogLoader {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         long messageRows = forPeer ? created - deleted.size() : -1;
-        progress.done(String.format(java.util.Locale.ROOT, "%,d events%s in %.1f s", events,
+        progress.done(String.format(java.util.Locale.ROOT, "%,d events%s in %.1f s", to - from,
                 forPeer ? String.format(java.util.Locale.ROOT, " and %,d peer records", peerRecords) : "", seconds));
         List<String> markerList = new ArrayList<>(Arrays.asList(markers));
-        return new LoadedLog(events, byType, bytes, peerRecords, tombstones, messageRows, markerList, seconds);
+        return new LoadedLog(to - from, byType, bytes, peerRecords, tombstones, messageRows, markerList, seconds);
     }
 
     /** The bench's bulk loader: acks=all and idempotent as every agentlog producer, fuller batches. */

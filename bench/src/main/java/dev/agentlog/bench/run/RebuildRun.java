@@ -34,6 +34,12 @@ public final class RebuildRun {
      */
     public static RebuildFigures run(BenchEnvironment env, String liveSchema, String groupId, long events, int workers,
             int batchMaxEvents, List<String> jvmOptions) throws Exception {
+        return run(env, liveSchema, groupId, events, workers, batchMaxEvents, jvmOptions, List.of());
+    }
+
+    /** As above, with more options of the command (e.g. {@code --whole-log}). */
+    public static RebuildFigures run(BenchEnvironment env, String liveSchema, String groupId, long events, int workers,
+            int batchMaxEvents, List<String> jvmOptions, List<String> moreOptions) throws Exception {
         env.checkpoint();
         Path log = env.workDir("rebuild").resolve("rebuild.log");
         List<String> command = new ArrayList<>();
@@ -44,6 +50,7 @@ public final class RebuildRun {
                 "--pg-user", env.postgres().user(), "--pg-schema", liveSchema, "--group-id", groupId,
                 "--workers", Integer.toString(workers), "--rebuild-batch-max-events", Integer.toString(batchMaxEvents),
                 "--pg-pool-size", Integer.toString(workers + 2)));
+        command.addAll(moreOptions);
         Progress progress = new Progress("agentlog rebuild, " + workers + " worker" + (workers == 1 ? "" : "s"), events,
                 "records");
         long pg0 = env.postgresCpuNanos();

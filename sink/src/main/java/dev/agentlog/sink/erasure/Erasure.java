@@ -5,6 +5,7 @@ import dev.agentlog.sink.fold.Ref;
 import dev.agentlog.sink.fold.TableDef;
 import dev.agentlog.sink.fold.Tables;
 import dev.agentlog.sink.jdbc.Sql;
+import dev.agentlog.sink.snapshot.SnapshotStore;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -109,7 +110,8 @@ public final class Erasure {
      * Deletes every row of the plan's agents, blocks and archives from every projection table, and replaces the
      * payloads of their events by the erased form.
      *
-     * @return rows deleted per table (every projection table, 0 included), then {@code events} (payloads erased)
+     * @return rows deleted per table (every projection table, 0 included), then {@code events} (payloads erased), then
+     *     {@code snapshot_streams} (snapshot records whose state was cleared: docs/replay.md)
      */
     public static Map<String, Long> deleteRows(Connection c, String schema, ErasurePlan plan) throws SQLException {
         Array agents = c.createArrayOf("text", plan.agents().toArray());
@@ -159,6 +161,7 @@ public final class Erasure {
             ps.setString(4, erased);
             counts.put("events", (long) ps.executeUpdate());
         }
+        counts.put("snapshot_streams", SnapshotStore.eraseSubjects(c, schema, subjects));
         return counts;
     }
 }

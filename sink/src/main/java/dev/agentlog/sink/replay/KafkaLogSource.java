@@ -108,6 +108,11 @@ public final class KafkaLogSource implements LogSource {
         return new HashMap<>(consumer.endOffsets(partitions, METADATA_TIMEOUT));
     }
 
+    /** Where each partition starts now: past 0 once retention dropped records. */
+    public Map<TopicPartition, Long> beginningOffsets() {
+        return new HashMap<>(consumer.beginningOffsets(partitions, METADATA_TIMEOUT));
+    }
+
     @Override
     public void seek(Map<TopicPartition, Long> positions) {
         Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions, METADATA_TIMEOUT);
@@ -121,8 +126,9 @@ public final class KafkaLogSource implements LogSource {
         }
         if (!dropped.isEmpty()) {
             throw new IllegalStateException("the log of record no longer holds the start of the replay (retention "
-                    + "dropped it): " + String.join("; ", dropped) + ". Replay from the events table instead: "
-                    + "--from-table");
+                    + "dropped it): " + String.join("; ", dropped) + ". Start from a snapshot taken before retention"
+                    + " dropped it (agentlog snapshot; rebuild and verify start from the newest one unless --whole-log),"
+                    + " or replay the events table: --from-table");
         }
         merge.clear();
         for (TopicPartition tp : partitions) {

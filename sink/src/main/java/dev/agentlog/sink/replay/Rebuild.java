@@ -3,11 +3,14 @@ package dev.agentlog.sink.replay;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.SinkCore;
 import dev.agentlog.sink.replay.RebuildProgress.Phase;
+import dev.agentlog.sink.snapshot.SnapshotInfo;
+import dev.agentlog.sink.snapshot.StateCipher;
 import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -56,6 +59,8 @@ public final class Rebuild {
     private final Clock clock;
     private final String context;
     private EventCodec codec = EventCodec.standard();
+    /** Null: replay the whole log; otherwise start from the newest snapshot there is, opened with this. */
+    private StateCipher snapshots;
 
     /**
      * @param source where the log is read from; positioned by the rebuild
@@ -83,6 +88,15 @@ public final class Rebuild {
         return this;
     }
 
+    /**
+     * Starts from the newest snapshot of the live schema at or before the replay's limits, when there is one, and
+     * replays only the tail after it (docs/replay.md, "Snapshots and retention"); its streams open with {@code cipher}.
+     */
+    public Rebuild fromSnapshot(StateCipher cipher) {
+        this.snapshots = cipher;
+        return this;
+    }
+
     Rebuild(DataSource dataSource, RebuildSettings settings, LogSource source, RebuildListener listener,
             MeterRegistry registry, Clock clock) {
         this.dataSource = dataSource;
@@ -107,11 +121,17 @@ public final class Rebuild {
         counters.phase(Phase.PREPARING);
         RebuildPlan plan = RebuildPlan.make(dataSource, migrations != null ? migrations : dataSource, settings, source,
                 context);
-        // unless resumed, the shadow starts empty and only this rebuild writes it
-        ShadowTables tables = plan.resumed() ? ShadowTables.resumed()
+        Optional<SnapshotInfo> snapshot = snapshots == null || plan.resumed() || !plan.liveExists() ? Optional.empty()
+                : SnapshotSeed.find(dataSource, live, source.topic(), plan.limits());
+        // unless resumed or seeded from a snapshot, the shadow starts empty and only this rebuild writes it
+        boolean lookEverythingUp = plan.resumed() || snapshot.isPresent();
+        ShadowTables tables = lookEverythingUp ? ShadowTables.resumed()
                 : ShadowTables.startingEmpty(plan.records(), maxMemoryForKeys());
         ShadowIndexes indexes = new ShadowIndexes(dataSource, shadow, tables, context);
-        indexes.defer(plan.resumed());
+        indexes.defer(lookEverythingUp);
+        if (snapshot.isPresent()) {
+            SnapshotSeed.seed(dataSource, settings, snapshot.get(), snapshots, context);
+        }
         CountingDeadLetters deadLetters = new CountingDeadLetters(context);
         try (ShadowStatistics statistics = new ShadowStatistics(dataSource, shadow, context);
              Lanes lanes = new Lanes(source, plan.partitions(), new Lanes.Shared(dataSource, settings, tables, indexes,

@@ -97,6 +97,9 @@ final class Swap {
                     + " run `agentlog verify` on both schemas to see which events differ");
         }
         SchemaSwap.carryOver(c, live, shadow, "subject_keys");
+        SchemaSwap.carryOver(c, live, shadow, "snapshots"); // kept, not derived: the shadow's were left empty
+        SchemaSwap.carryOver(c, live, shadow, "snapshot_streams");
+        SchemaSwap.carryOver(c, live, shadow, "log_start");
         SchemaSwap.rename(c, live, old);
         SchemaSwap.rename(c, shadow, live);
         c.commit();

@@ -18,6 +18,9 @@ import dev.agentlog.sink.jdbc.Snapshots;
 import dev.agentlog.sink.jdbc.Sql;
 import dev.agentlog.sink.replay.VerifyReport.Difference;
 import dev.agentlog.sink.replay.VerifyReport.TableCheck;
+import dev.agentlog.sink.snapshot.SnapshotInfo;
+import dev.agentlog.sink.snapshot.SnapshotStore;
+import dev.agentlog.sink.snapshot.StateCipher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +29,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -60,6 +66,8 @@ public final class Verifier {
     private final String groupId;
     private final int maxDifferences;
     private EventCodec codec = EventCodec.standard();
+    /** Null: fold the whole log; otherwise from the newest snapshot, opened with this. */
+    private StateCipher snapshots;
     private final List<Difference> differences = new ArrayList<>();
     private final String context;
     private long recordsRead;
@@ -81,15 +89,28 @@ public final class Verifier {
         this.context = "[verify " + schema + "]";
     }
 
-    /** Folds the Kafka topic (from its beginning) and compares. */
+    /**
+     * Folds the Kafka topic and compares: from its beginning, or, after {@link #fromSnapshot}, from the state of the
+     * newest snapshot at or before the tables' offsets and the tail after it (the audit table is then checked for the
+     * tail's records).
+     */
     public VerifyReport againstLog(LogSource source) throws SQLException {
         try (Connection c = snapshot()) {
             try {
                 Map<TopicPartition, Long> offsets = offsets(c, source.topic());
+                Optional<SnapshotInfo> from = snapshots == null || !SchemaSwap.hasTable(c, schema, "snapshots")
+                        ? Optional.empty() : new SnapshotStore(schema).latestAtOrBefore(c, source.topic(), offsets);
                 Map<TopicPartition, Long> start = new HashMap<>();
                 source.partitions().forEach(tp -> start.put(tp, 0L));
-                source.seek(start);
                 LogFold fold = new LogFold();
+                if (from.isPresent()) {
+                    start.putAll(from.get().positions());
+                    fold = new LogFold(new SnapshotStore(schema).load(c, from.get().snapshotId(), snapshots),
+                            eventIdsBelow(c, from.get())::contains);
+                    log.info("{} folding from snapshot {} of {} at offsets {}", context, from.get().snapshotId(),
+                            from.get().takenAt(), from.get().byPartition());
+                }
+                source.seek(start);
                 Map<String, byte[]> expectedEvents = new HashMap<>();
                 while (!source.caughtUp(offsets)) {
                     for (SinkRecord record : source.next(offsets, BATCH)) {
@@ -97,9 +118,10 @@ public final class Verifier {
                     }
                 }
                 List<TableCheck> checks = compareProjections(c, fold);
-                checks.add(compareEvents(c, expectedEvents));
-                return new VerifyReport(schema, "kafka:" + source.topic(), offsets, recordsRead, fold.eventsApplied(),
-                        notDecodable, checks, differences);
+                checks.add(compareEvents(c, expectedEvents, from.map(SnapshotInfo::positions).orElse(Map.of())));
+                return new VerifyReport(schema, "kafka:" + source.topic()
+                        + from.map(s -> " from snapshot " + s.snapshotId()).orElse(""), offsets, recordsRead,
+                        fold.eventsApplied(), notDecodable, checks, differences);
             } finally {
                 c.rollback();
             }
@@ -142,6 +164,41 @@ public final class Verifier {
     public Verifier withCodec(EventCodec value) {
         this.codec = value;
         return this;
+    }
+
+    /**
+     * Folds from the newest snapshot at or before the tables' offsets, when there is one, instead of from the log's
+     * beginning ({@link #againstLog}); its streams open with {@code cipher}.
+     */
+    public Verifier fromSnapshot(StateCipher cipher) {
+        this.snapshots = cipher;
+        return this;
+    }
+
+    /** The event_ids the records below the snapshot applied (the audit rows there): the tail does not apply them again. */
+    private Set<String> eventIdsBelow(Connection c, SnapshotInfo from) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, kafka_partition, kafka_offset FROM "
+                + Sql.table(schema, "events") + " WHERE kafka_topic = ?")) {
+            ps.setFetchSize(BATCH);
+            ps.setString(1, from.topic());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (below(from.positions(), from.topic(), rs.getObject(2), rs.getObject(3))) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean below(Map<TopicPartition, Long> positions, String topic, Object partition, Object offset) {
+        if (!(partition instanceof Integer p) || !(offset instanceof Long o)) {
+            return false;
+        }
+        Long position = positions.get(new TopicPartition(topic, p));
+        return position != null && o < position;
     }
 
     private Connection snapshot() throws SQLException {
@@ -248,7 +305,9 @@ public final class Verifier {
                 CanonicalText.checksum(actualDigests), differing);
     }
 
-    private TableCheck compareEvents(Connection c, Map<String, byte[]> expected) throws SQLException {
+    /** @param skipBelow the rows of records below these positions are not checked (those before a snapshot) */
+    private TableCheck compareEvents(Connection c, Map<String, byte[]> expected, Map<TopicPartition, Long> skipBelow)
+            throws SQLException {
         List<byte[]> actualDigests = new ArrayList<>();
         List<byte[]> expectedDigests = new ArrayList<>(expected.values());
         Map<String, byte[]> unmatched = new HashMap<>(expected);
@@ -260,11 +319,14 @@ public final class Verifier {
             ps.setFetchSize(BATCH);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows++;
                     Object[] values = new Object[EVENTS_TYPES.length];
                     for (int i = 0; i < values.length; i++) {
                         values[i] = JdbcValues.read(rs, i + 1, EVENTS_TYPES[i]);
                     }
+                    if (below(skipBelow, (String) values[11], values[12], values[13])) {
+                        continue;
+                    }
+                    rows++;
                     String text = CanonicalText.row(values);
                     byte[] digest = CanonicalText.md5(text);
                     actualDigests.add(digest);
