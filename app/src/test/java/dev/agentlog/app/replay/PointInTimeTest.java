@@ -228,6 +228,13 @@ class PointInTimeTest {
             if (p.has("passage_id")) {
                 ids.put(p.get("passage_id").asText(), fork.passageId(p.get("passage_id").asText()));
             }
+            // the agent's conversation and open-file rows are its own: the fork renames them as it sends them
+            JsonNode forked = fork.rewrite((ObjectNode) e).get("payload");
+            for (String field : List.of("conversation_id", "conversation_message_id", "file_agent_id")) {
+                if (p.has(field)) {
+                    ids.put(p.get(field).asText(), forked.get(field).asText());
+                }
+            }
         }
         return ids;
     }
