@@ -62,7 +62,7 @@ class SinkHostCutOffTest {
         Path dir = Files.createTempDirectory("agentlog-hosts-", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwxr-xr-x"))); // 0755: PostgreSQL may run as the postgres user
         List<WorkloadEvent> log = new LettaWorkload(7, EVENTS, 40).toList();
-        try (NetworkHosts hosts = NetworkHosts.create(2)) {
+        try (NetworkHosts hosts = NetworkHosts.create(2); TempDirectory deleted = () -> delete(dir)) {
             String address = hosts.serviceAddress();
             int controllerPort = freePort();
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), freePort(), controllerPort, 6,
@@ -178,6 +178,17 @@ class SinkHostCutOffTest {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    private interface TempDirectory extends AutoCloseable {
+        @Override
+        void close() throws java.io.IOException;
+    }
+
+    private static void delete(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

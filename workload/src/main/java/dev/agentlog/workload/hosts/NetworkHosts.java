@@ -116,8 +116,16 @@ public final class NetworkHosts implements AutoCloseable {
     @Override
     public void close() throws IOException {
         IOException failure = null;
-        for (String namespace : namespaces) {
-            // Deleting a namespace deletes the veth end in it, and with it the root end.
+        for (int host = 0; host < namespaces.size(); host++) {
+            // Deleting one end of a veth link deletes both. Not left to the namespace's deletion: a namespace lives on
+            // (and its link with it) while a socket of a process that ran there lingers.
+            String link = rootEnd(host);
+            String namespace = namespaces.get(host);
+            failure = keepFirst(failure, () -> {
+                if (linkExists(link)) {
+                    ip("link", "delete", link);
+                }
+            });
             failure = keepFirst(failure, () -> ip("netns", "delete", namespace));
         }
         failure = keepFirst(failure, () -> {
@@ -171,8 +179,8 @@ public final class NetworkHosts implements AutoCloseable {
                 continue;
             }
             String link = fields[1].split("@")[0];
-            if (link.startsWith(PREFIX) && link.endsWith("br")
-                    && ownerGone(link.substring(PREFIX.length(), link.length() - 2))) {
+            String owner = link.startsWith(PREFIX) ? link.substring(PREFIX.length()).split("[a-z]")[0] : "";
+            if (!owner.isEmpty() && ownerGone(owner)) {
                 run(List.of("ip", "link", "delete", link));
             }
         }
