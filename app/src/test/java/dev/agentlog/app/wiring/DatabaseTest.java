@@ -37,7 +37,7 @@ class DatabaseTest {
                      + "current_setting('tcp_user_timeout')")) {
             rs.next();
             assertThat(List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
-                    .containsExactly("10", "5", "3", "30s");
+                    .containsExactly("10", "5", "3", "30000");
         }
     }
 }

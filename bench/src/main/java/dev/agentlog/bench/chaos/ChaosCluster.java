@@ -59,7 +59,7 @@ final class ChaosCluster implements AutoCloseable {
         try {
             cluster.startBrokers();
             cluster.startPostgres(0);
-            try (HikariDataSource pool = Database.pool(cluster.postgres.jdbcUrl(), "postgres", "", 1, "chaos-migrate")) {
+            try (HikariDataSource pool = Database.pool(cluster.postgres.jdbcUrl(), "postgres", "", 2, "chaos-migrate")) {
                 SchemaMigrator.migrate(pool, NAME); // once, before two sink workers start together
             }
             TopicAdmin.ensureTopics(cluster.bootstrapServers(), TOPICS, PARTITIONS, (short) 3, 604_800_000L,
