@@ -31,7 +31,8 @@ final class ChaosRun {
 
     static Result run(Path dir, Duration length, int eventsPerSecond, long seed, boolean namespaces, PrintStream out)
             throws Exception {
-        try (ChaosCluster cluster = ChaosCluster.start(dir, namespaces)) {
+        try (ChaosCluster cluster = ChaosCluster.start(dir, namespaces);
+             ShutdownHook stopOnSignal = new ShutdownHook(cluster)) {
             out.println("cluster up: brokers " + cluster.bootstrapServers() + ", PostgreSQL " + cluster.pgUrl()
                     + (namespaces ? ", processor and sink on hosts " + cluster.hosts.address(0) + " and "
                     + cluster.hosts.address(1) : ", all on loopback (no network namespaces: no host cut off)"));
@@ -39,8 +40,10 @@ final class ChaosRun {
                 ChaosLoad load = new ChaosLoad(cluster.ingestPort, ChaosCluster.API_KEY, eventsPerSecond, seed);
                 Thread loading = new Thread(load, "chaos-load");
                 loading.start();
+                Waits.until("the first events acknowledged", Duration.ofMinutes(5), () -> !load.acknowledged().isEmpty());
+                List<String> first = load.lastAcknowledged(20);
                 Waits.until("the first events through the whole pipeline", Duration.ofMinutes(5),
-                        () -> !load.acknowledged().isEmpty() && allApplied(pool, load.lastAcknowledged(20)));
+                        () -> allApplied(pool, first));
                 long started = System.nanoTime();
                 out.println("load of " + eventsPerSecond + " events/s flowing; faults for " + length.toMinutes()
                         + " min");
@@ -138,6 +141,31 @@ final class ChaosRun {
             // recorded as not recovered within the bound; the run goes on
         }
         return new Fault(kind, target, injected, repaired, recovered);
+    }
+
+    /** Stops every part (and deletes the hosts) when the run is interrupted (Ctrl-C, SIGTERM), not only at its end. */
+    private static final class ShutdownHook implements AutoCloseable {
+        private final Thread hook;
+
+        ShutdownHook(ChaosCluster cluster) {
+            hook = new Thread(() -> {
+                try {
+                    cluster.close();
+                } catch (Exception e) {
+                    System.err.println("could not stop every part of the chaos run: " + e);
+                }
+            }, "chaos-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs or ran
+            }
+        }
     }
 
     private static int otherThan(int controller, int round) {
