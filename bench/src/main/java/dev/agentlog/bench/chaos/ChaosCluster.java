@@ -121,6 +121,9 @@ final class ChaosCluster implements AutoCloseable {
         long pid = Long.parseLong(Files.readAllLines(dir.resolve("postgres").resolve("postmaster.pid")).get(0).strip());
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         Waits.until("the postmaster gone", Duration.ofSeconds(30), () -> ProcessHandle.of(pid).isEmpty());
+        // What this JVM still holds of the dead server (the bundled binaries' lock on the data directory): its stop
+        // finds no server, says so, and lets go.
+        postgres.close();
     }
 
     void restartPostgres() throws Exception {
