@@ -25,7 +25,7 @@ final class ReliabilityReport {
         md.append("## The run\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| command | `").append(command).append("` |\n");
-        md.append("| date | ").append(date).append(" |\n");
+        md.append("| date | ").append(date.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(" |\n");
         md.append("| machine | ").append(machine.cores()).append(" cores (").append(machine.cpuModel()).append("), ")
                 .append(machine.memoryBytes() / (1024 * 1024 * 1024)).append(" GiB, ").append(machine.kernel())
                 .append(", ").append(machine.java()).append(" |\n");
@@ -93,7 +93,9 @@ final class ReliabilityReport {
 
         md.append("\n## Latency\n\nFrom when a request's events were due to its 202 (a request sent again after a 503"
                 + " or a failure counts from the first try; waiting behind it counts too). \"During a fault\": due"
-                + " between a fault's injection and its recovery.\n\n");
+                + " between a fault's injection and its recovery. A fault's effects may outlast that window (a restarted broker"
+                + " takes its partitions' leadership back later; the rebalance when a restarted processor or sink worker"
+                + " rejoins): they count as \"no fault\".\n\n");
         md.append("| | requests | p50 | p99 | max | sent more than once |\n|---|---|---|---|---|---|\n");
         List<ChaosLoad.Ack> acks = result.acks().stream().filter(a -> a.dueNanos() >= result.started()
                 && a.dueNanos() <= result.ended()).toList();
