@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A PostgreSQL server on this machine for agentlog, so that a JDK and Maven are all a user needs. It prefers
  * the binaries bundled in the jar (zonky) and falls back to the machine's own PostgreSQL server binaries. The
- * cluster lives in a data directory that is reused across restarts; it listens on 127.0.0.1 only and uses trust
- * authentication for the {@code postgres} superuser, so there is no password.
+ * cluster lives in a data directory that is reused across restarts; it listens on 127.0.0.1 only (but for {@link
+ * #startOnPrivateNetwork}, the test hosts' network) and uses trust authentication for the {@code postgres} superuser,
+ * so there is no password.
  */
 public final class LocalPostgres implements AutoCloseable {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
