@@ -25,7 +25,7 @@ final class BundledPostgresServer implements PostgresServer {
         this.postgres = postgres;
     }
 
-    static BundledPostgresServer start(Path dataDir, int port) throws IOException {
+    static BundledPostgresServer start(Path dataDir, int port, String alsoListenOn) throws IOException {
         Path binariesDir = dataDir.resolveSibling(BINARIES_DIRECTORY);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
@@ -36,7 +36,7 @@ final class BundledPostgresServer implements PostgresServer {
                 .setPGStartupWait(STARTUP_WAIT)
                 // The C locale exists everywhere, so the cluster does not depend on the machine's locales.
                 .setLocaleConfig("locale", "C");
-        PostgresServerSettings.all().forEach(builder::setServerConfig);
+        PostgresServerSettings.all(alsoListenOn).forEach(builder::setServerConfig);
         return new BundledPostgresServer(builder.start());
     }
 

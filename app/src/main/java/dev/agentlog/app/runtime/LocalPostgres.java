@@ -6,10 +6,13 @@ import dev.agentlog.support.retry.Retry;
 import dev.agentlog.support.retry.RetryPolicy;
 import dev.agentlog.support.retry.RetryStoppedException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A PostgreSQL server on this machine for agentlog, so that a JDK and Maven are all a user needs. It prefers
  * the binaries bundled in the jar (zonky) and falls back to the machine's own PostgreSQL server binaries. The
- * cluster lives in a data directory that is reused across restarts; it listens on 127.0.0.1 only and uses trust
- * authentication for the {@code postgres} superuser, so there is no password.
+ * cluster lives in a data directory that is reused across restarts; it listens on 127.0.0.1 only (but for {@link
+ * #startOnPrivateNetwork}, the test hosts' network) and uses trust authentication for the {@code postgres} superuser,
+ * so there is no password.
  */
 public final class LocalPostgres implements AutoCloseable {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
@@ -51,11 +55,33 @@ public final class LocalPostgres implements AutoCloseable {
      * @throws LocalServiceStartException saying what failed and what to install or change
      */
     public static LocalPostgres start(Path dataDirectory, int port, Path pgBinDir) {
-        return start(dataDirectory, port, pgBinDir, true);
+        return start(dataDirectory, port, pgBinDir, true, null);
     }
 
     /** As {@link #start(Path, int, Path)}; {@code bundledAllowed = false} forces the machine's binaries (tests). */
     static LocalPostgres start(Path dataDirectory, int port, Path pgBinDir, boolean bundledAllowed) {
+        return start(dataDirectory, port, pgBinDir, bundledAllowed, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, Path)}, listening on {@code address} as well as on 127.0.0.1, and trusting clients of
+     * {@code trustedCidr} (no password, as on loopback). Only for a private network that never leaves this machine:
+     * the test harness's and the chaos run's network namespaces (docs/reliability.md), whose hosts reach this server
+     * over a veth link. {@code up} never calls it.
+     */
+    public static LocalPostgres startOnPrivateNetwork(Path dataDirectory, int port, String address, String trustedCidr) {
+        LocalPostgres postgres = start(dataDirectory, port, null, true, address);
+        try {
+            postgres.trust(trustedCidr);
+            return postgres;
+        } catch (RuntimeException | IOException | SQLException e) {
+            postgres.close();
+            throw new LocalServiceStartException("PostgreSQL could not trust " + trustedCidr + ": " + e, e);
+        }
+    }
+
+    private static LocalPostgres start(Path dataDirectory, int port, Path pgBinDir, boolean bundledAllowed,
+            String alsoListenOn) {
         Path dataDir = dataDirectory.toAbsolutePath().normalize();
         int resolvedPort = LocalPorts.resolve(port);
         if (!LocalPorts.isFree(resolvedPort)) {
@@ -68,7 +94,7 @@ public final class LocalPostgres implements AutoCloseable {
                     + " stop -m fast, or kill its pid) and start again");
         });
         long startedAt = System.nanoTime();
-        PostgresServer server = startServer(dataDir, resolvedPort, pgBinDir, bundledAllowed);
+        PostgresServer server = startServer(dataDir, resolvedPort, pgBinDir, bundledAllowed, alsoListenOn);
         try {
             String version = awaitReady(jdbcUrl(resolvedPort));
             PostgresClusterDirectory.recordSource(dataDir, server.source());
@@ -111,6 +137,21 @@ public final class LocalPostgres implements AutoCloseable {
                 + ", " + server.origin() + ", data in " + dataDirectory + ")";
     }
 
+    /** Adds a trust line for {@code cidr} to pg_hba.conf (once) and has the server read it again. */
+    private void trust(String cidr) throws IOException, SQLException {
+        Path hba = dataDirectory.resolve("pg_hba.conf");
+        String line = "host all all " + cidr + " trust";
+        if (!Files.readAllLines(hba).contains(line)) {
+            Files.writeString(hba, "\n" + line + "\n", StandardOpenOption.APPEND);
+        }
+        Properties props = new Properties();
+        props.setProperty("user", user());
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(), props);
+             Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_reload_conf()");
+        }
+    }
+
     /** Stops the server (fast shutdown); the data directory is kept. */
     @Override
     public synchronized void close() {
@@ -122,7 +163,8 @@ public final class LocalPostgres implements AutoCloseable {
         LOG.info("PostgreSQL on port {} stopped", port);
     }
 
-    private static PostgresServer startServer(Path dataDir, int port, Path pgBinDir, boolean bundledAllowed) {
+    private static PostgresServer startServer(Path dataDir, int port, Path pgBinDir, boolean bundledAllowed,
+            String alsoListenOn) {
         Optional<PostgresClusterDirectory.Source> recorded = recordedSource(dataDir);
         // A cluster last run by the machine's binaries belongs to that account and version: zonky cannot run it.
         boolean tryBundled = bundledAllowed && pgBinDir == null
@@ -130,7 +172,7 @@ public final class LocalPostgres implements AutoCloseable {
         Exception bundledFailure = null;
         if (tryBundled) {
             try {
-                return BundledPostgresServer.start(dataDir, port);
+                return BundledPostgresServer.start(dataDir, port, alsoListenOn);
             } catch (Exception e) {
                 bundledFailure = e;
                 LOG.warn("The bundled PostgreSQL binaries could not start ({}); trying the machine's own PostgreSQL",
@@ -138,7 +180,7 @@ public final class LocalPostgres implements AutoCloseable {
             }
         }
         try {
-            return MachinePostgresServer.start(dataDir, port, pgBinDir);
+            return MachinePostgresServer.start(dataDir, port, pgBinDir, alsoListenOn);
         } catch (LocalServiceStartException e) {
             if (bundledFailure != null) {
                 e.addSuppressed(bundledFailure);

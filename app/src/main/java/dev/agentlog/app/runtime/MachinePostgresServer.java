@@ -38,7 +38,7 @@ final class MachinePostgresServer implements PostgresServer {
      * @param pgBinDir binaries to use, or null to find the machine's own
      * @throws LocalServiceStartException saying what failed and what to do
      */
-    static MachinePostgresServer start(Path dataDir, int port, Path pgBinDir) throws IOException {
+    static MachinePostgresServer start(Path dataDir, int port, Path pgBinDir, String alsoListenOn) throws IOException {
         MachinePostgresBinaries binaries =
                 MachinePostgresBinaries.choose(pgBinDir, PostgresClusterDirectory.majorVersion(dataDir));
         PostgresOsAccount account = PostgresOsAccount.forThisJvm();
@@ -48,7 +48,7 @@ final class MachinePostgresServer implements PostgresServer {
         if (!PostgresClusterDirectory.holdsCluster(dataDir)) {
             server.initdb();
         }
-        server.pgCtlStart(port);
+        server.pgCtlStart(port, alsoListenOn);
         Runtime.getRuntime().addShutdownHook(server.stopOnJvmExit);
         return server;
     }
@@ -98,9 +98,9 @@ final class MachinePostgresServer implements PostgresServer {
         }
     }
 
-    private void pgCtlStart(int port) throws IOException {
+    private void pgCtlStart(int port, String alsoListenOn) throws IOException {
         Path logFile = dataDir.resolve(LOG_FILE);
-        String serverOptions = "-p " + port + " " + PostgresServerSettings.asCommandLineOptions();
+        String serverOptions = "-p " + port + " " + PostgresServerSettings.asCommandLineOptions(alsoListenOn);
         ExternalCommand.Result result = ExternalCommand.run(account.command(binaries.program("pg_ctl").toString(),
                 "-D", dataDir.toString(), "-l", logFile.toString(), "-w", "-t", String.valueOf(PG_CTL_WAIT_SECONDS),
                 "-o", serverOptions, "start"), PG_CTL_TIMEOUT);

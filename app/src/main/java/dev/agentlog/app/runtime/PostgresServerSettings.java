@@ -13,6 +13,11 @@ final class PostgresServerSettings {
     }
 
     static Map<String, String> all() {
+        return all(null);
+    }
+
+    /** As {@link #all()}, listening on {@code alsoListenOn} as well when it is not null (a private test network). */
+    static Map<String, String> all(String alsoListenOn) {
         Map<String, String> settings = new LinkedHashMap<>();
         // An acknowledged commit must be on disk: zonky's default is off.
         settings.put("synchronous_commit", "on");
@@ -26,7 +31,7 @@ final class PostgresServerSettings {
         settings.put("max_wal_senders", "10");
         settings.put("max_replication_slots", "10");
         // Loopback only: the cluster uses trust authentication, which is only acceptable on this machine.
-        settings.put("listen_addresses", LocalPorts.LOOPBACK);
+        settings.put("listen_addresses", LocalPorts.LOOPBACK + (alsoListenOn == null ? "" : "," + alsoListenOn));
         // No Unix socket (in /tmp by default) to clash with a system server; JDBC connects over TCP.
         settings.put("unix_socket_directories", "''");
         // Same result on every machine, whatever its time zone (zonky's choice too).
@@ -57,9 +62,9 @@ final class PostgresServerSettings {
     }
 
     /** The settings as postgres command-line options: {@code -c name=value ...}. */
-    static String asCommandLineOptions() {
+    static String asCommandLineOptions(String alsoListenOn) {
         StringBuilder options = new StringBuilder();
-        all().forEach((name, value) -> options.append(" -c ").append(name).append('=').append(value));
+        all(alsoListenOn).forEach((name, value) -> options.append(" -c ").append(name).append('=').append(value));
         return options.toString().strip();
     }
 }

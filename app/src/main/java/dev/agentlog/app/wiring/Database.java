@@ -6,6 +6,10 @@ import dev.agentlog.app.Secrets;
 
 /** The connection pool of one process. Fails fast with the URL (password masked) when PostgreSQL refuses. */
 public final class Database {
+    /** What each direct session asks the server, so that a client gone from the network is let go within ~30 s. */
+    static final String DEAD_CLIENT_DETECTION = "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; "
+            + "SET tcp_keepalives_count = 3; SET tcp_user_timeout = 30000";
+
     private Database() {}
 
     /** A pool of direct connections. */
@@ -44,7 +48,16 @@ public final class Database {
             // small, a sequential scan, and keeps it while the table grows, until autovacuum next analyzes it: batches
             // took seconds on tables the sink had just started filling. Planning costs a fraction of a millisecond per
             // batch. A session setting, so only on a connection that is one session.
-            config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+            //
+            // And have the server notice a client that is gone from the network (its host cut off, its cable pulled),
+            // as it notices one that closed its connection: a sink worker's open batch holds its partitions' offset
+            // rows, and the worker that takes those partitions over waits on them until this session ends. Left to
+            // the operating system's defaults (keepalive after 2 hours; unacknowledged data retried for about 15
+            // minutes) the takeover waited that long (SinkHostCutOffTest). Probes after 10 s of silence, 3 every 5 s;
+            // data unacknowledged for 30 s ends the session too. Session settings, so only on a direct connection
+            // (through PgBouncer, its own server_tcp_keepalive settings apply); PostgreSQL 12 or later, as
+            // plan_cache_mode is.
+            config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan; " + DEAD_CLIENT_DETECTION);
         }
         config.setInitializationFailTimeout(30_000);
         try {

@@ -35,7 +35,16 @@ public final class ChildProcess implements AutoCloseable {
     /** {@code mainClass ARGS} from the test's classpath in a JVM of its own with {@code jvmOptions}. */
     public static ChildProcess startMain(Path log, List<String> jvmOptions, String mainClass, String... args)
             throws IOException {
-        List<String> command = new ArrayList<>();
+        return startMain(List.of(), log, jvmOptions, mainClass, args);
+    }
+
+    /**
+     * As {@link #startMain(Path, List, String, String...)}, the java command run through {@code launcher} (which
+     * execs it: the process is the JVM), e.g. {@code ip netns exec <host>} to start it on another network host.
+     */
+    public static ChildProcess startMain(List<String> launcher, Path log, List<String> jvmOptions, String mainClass,
+            String... args) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-XX:TieredStopAtLevel=1"); // short-lived test JVMs: start fast rather than peak fast
