@@ -44,10 +44,33 @@ public final class NetworkHosts implements AutoCloseable {
         }
         try {
             Result result = run(List.of("ip", "netns", "list"));
-            return result.exitCode == 0 ? Optional.empty()
-                    : Optional.of("`ip netns list` failed (" + result.exitCode + "): " + result.output.strip());
+            if (result.exitCode != 0) {
+                return Optional.of("`ip netns list` failed (" + result.exitCode + "): " + result.output.strip());
+            }
+            // root inside a container may still lack CAP_NET_ADMIN / CAP_SYS_ADMIN: listing works, making does not
+            return probe();
         } catch (IOException e) {
             return Optional.of("no `ip` command (iproute2): " + e.getMessage());
+        }
+    }
+
+    /** Makes and deletes a namespace and a bridge, as {@link #create} will: why not, when it cannot. */
+    private static Optional<String> probe() throws IOException {
+        String namespace = PREFIX + "-" + PID + "-probe";
+        String bridge = PREFIX + PID + "p";
+        try {
+            for (List<String> command : List.of(List.of("ip", "netns", "add", namespace),
+                    List.of("ip", "link", "add", bridge, "type", "bridge"))) {
+                Result result = run(command);
+                if (result.exitCode != 0) {
+                    return Optional.of("`" + String.join(" ", command) + "` failed (" + result.exitCode + "): "
+                            + result.output.strip() + " (no CAP_NET_ADMIN/CAP_SYS_ADMIN here?)");
+                }
+            }
+            return Optional.empty();
+        } finally {
+            run(List.of("ip", "link", "delete", bridge));
+            run(List.of("ip", "netns", "delete", namespace));
         }
     }
 
