@@ -1,6 +1,9 @@
 package dev.agentlog.app.e2e;
 
+import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
+import dev.agentlog.sink.fold.ProjectionState;
+import dev.agentlog.sink.fold.LogFold;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -82,6 +85,16 @@ public final class PipelineProbe {
             return admin.listOffsets(request).all().get().entrySet().stream()
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
         }
+    }
+
+    /** The projections the records of the log of record fold into, in their order (what the sink must equal). */
+    public static ProjectionState foldOf(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        LogFold fold = new LogFold();
+        EventCodec codec = EventCodec.standard();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            fold.apply(codec.decode(record.value()));
+        }
+        return fold.state();
     }
 
     /** Every committed record of a topic, read from the beginning to the end. */

@@ -13,12 +13,10 @@ import dev.agentlog.app.runtime.KafkaNode;
 import dev.agentlog.app.runtime.LocalPostgres;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.TopicAdmin;
-import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
 import dev.agentlog.ingest.IngestSettings;
 import dev.agentlog.sink.ProjectionReader;
 import dev.agentlog.sink.SchemaMigrator;
-import dev.agentlog.sink.fold.LogFold;
 import dev.agentlog.workload.LettaWorkload;
 import dev.agentlog.workload.WorkloadEvent;
 import dev.agentlog.workload.hosts.NetworkHosts;
@@ -32,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -110,12 +107,7 @@ class SinkHostCutOffTest {
                             .as("no offset of partition " + p + " skipped")
                             .containsExactly(partition.getValue() + " | 0 | " + (partition.getValue() - 1));
                 }
-                LogFold fold = new LogFold();
-                EventCodec codec = EventCodec.standard();
-                for (ConsumerRecord<byte[], byte[]> record : probe.readAll(TOPICS.events())) {
-                    fold.apply(codec.decode(record.value()));
-                }
-                assertThat(fold.state().differencesFrom(ProjectionReader.read(pool, NAME), 10)).isEmpty();
+                assertThat(PipelineProbe.foldOf(probe.readAll(TOPICS.events())).differencesFrom(ProjectionReader.read(pool, NAME), 10)).isEmpty();
             }
         }
     }

@@ -11,7 +11,6 @@ import dev.agentlog.app.wiring.Database;
 import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Pipeline;
 import dev.agentlog.app.wiring.TopicAdmin;
-import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
 import dev.agentlog.ingest.ApiKeys;
 import dev.agentlog.ingest.IngestSettings;
@@ -19,7 +18,6 @@ import dev.agentlog.processor.ProcessorSettings;
 import dev.agentlog.sink.ProjectionReader;
 import dev.agentlog.sink.SchemaMigrator;
 import dev.agentlog.sink.SinkSettings;
-import dev.agentlog.sink.fold.LogFold;
 import dev.agentlog.workload.LettaWorkload;
 import dev.agentlog.workload.WorkloadEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -102,14 +100,9 @@ class BrokerLossTest {
 
             assertThat(Rows.of(pool, "select count(*), count(distinct event_id) from " + NAME + ".events"))
                     .containsExactly(EVENTS + " | " + EVENTS);
-            LogFold fold = new LogFold();
-            EventCodec codec = EventCodec.standard();
             List<ConsumerRecord<byte[], byte[]>> records = probe.readAll(TOPICS.events());
             assertThat(records).hasSize(EVENTS);
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                fold.apply(codec.decode(record.value()));
-            }
-            assertThat(fold.state().differencesFrom(ProjectionReader.read(pool, NAME), 10)).isEmpty();
+            assertThat(PipelineProbe.foldOf(records).differencesFrom(ProjectionReader.read(pool, NAME), 10)).isEmpty();
         }
     }
 
