@@ -28,6 +28,9 @@ final class Browser implements AutoCloseable {
     /** Where the tests write the screenshots of docs/ui.md when set (-Dagentlog.ui.screenshots=../docs/ui). */
     static final String SCREENSHOTS = System.getProperty("agentlog.ui.screenshots");
 
+    /** The session storage item the page keeps the key in (api.js). */
+    static final String KEY_ITEM = "agentlog.key";
+
     final ChromeDriver driver;
     private final String baseUrl;
 
@@ -55,10 +58,14 @@ final class Browser implements AutoCloseable {
     /** Opens the page and gives it a key (kept in the tab's session storage, as a user's). */
     void signIn(String key) {
         open("#/agents");
-        script("sessionStorage.clear(); location.reload()"); // a key of an earlier test stays in the tab otherwise
+        // A key of an earlier test stays in the tab otherwise. WebDriver's refresh returns once the new page has
+        // loaded: a reload from a script would not, and the form of the page being left could take the key.
+        script("sessionStorage.clear()");
+        driver.navigate().refresh();
         WebElement input = await(d -> visible(By.cssSelector("[data-test=key-input]")));
         input.sendKeys(key);
         driver.findElement(By.cssSelector("[data-test=key-submit]")).click();
+        await(d -> key.equals(script("return sessionStorage.getItem(arguments[0])", KEY_ITEM)) ? true : null);
     }
 
     /** Navigates within the page (a hash change), the way a link does. */
