@@ -21,6 +21,8 @@ import dev.agentlog.sink.replay.RebuildListener;
 import dev.agentlog.sink.replay.RebuildProgress;
 import dev.agentlog.sink.replay.RebuildResult;
 import dev.agentlog.sink.replay.RebuildSettings;
+import dev.agentlog.sink.replay.SnapshotFrom;
+import dev.agentlog.sink.snapshot.SnapshotTopicReader;
 import dev.agentlog.sink.replay.TableLogSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
@@ -63,6 +65,12 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
     public static final Setting<Boolean> WHOLE_LOG = Setting.flag("whole-log")
             .doc("Replay (verify: fold) the log of record from its beginning, not from the newest snapshot at or before"
                     + " the target (the log must still hold its beginning).");
+    public static final Setting<SnapshotFrom> SNAPSHOT_FROM = Setting.choice("snapshot-from", SnapshotFrom.class)
+            .defaultsTo(SnapshotFrom.AUTO)
+            .doc("Where the snapshot to start from is looked for: auto (the schema's newest usable one; when it has"
+                    + " none, or the schema is gone, the newest complete one in the compacted <prefix>.snapshots topic),"
+                    + " postgres (the schema's only), topic (the topic's only: the rebuild when PostgreSQL was lost;"
+                    + " docs/replay.md).");
     public static final Setting<Boolean> RESUME = Setting.flag("resume")
             .doc("Continue in the shadow schema an interrupted rebuild left, from its offsets, instead of starting"
                     + " again from the log's beginning.");
@@ -87,7 +95,7 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
     final PostgresOptions postgres = PostgresOptions.required();
     final PrivacyOptions privacy = new PrivacyOptions();
     final SettingGroup rebuild = new SettingGroup(SinkOptions.GROUP_ID, REBUILD_BATCH_MAX_EVENTS, WORKERS, FROM_TABLE,
-            WHOLE_LOG, RESUME, DROP_OLD, LOCK_TIMEOUT_MS, SWAP_ATTEMPTS, DROP, LIST_OLD);
+            WHOLE_LOG, SNAPSHOT_FROM, RESUME, DROP_OLD, LOCK_TIMEOUT_MS, SWAP_ATTEMPTS, DROP, LIST_OLD);
 
     /** The log comes from Kafka unless --from-table; --list-old and --drop need no log. */
     @Override
@@ -148,7 +156,10 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
                 Rebuild rebuilding = new Rebuild(pool, settings, source, progress(out), new SimpleMeterRegistry())
                         .withCodec(privacy.codec(pool, schema));
                 if (!fromTable && !rebuild.get(WHOLE_LOG)) {
-                    rebuilding.fromSnapshot(privacy.stateCipher(pool, schema));
+                    KafkaClients clients = kafka.clients();
+                    rebuilding.fromSnapshot(privacy.stateCipher(pool, schema)).withSnapshotTopic(
+                            new SnapshotTopicReader(clients.bootstrapServers(), clients.common()),
+                            kafka.topics().snapshots(), rebuild.get(SNAPSHOT_FROM));
                 }
                 result = run(rebuilding);
                 if (source instanceof KafkaLogSource log) {
@@ -217,6 +228,13 @@ public final class RebuildCommand implements Callable<Integer>, Settings.CrossCh
         Map<Integer, Long> offsets = new TreeMap<>();
         r.offsets().forEach((tp, offset) -> offsets.put(tp.partition(), offset));
         out.println("at offsets " + offsets + "; the live sink waited " + r.swapMillis() + " ms at the swap");
+        out.println(r.startedFrom() == null ? "replayed from the log's beginning"
+                : "started from " + r.startedFrom() + ", then replayed the tail after it");
+        if (r.auditRecordsLost() > 0) {
+            out.println("the events rows (the audit trail) of the " + r.auditRecordsLost() + " records below the"
+                    + " snapshot could not come back: a snapshot holds the tables, not the events; state --at, history"
+                    + " and export now reach back to the snapshot only (docs/replay.md)");
+        }
         if (r.oldSchema() != null) {
             out.println("old tables kept in schema " + r.oldSchema() + ": drop them with `agentlog rebuild --drop "
                     + r.oldSchema() + "`");

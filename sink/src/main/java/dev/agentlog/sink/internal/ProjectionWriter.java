@@ -103,6 +103,14 @@ public final class ProjectionWriter {
 
     /** The keys of these rows and the values of their reference columns, as written. */
     private <K, R> void wrote(TableDef<K, R> table, Collection<R> rows) {
+        reportWritten(target, table, rows);
+    }
+
+    /**
+     * Tells {@code target} of these rows written to {@code table} as this writer does (their keys and the values of
+     * their reference columns): for rows written another way, a rebuild's snapshot seed.
+     */
+    public static <K, R> void reportWritten(TargetTables target, TableDef<K, R> table, Collection<R> rows) {
         for (R row : rows) {
             target.wrote(table.name(), table.keyOf(row));
             for (Ref ref : table.refs()) {

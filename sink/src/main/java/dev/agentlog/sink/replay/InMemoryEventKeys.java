@@ -78,6 +78,24 @@ final class InMemoryEventKeys {
         }
     }
 
+    /**
+     * Takes in the keys of an event written another way (a rebuild's snapshot seed copies the events rows below the
+     * snapshot's positions): unlike a claim it never stops, since those rows are unique already; a key held twice (two
+     * keys with one hash) only makes a later claim of it stop, which is exact.
+     *
+     * @throws UniqueIndexNeeded when the keys no longer fit in memory
+     */
+    synchronized void addWritten(String eventId, String streamId, Long streamSeq) {
+        if (indexed) {
+            throw new IllegalStateException("the unique indexes of events exist: nothing to keep here");
+        }
+        ensureRoom(size + (long) KEYS_PER_RECORD);
+        add(hash(eventId));
+        if (streamSeq != null) {
+            add(positionHash(streamId, streamSeq));
+        }
+    }
+
     /** Keys held; for tests. */
     synchronized int size() {
         return size;

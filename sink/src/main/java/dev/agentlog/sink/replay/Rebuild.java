@@ -4,6 +4,7 @@ import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.SinkCore;
 import dev.agentlog.sink.replay.RebuildProgress.Phase;
 import dev.agentlog.sink.snapshot.SnapshotInfo;
+import dev.agentlog.sink.snapshot.SnapshotTopicReader;
 import dev.agentlog.sink.snapshot.StateCipher;
 import dev.agentlog.support.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,6 +62,10 @@ public final class Rebuild {
     private EventCodec codec = EventCodec.standard();
     /** Null: replay the whole log; otherwise start from the newest snapshot there is, opened with this. */
     private StateCipher snapshots;
+    /** Null: snapshots only from PostgreSQL. */
+    private SnapshotTopicReader topicReader;
+    private String snapshotsTopic;
+    private SnapshotFrom snapshotFrom = SnapshotFrom.POSTGRES;
 
     /**
      * @param source where the log is read from; positioned by the rebuild
@@ -97,6 +102,18 @@ public final class Rebuild {
         return this;
     }
 
+    /**
+     * Also looks for the snapshot in the compacted topic {@code topic} (docs/replay.md, "Rebuild when PostgreSQL was
+     * lost"): with {@link SnapshotFrom#AUTO} when the live schema has no usable snapshot (or there is no live schema),
+     * with {@link SnapshotFrom#TOPIC} always. Needs {@link #fromSnapshot}.
+     */
+    public Rebuild withSnapshotTopic(SnapshotTopicReader reader, String topic, SnapshotFrom from) {
+        this.topicReader = reader;
+        this.snapshotsTopic = topic;
+        this.snapshotFrom = from;
+        return this;
+    }
+
     Rebuild(DataSource dataSource, RebuildSettings settings, LogSource source, RebuildListener listener,
             MeterRegistry registry, Clock clock) {
         this.dataSource = dataSource;
@@ -121,16 +138,22 @@ public final class Rebuild {
         counters.phase(Phase.PREPARING);
         RebuildPlan plan = RebuildPlan.make(dataSource, migrations != null ? migrations : dataSource, settings, source,
                 context);
-        Optional<SnapshotInfo> snapshot = snapshots == null || plan.resumed() || !plan.liveExists() ? Optional.empty()
-                : SnapshotSeed.find(dataSource, live, source.topic(), plan.limits());
-        // unless resumed or seeded from a snapshot, the shadow starts empty and only this rebuild writes it
-        boolean lookEverythingUp = plan.resumed() || snapshot.isPresent();
-        ShadowTables tables = lookEverythingUp ? ShadowTables.resumed()
+        Optional<SnapshotSeed.Start> snapshot = snapshots == null || plan.resumed() ? Optional.empty()
+                : findSnapshot(plan);
+        // unless resumed, the shadow starts empty and only this rebuild writes it (a seed tells what it wrote)
+        ShadowTables tables = plan.resumed() ? ShadowTables.resumed()
                 : ShadowTables.startingEmpty(plan.records(), maxMemoryForKeys());
         ShadowIndexes indexes = new ShadowIndexes(dataSource, shadow, tables, context);
-        indexes.defer(lookEverythingUp);
+        indexes.defer(plan.resumed());
+        long auditRecordsLost = 0;
         if (snapshot.isPresent()) {
-            SnapshotSeed.seed(dataSource, settings, snapshot.get(), snapshots, context);
+            SnapshotSeed.seed(dataSource, settings, snapshot.get(), snapshots, tables, plan.liveExists(), context);
+            if (!plan.liveExists()) {
+                auditRecordsLost = snapshot.get().recordsBelow();
+                log.warn("{} there is no live schema: the events rows (the audit trail) of the {} records below the"
+                        + " snapshot's positions cannot come back; state --at, history and export reach back to the"
+                        + " snapshot only", context, auditRecordsLost);
+            }
         }
         CountingDeadLetters deadLetters = new CountingDeadLetters(context);
         try (ShadowStatistics statistics = new ShadowStatistics(dataSource, shadow, context);
@@ -161,10 +184,52 @@ public final class Rebuild {
             counters.phase(Phase.DONE);
             RebuildResult result = new RebuildResult(live, plan.liveExists() && !dropped ? old : null, dropped,
                     counters.recordsRead(), counters.eventsApplied(), counters.duplicates(), deadLetters.count(),
-                    offsets, replayMillis, swapMillis);
+                    offsets, replayMillis, swapMillis, snapshot.map(Rebuild::describe).orElse(null), auditRecordsLost);
             logDone(result, counters, old);
             return result;
         }
+    }
+
+    /**
+     * The snapshot to start from: the live schema's newest at or before the limits, or, when it has none (or with
+     * {@link SnapshotFrom#TOPIC}), the topic's, if complete and at or before the limits.
+     */
+    private Optional<SnapshotSeed.Start> findSnapshot(RebuildPlan plan) throws SQLException {
+        if (snapshotFrom != SnapshotFrom.TOPIC && plan.liveExists()) {
+            Optional<SnapshotInfo> stored = SnapshotSeed.find(dataSource, settings.liveSchema(), source.topic(),
+                    plan.limits());
+            if (stored.isPresent()) {
+                return stored.map(SnapshotSeed.Start::postgres);
+            }
+        }
+        if (topicReader == null || snapshotFrom == SnapshotFrom.POSTGRES) {
+            return Optional.empty();
+        }
+        SnapshotTopicReader.Found found = topicReader.read(snapshotsTopic, source.topic(), settings.groupId());
+        if (!found.present()) {
+            log.warn("{} no snapshot from {}: {}", context, snapshotsTopic, found.whyNone());
+            if (snapshotFrom == SnapshotFrom.TOPIC) {
+                throw new IllegalStateException(context + " no snapshot to start from in " + snapshotsTopic + ": "
+                        + found.whyNone());
+            }
+            return Optional.empty();
+        }
+        SnapshotInfo info = found.snapshot().info();
+        if (!info.atOrBefore(plan.limits())) {
+            String why = "the snapshot " + info.snapshotId() + " in " + snapshotsTopic + " stands at " + info.byPartition()
+                    + ", past where the replay stops (" + plan.limits() + ")";
+            if (snapshotFrom == SnapshotFrom.TOPIC) {
+                throw new IllegalStateException(context + " " + why);
+            }
+            log.warn("{} {}: not used", context, why);
+            return Optional.empty();
+        }
+        return Optional.of(SnapshotSeed.Start.topic(found.snapshot(), snapshotsTopic));
+    }
+
+    private static String describe(SnapshotSeed.Start start) {
+        return "snapshot " + start.info().snapshotId() + " taken at " + start.info().takenAt() + " ("
+                + (start.fromTopic() ? "read back from " + start.topicName() : "from PostgreSQL") + ")";
     }
 
     /** The deferred indexes built, full statistics taken: the tables as the live sink and readers will use them. */

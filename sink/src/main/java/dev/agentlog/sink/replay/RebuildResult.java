@@ -17,10 +17,13 @@ import org.apache.kafka.common.TopicPartition;
  * @param offsets the next offset per partition the rebuilt schema covers: the live sink's offsets at the swap
  * @param replayMillis from the start of the replay to the swap's lock
  * @param swapMillis how long the live sink's offsets were locked (the live sink waited at most that long)
+ * @param startedFrom the snapshot the replay started from and where it was read; null: the log's beginning
+ * @param auditRecordsLost records below that snapshot's positions whose {@code events} rows could not come back (a
+ *     snapshot read from the topic without a live schema: the audit trail is not in a snapshot); 0 otherwise
  */
 public record RebuildResult(String liveSchema, String oldSchema, boolean oldDropped, long recordsRead,
         long eventsApplied, long duplicates, long notApplied, Map<TopicPartition, Long> offsets, long replayMillis,
-        long swapMillis) {
+        long swapMillis, String startedFrom, long auditRecordsLost) {
     public RebuildResult {
         offsets = Map.copyOf(offsets);
     }

@@ -16,7 +16,8 @@ import java.util.List;
  *   <li>Its transactions commit without waiting for the WAL flush: the tables can be written again from the log after
  *       a crash (the last transactions are gone, each wholly, with its offsets, and {@code --resume} writes them again);
  *       the swap commits with the server's setting, which flushes them all.</li>
- *   <li>Unless resumed, the tables started empty and only the rebuild writes them: lookups and deletes of keys it never
+ *   <li>Unless resumed, the tables started empty and only the rebuild writes them (a snapshot seed included: it tells
+ *       what it wrote, {@link #wrote} and {@link #wroteEvent}): lookups and deletes of keys it never
  *       wrote are skipped ({@link WrittenKeys}, sized for three keys per record and at least three million: the log
  *       grows while the replay runs).</li>
  *   <li>Unless resumed, the unique keys of {@code events} may be kept in memory ({@link InMemoryEventKeys}) while their
@@ -61,6 +62,21 @@ public final class ShadowTables implements TargetTables {
     public void uniqueIndexesBuilt() {
         if (eventKeys != null) {
             eventKeys.indexesBuilt();
+        }
+    }
+
+    /**
+     * An events row written before the replay by a snapshot seed (the audit rows below the snapshot's positions): its
+     * keys are taken, as if the replay had written it, so the tail after the snapshot runs through the same fast paths
+     * as a replay of the whole log. Projection rows of the seed are told through {@link #wrote} like the writer's.
+     *
+     * @throws UniqueIndexNeeded when the unique keys no longer fit in memory: build the indexes before the replay
+     */
+    public void wroteEvent(String eventId, String streamId, Long streamSeq) {
+        if (eventKeys != null && !eventKeys.indexed()) {
+            eventKeys.addWritten(eventId, streamId, streamSeq);
+        } else if (written != null) {
+            written.written(EventsTable.TABLE, eventId);
         }
     }
 
