@@ -52,6 +52,11 @@ final class ReplayFixture implements AutoCloseable {
 
     /** With {@code kekFile}, the pipeline seals personal fields with that key-encryption key (docs/privacy.md). */
     ReplayFixture(String prefix, String schema, java.nio.file.Path kekFile) throws Exception {
+        this(prefix, schema, kekFile, true);
+    }
+
+    /** @param withSink false: no sink in the pipeline (the test runs its own, to stop and start it) */
+    ReplayFixture(String prefix, String schema, java.nio.file.Path kekFile, boolean withSink) throws Exception {
         this.prefix = prefix;
         this.schema = schema;
         this.topics = new Topics(prefix);
@@ -65,9 +70,11 @@ final class ReplayFixture implements AutoCloseable {
         EventCodec codec = kekFile == null ? EventCodec.standard() : new dev.agentlog.privacy.PayloadCipher(
                 new dev.agentlog.privacy.SubjectKeys(pool, schema, dev.agentlog.privacy.KeyEncryptionKey.load(kekFile),
                         dev.agentlog.support.time.Time.SYSTEM)).codec();
-        pipeline = new Pipeline(bootstrap, topics, new SimpleMeterRegistry()).withCodec(codec)
-                .startSink(SinkSettings.defaults().withSchema(schema).withGroupId(GROUP), pool, 1)
-                .startProcessor(ProcessorSettings.defaults(runtime.dataDir.resolve(applicationId))
+        pipeline = new Pipeline(bootstrap, topics, new SimpleMeterRegistry()).withCodec(codec);
+        if (withSink) {
+            pipeline.startSink(SinkSettings.defaults().withSchema(schema).withGroupId(GROUP), pool, 1);
+        }
+        pipeline.startProcessor(ProcessorSettings.defaults(runtime.dataDir.resolve(applicationId))
                         .withApplicationId(applicationId))
                 .startIngest(IngestSettings.defaults(ApiKeys.parse("tester:" + KEY)).withPort(0), () -> "", readiness,
                         server -> QueryRoutes.register(server, pool, schema, codec));

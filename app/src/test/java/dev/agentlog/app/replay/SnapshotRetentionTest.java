@@ -121,7 +121,7 @@ class SnapshotRetentionTest {
     }
 
     /** Messages {@code from} (inclusive) to {@code to} of a dozen agents, with their context windows. */
-    private static List<String> busyAgents(int from, int to) {
+    static List<String> busyAgents(int from, int to) {
         List<String> events = new ArrayList<>();
         Instant at = Instant.parse("2026-11-24T10:30:00Z");
         for (int a = 0; a < 12; a++) {
@@ -156,7 +156,7 @@ class SnapshotRetentionTest {
     }
 
     /** Deletes the log of record below the positions, and waits until the broker's log start offsets are there. */
-    private static void deleteRecordsBelow(Map<TopicPartition, Long> positions) throws Exception {
+    static void deleteRecordsBelow(Map<TopicPartition, Long> positions) throws Exception {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestRuntime.get().bootstrapServers());
         try (Admin admin = Admin.create(props)) {
