@@ -3,7 +3,6 @@ package dev.agentlog.sink.replay;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.sink.SinkCore;
 import dev.agentlog.sink.replay.RebuildProgress.Phase;
-import dev.agentlog.sink.snapshot.SnapshotInfo;
 import dev.agentlog.sink.snapshot.SnapshotTopicReader;
 import dev.agentlog.sink.snapshot.StateCipher;
 import dev.agentlog.support.time.Time;
@@ -62,10 +61,8 @@ public final class Rebuild {
     private EventCodec codec = EventCodec.standard();
     /** Null: replay the whole log; otherwise start from the newest snapshot there is, opened with this. */
     private StateCipher snapshots;
-    /** Null: snapshots only from PostgreSQL. */
-    private SnapshotTopicReader topicReader;
-    private String snapshotsTopic;
-    private SnapshotFrom snapshotFrom = SnapshotFrom.POSTGRES;
+    /** Where the snapshot is looked for: by default the live schema's alone. */
+    private SnapshotChoice snapshotChoice = SnapshotChoice.POSTGRES_ONLY;
 
     /**
      * @param source where the log is read from; positioned by the rebuild
@@ -108,9 +105,7 @@ public final class Rebuild {
      * with {@link SnapshotFrom#TOPIC} always. Needs {@link #fromSnapshot}.
      */
     public Rebuild withSnapshotTopic(SnapshotTopicReader reader, String topic, SnapshotFrom from) {
-        this.topicReader = reader;
-        this.snapshotsTopic = topic;
-        this.snapshotFrom = from;
+        this.snapshotChoice = new SnapshotChoice(reader, topic, from);
         return this;
     }
 
@@ -139,7 +134,7 @@ public final class Rebuild {
         RebuildPlan plan = RebuildPlan.make(dataSource, migrations != null ? migrations : dataSource, settings, source,
                 context);
         Optional<SnapshotSeed.Start> snapshot = snapshots == null || plan.resumed() ? Optional.empty()
-                : findSnapshot(plan);
+                : snapshotChoice.choose(dataSource, settings, source.topic(), plan, context);
         // unless resumed, the shadow starts empty and only this rebuild writes it (a seed tells what it wrote)
         ShadowTables tables = plan.resumed() ? ShadowTables.resumed()
                 : ShadowTables.startingEmpty(plan.records(), maxMemoryForKeys());
@@ -184,52 +179,10 @@ public final class Rebuild {
             counters.phase(Phase.DONE);
             RebuildResult result = new RebuildResult(live, plan.liveExists() && !dropped ? old : null, dropped,
                     counters.recordsRead(), counters.eventsApplied(), counters.duplicates(), deadLetters.count(),
-                    offsets, replayMillis, swapMillis, snapshot.map(Rebuild::describe).orElse(null), auditRecordsLost);
+                    offsets, replayMillis, swapMillis, snapshot.map(SnapshotChoice::describe).orElse(null), auditRecordsLost);
             logDone(result, counters, old);
             return result;
         }
-    }
-
-    /**
-     * The snapshot to start from: the live schema's newest at or before the limits, or, when it has none (or with
-     * {@link SnapshotFrom#TOPIC}), the topic's, if complete and at or before the limits.
-     */
-    private Optional<SnapshotSeed.Start> findSnapshot(RebuildPlan plan) throws SQLException {
-        if (snapshotFrom != SnapshotFrom.TOPIC && plan.liveExists()) {
-            Optional<SnapshotInfo> stored = SnapshotSeed.find(dataSource, settings.liveSchema(), source.topic(),
-                    plan.limits());
-            if (stored.isPresent()) {
-                return stored.map(SnapshotSeed.Start::postgres);
-            }
-        }
-        if (topicReader == null || snapshotFrom == SnapshotFrom.POSTGRES) {
-            return Optional.empty();
-        }
-        SnapshotTopicReader.Found found = topicReader.read(snapshotsTopic, source.topic(), settings.groupId());
-        if (!found.present()) {
-            log.warn("{} no snapshot from {}: {}", context, snapshotsTopic, found.whyNone());
-            if (snapshotFrom == SnapshotFrom.TOPIC) {
-                throw new IllegalStateException(context + " no snapshot to start from in " + snapshotsTopic + ": "
-                        + found.whyNone());
-            }
-            return Optional.empty();
-        }
-        SnapshotInfo info = found.snapshot().info();
-        if (!info.atOrBefore(plan.limits())) {
-            String why = "the snapshot " + info.snapshotId() + " in " + snapshotsTopic + " stands at " + info.byPartition()
-                    + ", past where the replay stops (" + plan.limits() + ")";
-            if (snapshotFrom == SnapshotFrom.TOPIC) {
-                throw new IllegalStateException(context + " " + why);
-            }
-            log.warn("{} {}: not used", context, why);
-            return Optional.empty();
-        }
-        return Optional.of(SnapshotSeed.Start.topic(found.snapshot(), snapshotsTopic));
-    }
-
-    private static String describe(SnapshotSeed.Start start) {
-        return "snapshot " + start.info().snapshotId() + " taken at " + start.info().takenAt() + " ("
-                + (start.fromTopic() ? "read back from " + start.topicName() : "from PostgreSQL") + ")";
     }
 
     /** The deferred indexes built, full statistics taken: the tables as the live sink and readers will use them. */
