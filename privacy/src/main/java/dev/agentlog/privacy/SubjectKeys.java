@@ -164,7 +164,7 @@ public final class SubjectKeys implements DataKeys {
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
                 + " (subject, keyset, created_at, erased_at, erased_by) VALUES (?, NULL, ?, ?, ?)"
-                + " ON CONFLICT (subject) DO UPDATE SET keyset = NULL,"
+                + " ON CONFLICT (subject) DO UPDATE SET keyset = NULL, kek_id = NULL,"
                 + " erased_at = coalesce(" + "subject_keys.erased_at, EXCLUDED.erased_at),"
                 + " erased_by = coalesce(subject_keys.erased_by, EXCLUDED.erased_by)")) {
             for (String subject : subjects) {
