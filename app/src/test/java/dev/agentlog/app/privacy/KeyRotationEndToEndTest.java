@@ -24,6 +24,7 @@ import dev.agentlog.privacy.SubjectKeys;
 import dev.agentlog.processor.ProcessorSettings;
 import dev.agentlog.sink.ProjectionReader;
 import dev.agentlog.sink.SchemaMigrator;
+import dev.agentlog.sink.SinkWorker;
 import dev.agentlog.sink.SinkSettings;
 import dev.agentlog.sink.fold.LogFold;
 import dev.agentlog.support.time.Time;
@@ -156,6 +157,18 @@ class KeyRotationEndToEndTest {
         CliRun oldVerify = cli(kafka(pg("verify", "--group-id", GROUP, "--kek-file", oldKek.toString())));
         assertThat(oldVerify.exitCode()).isNotZero();
         assertThat(oldVerify.out() + oldVerify.err()).contains("--kek-file whose id is " + newId);
+        // a sink started with the old file stops at its first batch, naming the file it needs, and applies nothing
+        SinkWorker oldSink = new SinkWorker(TestRuntime.get().bootstrapServers(), TOPICS, SinkSettings.defaults()
+                .withSchema(NAME).withGroupId(NAME + "-old-file"), pool, new SimpleMeterRegistry(), Map.of(),
+                new PayloadCipher(new SubjectKeys(pool, NAME, KeyEncryptionKey.load(oldKek), Time.SYSTEM)).codec());
+        Thread oldSinkThread = new Thread(oldSink, "krot-old-file-sink");
+        oldSinkThread.setUncaughtExceptionHandler((t, e) -> { }); // its failure is read below
+        oldSinkThread.start();
+        Await.until("the sink with the old file to stop", Duration.ofSeconds(60), oldSink::failure, f -> f != null);
+        oldSink.close();
+        assertThat(oldSink.failure().getMessage()).contains("--kek-file whose id is " + newId, "Nothing was applied");
+        assertThat(Rows.of(pool, "select count(*) from " + NAME + ".sink_offsets where consumer_group = '" + NAME
+                + "-old-file' and next_offset > 0")).containsExactly("0");
         CliRun newState = cli(pg("state", "agent-bench-1", "--at", "2026-11-24T01:00:00Z", "--kek-file",
                 newKek.toString()));
         assertThat(newState.exitCode()).as(newState.err()).isZero();
