@@ -88,12 +88,25 @@ public final class SubjectKeyRotation {
         int batches = 0;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            // passes in subject order, each batch after the last one (an index range, not a scan from the start every
+            // time); a pass that re-wrapped anything is followed by another, for keys made meanwhile behind it
+            String after = "";
+            boolean passDidWork = false;
             while (true) {
-                List<Row> rows = lockBatch(c, "keyset IS NOT NULL AND kek_id IS DISTINCT FROM ?", batchSize,
-                        ps -> ps.setString(1, to.id()));
+                String last = after;
+                List<Row> rows = lockBatch(c, "keyset IS NOT NULL AND kek_id IS DISTINCT FROM ? AND subject > ?",
+                        batchSize, ps -> {
+                            ps.setString(1, to.id());
+                            ps.setString(2, last);
+                        });
                 if (rows.isEmpty()) {
                     c.commit();
-                    break;
+                    if (!passDidWork) {
+                        break;
+                    }
+                    after = "";
+                    passDidWork = false;
+                    continue;
                 }
                 try {
                     for (Row row : rows) {
@@ -107,6 +120,8 @@ public final class SubjectKeyRotation {
                     throw e;
                 }
                 done += rows.size();
+                after = rows.get(rows.size() - 1).subject();
+                passDidWork = true;
                 progress.committed(++batches, done);
             }
             return new KekRotated(done, batches, countErased(c), to.id());
