@@ -106,13 +106,21 @@ class SubjectKeyRotationTest {
                 + " group by kek_id order by kek_id nulls last")).containsExactly(old.id() + " | 9", "null | 1");
         List<String> progress = new ArrayList<>();
 
-        SubjectKeyRotation.KekRotated done = new SubjectKeyRotation(pool, schema, time).rotateKek(old, replacement, 4,
-                (batch, soFar) -> progress.add(batch + ":" + soFar));
+        SubjectKeys stillOnTheOldFile = new SubjectKeys(pool, schema, old, time);
 
-        assertThat(done).isEqualTo(new SubjectKeyRotation.KekRotated(10, 3, 2, replacement.id()));
-        assertThat(progress).containsExactly("1:4", "2:8", "3:10");
+        SubjectKeyRotation.KekRotated done = new SubjectKeyRotation(pool, schema, time).rotateKek(old, replacement, 4,
+                (batch, soFar) -> {
+                    progress.add(batch + ":" + soFar);
+                    if (batch == 1) {
+                        // a part still on the old file makes a key behind the rotation's position (after agent-04)
+                        ciphertexts.put("agent-000", encrypt(stillOnTheOldFile, "agent-000"));
+                    }
+                });
+
+        assertThat(done).isEqualTo(new SubjectKeyRotation.KekRotated(11, 4, 2, replacement.id()));
+        assertThat(progress).containsExactly("1:4", "2:8", "3:10", "4:11");
         assertThat(new SubjectKeyRotation(pool, schema, time).keysByKek())
-                .containsOnly(Map.entry("erased", 2L), Map.entry(replacement.id(), 10L));
+                .containsOnly(Map.entry("erased", 2L), Map.entry(replacement.id(), 11L));
         assertThat(Rows.of(pool, "select subject, keyset is null, erased_by from " + schema
                 + ".subject_keys where erased_at is not null order by subject"))
                 .containsExactly("agent-03 | t | dpo", "agent-07 | t | dpo");
@@ -225,6 +233,14 @@ class SubjectKeyRotationTest {
         assertThat(Rows.of(pool, "select keyset is null from " + schema + ".subject_keys where subject = 'agent-00'"))
                 .containsExactly("t");
         assertThat(after).isNotEmpty();
+    }
+
+    static byte[] encrypt(SubjectKeys keys, String subject) {
+        try {
+            return keys.forSealing(subject).encrypt(utf8("said by " + subject), AD);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The id of the Tink key that made a ciphertext: its 5-byte prefix after the version byte. */
