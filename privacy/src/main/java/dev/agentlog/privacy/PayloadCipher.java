@@ -17,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -82,7 +83,12 @@ public final class PayloadCipher implements PayloadSealer, PayloadOpener {
         byte[] plain;
         try {
             byte[] ciphertext = Base64.getDecoder().decode(sealed.path("ct").asText(""));
-            plain = aead.get().decrypt(ciphertext, Sealing.associatedData(eventId, type, subject));
+            Optional<byte[]> opened = decrypt(subject, aead.get(), ciphertext,
+                    Sealing.associatedData(eventId, type, subject));
+            if (opened.isEmpty()) {
+                return null;
+            }
+            plain = opened.get();
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             throw unreadable("does not open with the key of subject " + subject
                     + " (changed, or moved from another event)");
@@ -126,10 +132,29 @@ public final class PayloadCipher implements PayloadSealer, PayloadOpener {
             return Optional.empty();
         }
         try {
-            return Optional.of(aead.get().decrypt(sealed, associatedData));
+            return decrypt(subject, aead.get(), sealed, associatedData);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("a sealed snapshot record does not open with the key of subject " + subject
                     + " (changed, or moved from another stream)");
+        }
+    }
+
+    /**
+     * Decrypts with the subject's key; when that fails, asks the key store once more before giving up: a keyset
+     * cached before a data-key rotation lacks the new key, which another process may already seal with
+     * (docs/privacy.md, "Rotation"). Empty when the subject was erased meanwhile.
+     */
+    private Optional<byte[]> decrypt(String subject, Aead cached, byte[] ciphertext, byte[] associatedData)
+            throws GeneralSecurityException {
+        try {
+            return Optional.of(cached.decrypt(ciphertext, associatedData));
+        } catch (GeneralSecurityException stale) {
+            keys.forget(List.of(subject));
+            Optional<Aead> fresh = keys.forOpening(subject);
+            if (fresh.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(fresh.get().decrypt(ciphertext, associatedData));
         }
     }
 

@@ -1,10 +1,7 @@
 package dev.agentlog.privacy;
 
 import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.TinkProtoKeysetFormat;
 import dev.agentlog.support.time.Time;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,16 +18,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
- * The subjects' data keys, kept in the schema's {@code subject_keys} table (migration V6), each a Tink keyset of one
- * AES-256-GCM key, stored encrypted with the {@link KeyEncryptionKey} and the subject's id as associated data (a
- * keyset copied to another subject's row does not open). A key is made the first time a subject is sealed for (two
+ * The subjects' data keys, kept in the schema's {@code subject_keys} table (migrations V6, V8), each a Tink keyset of
+ * AES-256-GCM keys (one, plus one per data-key rotation), stored encrypted with the {@link KeyEncryptionKey} and the
+ * subject's id as associated data (a keyset copied to another subject's row does not open), the KEK's id beside it
+ * ({@link WrappedKeysets}). A key is made the first time a subject is sealed for (two
  * processes racing make two, the first insert wins and both use it). Erasure ({@link #destroy}) replaces the keyset by
  * a tombstone: from then on the subject has no key, and none is made again.
  *
  * <p>Keys are kept in memory for {@link #CACHE_TTL} (a lookup per event would cost a round trip to PostgreSQL): a
  * process may still seal or open with a destroyed key for that long, unless it is told ({@link #forget}); the sink
  * forgets a subject when it reads its {@code subject.erased}, and treats every later event of it as erased. Erased
- * subjects are remembered for good. Thread-safe.
+ * subjects are remembered for good. A rotation ({@link SubjectKeyRotation}) changes a keyset under a running process:
+ * after a data-key rotation a cached keyset lacks the new key, so {@link PayloadCipher} asks again once when a
+ * ciphertext does not open ({@link #forget}); after a KEK rotation a cached key still works, and the next read of the
+ * row fails with a {@link WrongKekException} unless the process has the new KEK. Thread-safe.
  */
 public final class SubjectKeys implements DataKeys {
     public static final Duration CACHE_TTL = Duration.ofSeconds(30);
@@ -95,63 +96,51 @@ public final class SubjectKeys implements DataKeys {
             c.setAutoCommit(true);
             Stored stored = read(c, subject);
             if (stored == null && make) {
-                insert(c, subject, newWrappedKeyset(subject));
+                insert(c, subject, WrappedKeysets.newWrapped(kek, subject));
                 stored = read(c, subject);
             }
             if (stored == null) {
                 throw new IllegalStateException("no data key for subject " + subject + " in " + table
                         + ": the log was sealed with another key store (check --pg-schema and --kek-file)");
             }
-            return stored.erased() ? null : unwrap(subject, stored.keyset());
+            return stored.erased() ? null : unwrap(subject, stored);
         } catch (SQLException e) {
             throw new IllegalStateException("reading the data key of subject " + subject + " from " + table
                     + " failed: " + e.getMessage(), e);
         }
     }
 
-    private record Stored(byte[] keyset, boolean erased) {}
+    private record Stored(byte[] keyset, String kekId, boolean erased) {}
 
     private Stored read(Connection c, String subject) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT keyset, erased_at IS NOT NULL FROM " + table
+        try (PreparedStatement ps = c.prepareStatement("SELECT keyset, kek_id, erased_at IS NOT NULL FROM " + table
                 + " WHERE subject = ?")) {
             ps.setString(1, subject);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Stored(rs.getBytes(1), rs.getBoolean(2)) : null;
+                return rs.next() ? new Stored(rs.getBytes(1), rs.getString(2), rs.getBoolean(3)) : null;
             }
         }
     }
 
     private void insert(Connection c, String subject, byte[] wrapped) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                + " (subject, keyset, created_at) VALUES (?, ?, ?) ON CONFLICT (subject) DO NOTHING")) {
+                + " (subject, keyset, kek_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (subject) DO NOTHING")) {
             ps.setString(1, subject);
             ps.setBytes(2, wrapped);
-            ps.setTimestamp(3, Timestamp.from(Instant.ofEpochMilli(time.currentTimeMillis())));
+            ps.setString(3, kek.id());
+            ps.setTimestamp(4, Timestamp.from(Instant.ofEpochMilli(time.currentTimeMillis())));
             ps.executeUpdate();
         }
     }
 
-    private byte[] newWrappedKeyset(String subject) {
+    private Aead unwrap(String subject, Stored stored) {
         try {
-            KeysetHandle handle = KeyEncryptionKey.newAes256GcmKeyset();
-            return TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, kek.aead(), associatedData(subject));
+            return KeyEncryptionKey.primitive(WrappedKeysets.unwrap(stored.keyset(), stored.kekId(), kek, subject,
+                    table));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make a data key for subject " + subject, e);
+            throw new IllegalStateException("the data key of subject " + subject + " in " + table + " is not an AEAD"
+                    + " keyset", e);
         }
-    }
-
-    private Aead unwrap(String subject, byte[] wrapped) {
-        try {
-            return KeyEncryptionKey.primitive(TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, kek.aead(),
-                    associatedData(subject)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the data key of subject " + subject + " in " + table + " does not open"
-                    + " with this key-encryption key: is --kek-file the one the keys were made with?", e);
-        }
-    }
-
-    private static byte[] associatedData(String subject) {
-        return ("agentlog subject key\u0000" + subject).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -175,7 +164,7 @@ public final class SubjectKeys implements DataKeys {
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
                 + " (subject, keyset, created_at, erased_at, erased_by) VALUES (?, NULL, ?, ?, ?)"
-                + " ON CONFLICT (subject) DO UPDATE SET keyset = NULL,"
+                + " ON CONFLICT (subject) DO UPDATE SET keyset = NULL, kek_id = NULL,"
                 + " erased_at = coalesce(" + "subject_keys.erased_at, EXCLUDED.erased_at),"
                 + " erased_by = coalesce(subject_keys.erased_by, EXCLUDED.erased_by)")) {
             for (String subject : subjects) {

@@ -23,19 +23,30 @@ public final class PrivacyOptions extends SettingGroup {
     public static final Setting<Path> KEK_FILE = Setting.path("kek-file").label("FILE")
             .doc("Turns encryption of personal payload fields on: the key-encryption key (a Tink AES-256-GCM keyset, `agentlog kek create FILE`, readable by its owner only) that wraps the subjects' data keys in PostgreSQL. Every part that writes or reads payloads needs the same file (docs/privacy.md).");
 
+    public static final Setting<Path> PREVIOUS_KEK_FILE = Setting.path("previous-kek-file").label("FILE")
+            .doc("During a KEK rotation only: the key-encryption key being replaced. Data keys still wrapped by it open with it; new ones are wrapped by --kek-file. Lets every part switch to the new --kek-file before `agentlog kek rotate` runs (docs/privacy.md, Rotation); drop it once the rotation is done.");
+
     private KeyEncryptionKey kek;
 
     public PrivacyOptions() {
-        super(KEK_FILE);
+        super(KEK_FILE, PREVIOUS_KEK_FILE);
     }
 
-    /** Reads the KEK at start, so that a missing or unsafe file stops the command with the option's name. */
+    /** Reads the KEKs at start, so that a missing or unsafe file stops the command with the option's name. */
     @Override
     protected void check(List<String> problems) {
         Path file = get(KEK_FILE);
+        Path previous = get(PREVIOUS_KEK_FILE);
+        if (previous != null && file == null) {
+            problems.add(PREVIOUS_KEK_FILE.option() + " is given without " + KEK_FILE.option() + ": it only helps the"
+                    + " new key-encryption key open what the old one wrapped during a rotation");
+        }
         if (file != null) {
             try {
                 kek = KeyEncryptionKey.load(file);
+                if (previous != null) {
+                    kek = kek.withPrevious(KeyEncryptionKey.load(previous, PREVIOUS_KEK_FILE.option()));
+                }
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
@@ -84,9 +95,17 @@ public final class PrivacyOptions extends SettingGroup {
 
     /** The payload cipher over the key store of {@code schema}; encryption must be on. */
     public PayloadCipher cipher(DataSource dataSource, String schema) {
+        return new PayloadCipher(new SubjectKeys(dataSource, schema, kek(), Time.SYSTEM));
+    }
+
+    /** The key-encryption key of --kek-file (opening also what --previous-kek-file wrapped); encryption must be on. */
+    public KeyEncryptionKey kek() {
         if (kek == null) {
             kek = KeyEncryptionKey.load(get(KEK_FILE));
+            if (get(PREVIOUS_KEK_FILE) != null) {
+                kek = kek.withPrevious(KeyEncryptionKey.load(get(PREVIOUS_KEK_FILE), PREVIOUS_KEK_FILE.option()));
+            }
         }
-        return new PayloadCipher(new SubjectKeys(dataSource, schema, kek, Time.SYSTEM));
+        return kek;
     }
 }
