@@ -69,6 +69,12 @@ final class QueriesBenchCommand implements Callable<Integer> {
             description = "Calls of each query through the HTTP route (default: ${DEFAULT-VALUE}).")
     int httpSamples;
 
+    @Option(names = "--reference", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also time the reference readings (a past state's blocks and archives one statement at a time,"
+                    + " every block version for a history page: the code before issue 21's fast paths) side by side with"
+                    + " today's, call for call, so that both share the machine's load (default: on).")
+    boolean reference;
+
     @Option(names = "--hold-seconds", defaultValue = "0", paramLabel = "S",
             description = "Keep PostgreSQL running this long after the figures (for EXPLAIN ANALYZE by hand; default:"
                     + " ${DEFAULT-VALUE}).")
@@ -95,6 +101,7 @@ final class QueriesBenchCommand implements Callable<Integer> {
 
             List<QueryTimings> inProcess = new ArrayList<>();
             List<QueryTimings> http = new ArrayList<>();
+            List<QueryTimings> sideBySide = new ArrayList<>();
             JfrSummary profile;
             try (HikariDataSource pool = Database.pool(PostgresTarget.direct(env.postgres().jdbcUrl(),
                     env.postgres().user(), env.postgres().password()), 2, "bench-queries", true)) {
@@ -116,6 +123,14 @@ final class QueriesBenchCommand implements Callable<Integer> {
                 }
                 profile = options.profile ? JfrSummary.of(recording, "main"::equals, null, profiledFrom, Instant.now(),
                         12, "dev.agentlog.") : null;
+                if (reference) {
+                    AgentStates oneByOne = new AgentStates(pool, SCHEMA).readingOneByOne();
+                    StreamHistory everyVersion = new StreamHistory(pool, SCHEMA).readingEveryVersion();
+                    for (Target t : targets) {
+                        sideBySide.addAll(List.of(QueryRun.timeSideBySide(t.what() + ", now", t.what() + ", before",
+                                env, t.instants(), t.inProcess(states, histories), t.inProcess(oneByOne, everyVersion))));
+                    }
+                }
                 String apiKey = UUID.randomUUID().toString();
                 try (IngestProcess ingest = IngestProcess.startFromClasspath("queries", options.jvmOptionList(),
                         List.of("--bootstrap-servers", env.bootstrapServers(), "--topic-prefix", Topics.DEFAULT.prefix(),
@@ -130,7 +145,7 @@ final class QueriesBenchCommand implements Callable<Integer> {
                     }
                 }
             }
-            String report = report(started, loadBefore, loadMeasured, build, inProcess, http, profile);
+            String report = report(started, loadBefore, loadMeasured, build, inProcess, http, sideBySide, profile);
             System.out.print(report);
             Path result = env.workDir("queries").resolve("queries.md");
             Files.writeString(result, report, StandardCharsets.UTF_8);
@@ -216,7 +231,7 @@ final class QueriesBenchCommand implements Callable<Integer> {
     }
 
     private String report(Instant started, String loadBefore, String loadMeasured, RebuildFigures build,
-            List<QueryTimings> inProcess, List<QueryTimings> http, JfrSummary profile) {
+            List<QueryTimings> inProcess, List<QueryTimings> http, List<QueryTimings> sideBySide, JfrSummary profile) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "agentlog-bench queries, %s, command: %s%n", started,
                 SinkCommand.command("queries")));
@@ -235,6 +250,11 @@ final class QueriesBenchCommand implements Callable<Integer> {
         out.append("\nThrough the HTTP route (`agentlog ingest --pg-url`, its own JVM; CPU: the bench JVM's, the client's):\n\n")
                 .append(QueryTimings.header()).append('\n');
         http.forEach(t -> out.append(t.row(Double.NaN)).append('\n'));
+        if (!sideBySide.isEmpty()) {
+            out.append("\nToday's readings and the reference readings (before issue 21's fast paths), in-process, call for"
+                    + " call alternating:\n\n").append(QueryTimings.header()).append('\n');
+            sideBySide.forEach(t -> out.append(t.row(Double.NaN)).append('\n'));
+        }
         if (profile != null) {
             out.append(String.format(Locale.ROOT, "%nJFR, the calling thread, in-process calls (%,d samples):%n",
                     profile.samples()));

@@ -102,10 +102,10 @@ public final class AgentStates {
     }
 
     /**
-     * Reads a past state's blocks and archives one statement at a time, as before they were read in one statement each;
-     * the reference that the property test holds the one-statement reads to.
+     * Reads a past state's blocks and archives one statement at a time, as before they were read in one statement each:
+     * the reference that QueryFastPathsPropertyTest holds the one-statement reads to, and the bench's "before".
      */
-    AgentStates readingOneByOne() {
+    public AgentStates readingOneByOne() {
         this.oneByOne = true;
         return this;
     }

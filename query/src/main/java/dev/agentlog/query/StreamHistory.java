@@ -117,8 +117,11 @@ public final class StreamHistory {
         }
     }
 
-    /** Reads every version of a block for each page, as before the page's slice was read; for the property test. */
-    StreamHistory readingEveryVersion() {
+    /**
+     * Reads every version of a block for each page, as before the page's slice was read: the reference of
+     * QueryFastPathsPropertyTest and the bench's "before".
+     */
+    public StreamHistory readingEveryVersion() {
         this.everyVersion = true;
         return this;
     }

@@ -51,6 +51,34 @@ public final class QueryRun {
     }
 
     /**
+     * Calls {@code a} and {@code b} once per instant each, alternating which goes first, and times each: two readings
+     * compared in one run share the machine's load (the machine may be shared). The CPU read from /proc before and
+     * after each call is charged to that call's reading.
+     */
+    public static QueryTimings[] timeSideBySide(String whatA, String whatB, BenchEnvironment env, List<Instant> instants,
+            Call a, Call b) throws Exception {
+        long[][] nanos = {new long[instants.size()], new long[instants.size()]};
+        long[] jvm = new long[2];
+        long[] pg = new long[2];
+        long pid = ProcessHandle.current().pid();
+        Call[] calls = {a, b};
+        for (int i = 0; i < instants.size(); i++) {
+            for (int k = 0; k < 2; k++) {
+                int which = (i + k) % 2;
+                long jvm0 = ProcStat.cpuNanos(pid);
+                long pg0 = env.postgresCpuNanos();
+                long t0 = System.nanoTime();
+                calls[which].run(instants.get(i));
+                nanos[which][i] = System.nanoTime() - t0;
+                jvm[which] += ProcStat.cpuNanos(pid) - jvm0;
+                pg[which] += env.postgresCpuNanos() - pg0;
+            }
+        }
+        return new QueryTimings[] {new QueryTimings(whatA, nanos[0], jvm[0], pg[0]),
+                new QueryTimings(whatB, nanos[1], jvm[1], pg[1])};
+    }
+
+    /**
      * A GET of {@code path(at)} on a kept-alive HTTP/1.1 connection with the bearer key: the call fails unless the
      * answer is 200.
      */
