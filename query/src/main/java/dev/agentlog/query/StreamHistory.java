@@ -88,8 +88,11 @@ public final class StreamHistory {
                     events = events.subList(0, limit);
                     next = events.get(limit - 1).streamSeq();
                 }
+                // a page that is the whole stream needs every version: one pass reads them (the slice would read
+                // them twice, once to find the page's own versions and once for the rows)
+                boolean wholeStream = afterSeq == 0 && next == null;
                 List<BlockVersionRow> versions = events.stream().anyMatch(StreamHistory::isBlockEdit)
-                        ? (everyVersion ? everyVersion(c, streamId) : versionsOfPage(c, streamId, events))
+                        ? (everyVersion || wholeStream ? everyVersion(c, streamId) : versionsOfPage(c, streamId, events))
                         : List.of();
                 Map<String, Integer> versionIndexByEvent = new HashMap<>();
                 for (int i = 0; i < versions.size(); i++) {
