@@ -85,6 +85,8 @@ public final class AgentStates {
     private final TableQueries q;
     private final String schema;
     private EventCodec codec = EventCodec.standard();
+    /** The reference reading of a past state: each block and archive with its own few statements (see {@link #blocksAt}). */
+    private boolean oneByOne;
 
     public AgentStates(DataSource dataSource, String schema) {
         SinkSettings.defaults().withSchema(schema);
@@ -96,6 +98,15 @@ public final class AgentStates {
     /** Reads the log with {@code value}: one that opens sealed payloads when encryption is on (docs/privacy.md). */
     public AgentStates withCodec(EventCodec value) {
         this.codec = value;
+        return this;
+    }
+
+    /**
+     * Reads a past state's blocks and archives one statement at a time, as before they were read in one statement each:
+     * the reference that QueryFastPathsPropertyTest holds the one-statement reads to, and the bench's "before".
+     */
+    public AgentStates readingOneByOne() {
+        this.oneByOne = true;
         return this;
     }
 
@@ -222,10 +233,15 @@ public final class AgentStates {
                 ProjectionState scratch = fold(LogOrder.merge(all));
 
                 AgentRow agent = scratch.table(Tables.AGENTS).get(agentId);
+                List<AgentBlockRow> attachedBlocks = sorted(scratch.table(Tables.AGENT_BLOCKS).values(), agentId,
+                        AgentBlockRow::agentId, BLOCK_ORDER);
                 List<AttachedBlock> blocks = new ArrayList<>();
-                for (AgentBlockRow attached : sorted(scratch.table(Tables.AGENT_BLOCKS).values(), agentId,
-                        AgentBlockRow::agentId, BLOCK_ORDER)) {
-                    blocks.add(blockAt(c, attached, t, scope));
+                if (oneByOne) {
+                    for (AgentBlockRow attached : attachedBlocks) {
+                        blocks.add(blockAt(c, attached, t, scope));
+                    }
+                } else {
+                    blocks.addAll(blocksAt(c, attachedBlocks, t, scope));
                 }
                 List<ContextRow> window = sorted(scratch.table(Tables.AGENT_CONTEXT).values(), agentId,
                         ContextRow::agentId, Comparator.comparingInt(ContextRow::position));
@@ -237,7 +253,8 @@ public final class AgentStates {
                 List<AttachedArchive> archives = new ArrayList<>();
                 for (AgentArchiveRow attached : sorted(scratch.table(Tables.AGENT_ARCHIVES).values(), agentId,
                         AgentArchiveRow::agentId, Comparator.comparing(AgentArchiveRow::archiveId))) {
-                    archives.add(archiveAt(c, attached.archiveId(), t, latestPassages, scope));
+                    archives.add(oneByOne ? archiveAt(c, attached.archiveId(), t, latestPassages, scope)
+                            : archiveAtOnce(c, attached.archiveId(), t, latestPassages, scope));
                 }
                 AgentSurroundings surroundings = AgentSurroundings.of(agentId,
                         scratch.table(Tables.CONVERSATIONS).values(), scratch.table(Tables.CONVERSATION_MESSAGES).values(),
@@ -270,6 +287,53 @@ public final class AgentStates {
         Instant deletedAt = lifecycle != null && lifecycle.type().equals("block.deleted")
                 ? lifecycle.occurredAt().toInstant() : null;
         return new AttachedBlock(blockId, attached.label(), version, deletedAt);
+    }
+
+    /**
+     * Every attached block as of T in one statement (one round trip however many blocks): for each, what
+     * {@link #blockAt} reads with two (its latest version at or before T, and whether its latest lifecycle event by
+     * then is a deletion), each still one index descent ({@code block_versions_block_time},
+     * {@code events_stream_type_time}) through a lateral join.
+     */
+    private List<AttachedBlock> blocksAt(Connection c, List<AgentBlockRow> attached, OffsetDateTime t, ReadScope scope)
+            throws SQLException {
+        List<String> readable = new ArrayList<>();
+        for (AgentBlockRow block : attached) {
+            if (scope.mayRead(c, q, block.blockId())) {
+                readable.add(block.blockId());
+            }
+        }
+        Map<String, AttachedBlock> found = new HashMap<>();
+        if (!readable.isEmpty()) {
+            String versionColumns = q.columns(Tables.BLOCK_VERSIONS, "v");
+            try (PreparedStatement ps = c.prepareStatement("SELECT b.id, " + versionColumns + ", e.type, e.occurred_at"
+                    + " FROM unnest(?::text[]) AS b(id)"
+                    + " LEFT JOIN LATERAL (SELECT * FROM " + q.table("block_versions") + " t WHERE t.block_id = b.id"
+                    + " AND t.occurred_at <= ? ORDER BY t.occurred_at DESC, t.version DESC LIMIT 1) v ON true"
+                    + " LEFT JOIN LATERAL (SELECT x.type, x.occurred_at FROM " + q.table("events") + " x"
+                    + " WHERE x.stream_id = b.id AND x.type IN ('block.created', 'block.deleted') AND x.occurred_at <= ?"
+                    + " ORDER BY x.occurred_at DESC, x.stream_seq DESC LIMIT 1) e ON true")) {
+                ps.setArray(1, c.createArrayOf("text", readable.toArray()));
+                ps.setObject(2, t);
+                ps.setObject(3, t);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int after = 2 + Tables.BLOCK_VERSIONS.columns().size();
+                    while (rs.next()) {
+                        BlockVersionRow version = TableQueries.rowOrNull(rs, Tables.BLOCK_VERSIONS, 2);
+                        OffsetDateTime lifecycleAt = rs.getObject(after + 1, OffsetDateTime.class);
+                        Instant deletedAt = "block.deleted".equals(rs.getString(after)) ? lifecycleAt.toInstant() : null;
+                        found.put(rs.getString(1), new AttachedBlock(rs.getString(1), null, version, deletedAt));
+                    }
+                }
+            }
+        }
+        List<AttachedBlock> out = new ArrayList<>();
+        for (AgentBlockRow block : attached) {
+            AttachedBlock read = found.get(block.blockId());
+            out.add(new AttachedBlock(block.blockId(), block.label(), read == null ? null : read.version(),
+                    read == null ? null : read.deletedAt()));
+        }
+        return out;
     }
 
     /**
@@ -349,6 +413,61 @@ public final class AgentStates {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     newest.add(StoredEvent.read(rs));
+                }
+            }
+        }
+        ProjectionState passages = fold(newest);
+        List<PassageRow> latest = new ArrayList<>();
+        for (StoredEvent e : newest) {
+            PassageRow row = passages.table(Tables.PASSAGES).get(payloadText(e, "passage_id"));
+            if (row != null) {
+                latest.add(row);
+            }
+        }
+        return new AttachedArchive(archiveId, archive, count, latest);
+    }
+
+    /**
+     * What {@link #archiveAt} answers, with the passages alive at T counted and the newest of them read in one statement
+     * (the alive set computed once, not once for the count and once for the newest).
+     */
+    private AttachedArchive archiveAtOnce(Connection c, String archiveId, OffsetDateTime t, int latestPassages,
+            ReadScope scope) throws SQLException {
+        if (!scope.mayRead(c, q, archiveId)) {
+            return new AttachedArchive(archiveId, null, 0, List.of());
+        }
+        List<StoredEvent> lifecycle = q.events(c, "WHERE stream_id = ? AND type IN ('archive.created', 'archive.deleted')"
+                + " AND occurred_at <= ? ORDER BY stream_seq", ps -> {
+                    ps.setString(1, archiveId);
+                    ps.setObject(2, t);
+                });
+        ArchiveRow archive = fold(lifecycle).table(Tables.ARCHIVES).get(archiveId);
+        String events = q.table("events");
+        long count = 0;
+        List<StoredEvent> newest = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("WITH cut AS (SELECT coalesce(max(stream_seq), 0) AS seq FROM "
+                + events + " WHERE stream_id = ? AND type = 'archive.deleted' AND occurred_at <= ?),"
+                + " last AS (SELECT DISTINCT ON (payload ->> 'passage_id') event_id, type, stream_seq, occurred_at, payload"
+                + " FROM " + events + " WHERE stream_id = ? AND type IN ('passage.inserted', 'passage.deleted')"
+                + " AND occurred_at <= ? ORDER BY payload ->> 'passage_id', stream_seq DESC),"
+                + " alive AS MATERIALIZED (SELECT last.* FROM last, cut WHERE last.type = 'passage.inserted'"
+                + " AND last.stream_seq > cut.seq),"
+                + " newest AS (SELECT event_id, coalesce((payload ->> 'created_at')::timestamptz, occurred_at) AS created,"
+                + " payload ->> 'passage_id' AS passage FROM alive ORDER BY 2 DESC, 3 DESC LIMIT ?)"
+                + " SELECT " + StoredEvent.columns("e") + ", (SELECT count(*) FROM alive)"
+                + " FROM (SELECT 1) AS one LEFT JOIN (newest JOIN " + events + " e USING (event_id)) ON true"
+                + " ORDER BY newest.created DESC, newest.passage DESC")) {
+            ps.setString(1, archiveId);
+            ps.setObject(2, t);
+            ps.setString(3, archiveId);
+            ps.setObject(4, t);
+            ps.setInt(5, latestPassages);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    count = rs.getLong(StoredEvent.COLUMN_COUNT + 1);
+                    if (rs.getString(1) != null) {
+                        newest.add(StoredEvent.read(rs));
+                    }
                 }
             }
         }

@@ -34,22 +34,40 @@ final class TableQueries {
 
     /** {@code SELECT <the table's columns> FROM <table> t <tail>}: rows in the order the tail says. */
     <K, R> List<R> rows(Connection c, TableDef<K, R> def, String tail, Binder binder) throws SQLException {
-        String columns = def.columns().stream().map(col -> "t." + Sql.quote(col.name())).collect(Collectors.joining(", "));
         List<R> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM " + table(def.name()) + " t " + tail)) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + columns(def, "t") + " FROM " + table(def.name()) + " t "
+                + tail)) {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
-                List<Column> cols = def.columns();
                 while (rs.next()) {
-                    Object[] values = new Object[cols.size()];
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = JdbcValues.read(rs, i + 1, cols.get(i).type());
-                    }
-                    out.add(def.fromValues(values));
+                    out.add(row(rs, def, 1));
                 }
             }
         }
         return out;
+    }
+
+    /** The table's columns, each prefixed by {@code alias}, in the order {@link #row} reads them. */
+    <K, R> String columns(TableDef<K, R> def, String alias) {
+        return def.columns().stream().map(col -> alias + "." + Sql.quote(col.name())).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * The row whose columns start at {@code first} in the current result row, or null when its first column is NULL:
+     * an outer join that found none (for tables whose first column is part of their key).
+     */
+    static <K, R> R rowOrNull(ResultSet rs, TableDef<K, R> def, int first) throws SQLException {
+        return rs.getObject(first) == null ? null : row(rs, def, first);
+    }
+
+    /** The row whose columns start at {@code first} in the current result row. */
+    static <K, R> R row(ResultSet rs, TableDef<K, R> def, int first) throws SQLException {
+        List<Column> cols = def.columns();
+        Object[] values = new Object[cols.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = JdbcValues.read(rs, first + i, cols.get(i).type());
+        }
+        return def.fromValues(values);
     }
 
     /** {@code SELECT <StoredEvent.COLUMNS> FROM events <tail>}. */

@@ -58,6 +58,7 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
     private boolean setUp;
     private boolean closed;
     private boolean cascadingDeletes;
+    private QueryFixtures fixtures;
 
     /**
      * @param total exactly this many events are generated
@@ -81,6 +82,23 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
             throw new IllegalStateException("choose the ending before the first event");
         }
         cascadingDeletes = true;
+        return this;
+    }
+
+    /**
+     * Adds {@link QueryFixtures}' agents of known sizes and its block of known versions, their events spread evenly
+     * over the log between the regular turns (the bench's {@code queries}).
+     */
+    public LettaWorkload withQueryFixtures() {
+        if (emitted > 0) {
+            throw new IllegalStateException("choose the fixtures before the first event");
+        }
+        QueryFixtures f = new QueryFixtures();
+        if (total < 2 * f.events() + 7L * agents + 20) {
+            throw new IllegalArgumentException("--events must be at least " + (2 * f.events() + 7L * agents + 20)
+                    + " for the query fixtures (" + f.events() + " events) and " + agents + " agents, was " + total);
+        }
+        fixtures = f;
         return this;
     }
 
@@ -112,6 +130,8 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
                 end((int) left);
             } else if (left - ending() < MAX_TURN_EVENTS) {
                 editSharedBlock(); // one event at a time, so that the ending is the last events of the log
+            } else if (fixtures != null && fixtures.due(emitted, total - ending())) {
+                fixtures.step(random, this::add);
             } else {
                 turn();
             }
@@ -122,6 +142,9 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
 
     /** The last {@code events} of the log (at most {@link #ending()}): the deletes. */
     private void end(int events) {
+        if (fixtures != null && !fixtures.done()) {
+            throw new IllegalStateException("the query fixtures did not fit in " + total + " events; use more --events");
+        }
         if (cascadingDeletes) {
             add(agent(0), EventType.AGENT_DELETED, "{}");
             if (events >= 4) {
@@ -162,6 +185,9 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
             add(agent, EventType.MESSAGE_CREATED, "{\"message_id\":\"" + system
                     + "\",\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\"You are agent " + a + ".\"}]}");
             contexts.add(new ArrayList<>(List.of(system)));
+        }
+        if (fixtures != null) {
+            fixtures.setUp(this::add);
         }
     }
 
@@ -214,6 +240,12 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
                 + sharedVersion + "}");
     }
 
+    /** Appends one event of record to the pending events: its stream position, instant and event id are the log's. */
+    @FunctionalInterface
+    interface Emitter {
+        void add(String stream, EventType type, String payload);
+    }
+
     private void add(String stream, EventType type, String payload) {
         long seq = seqs.merge(stream, 1L, Long::sum);
         long index = emitted + pending.size();
@@ -227,6 +259,10 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
     }
 
     private String text(int length) {
+        return text(random, length);
+    }
+
+    static String text(Random random, int length) {
         StringBuilder b = new StringBuilder(length + 1);
         while (b.length() < length) {
             b.append((char) ('a' + random.nextInt(26)));
@@ -237,7 +273,7 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
         return b.toString();
     }
 
-    private static String ids(List<String> ids) {
+    static String ids(List<String> ids) {
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < ids.size(); i++) {
             b.append(i == 0 ? "\"" : ",\"").append(ids.get(i)).append('"');

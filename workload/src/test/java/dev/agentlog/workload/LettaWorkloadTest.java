@@ -96,4 +96,46 @@ class LettaWorkloadTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--events must be at least 370");
     }
+
+    @Test
+    void shouldGiveTheQueryFixturesExactlyTheirMessagesAndVersionsSpreadOverTheLog() throws Exception {
+        EventCodec codec = EventCodec.standard();
+        List<WorkloadEvent> events = new LettaWorkload(11, 60_000, 50).withQueryFixtures().toList();
+
+        assertThat(events).hasSize(60_000);
+        Map<String, Integer> messages = new HashMap<>();
+        Map<String, Long> lastSeq = new HashMap<>();
+        int versions = 0;
+        int firstEdit = -1;
+        int lastEdit = -1;
+        for (int i = 0; i < events.size(); i++) {
+            Event event = codec.decode(events.get(i).json());
+            assertThat(event.streamSeq()).isEqualTo(lastSeq.getOrDefault(event.streamId(), 0L) + 1);
+            lastSeq.put(event.streamId(), event.streamSeq());
+            if (event.type() == EventType.MESSAGE_CREATED) {
+                messages.merge(event.streamId(), 1, Integer::sum);
+            }
+            if (event.streamId().equals(QueryFixtures.VERSIONED_BLOCK)) {
+                versions++;
+                firstEdit = firstEdit < 0 ? i : firstEdit;
+                lastEdit = i;
+            }
+        }
+        for (int count : QueryFixtures.MESSAGE_COUNTS) {
+            assertThat(messages.get(QueryFixtures.agent(count))).as("messages of the %d-message agent", count)
+                    .isEqualTo(count);
+        }
+        assertThat(versions).isEqualTo(QueryFixtures.BLOCK_VERSIONS);
+        assertThat(firstEdit).isLessThan(events.size() / 10);
+        assertThat(lastEdit).isGreaterThan(events.size() * 8 / 10);
+        assertThat(new LettaWorkload(11, 60_000, 50).withQueryFixtures().toList().get(30_000).json())
+                .isEqualTo(events.get(30_000).json());
+    }
+
+    @Test
+    void shouldRefuseQueryFixturesThatDoNotFit() {
+        assertThatThrownBy(() -> new LettaWorkload(1, 20_000, 50).withQueryFixtures())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("for the query fixtures");
+    }
 }

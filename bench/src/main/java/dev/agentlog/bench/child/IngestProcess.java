@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * Stopped with SIGTERM, as a user stops it (its shutdown hook closes the server and the producer).
  */
 public final class IngestProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("ingest listening on (https?)://.*:(\\d+)\\s*$");
+    private static final Pattern LISTENING = Pattern.compile("ingest listening on (https?)://\\S*:(\\d+)(\\s.*)?$");
     private static final int START_TIMEOUT_SECONDS = 120;
 
     private final String name;
@@ -52,11 +52,25 @@ public final class IngestProcess implements AutoCloseable {
      */
     public static IngestProcess start(String name, Path jar, List<String> jvmOptions, List<String> args, Path logFile)
             throws IOException, InterruptedException {
+        return start(name, List.of("-jar", jar.toAbsolutePath().toString()), jvmOptions, args, logFile);
+    }
+
+    /**
+     * Starts {@code agentlog ingest <args>} from the bench's own classpath (this checkout's agentlog, as the bench's
+     * other commands run it) and waits until it listens.
+     */
+    public static IngestProcess startFromClasspath(String name, List<String> jvmOptions, List<String> args, Path logFile)
+            throws IOException, InterruptedException {
+        return start(name, List.of("-cp", System.getProperty("java.class.path"), dev.agentlog.app.Main.class.getName()),
+                jvmOptions, args, logFile);
+    }
+
+    private static IngestProcess start(String name, List<String> launch, List<String> jvmOptions, List<String> args,
+            Path logFile) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar.toAbsolutePath().toString());
+        command.addAll(launch);
         command.add("ingest");
         command.addAll(args);
         Files.createDirectories(logFile.toAbsolutePath().getParent());
@@ -67,7 +81,7 @@ public final class IngestProcess implements AutoCloseable {
             ingest.port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             ingest.close();
-            throw new IllegalStateException("the " + name + " ingest (" + jar + ") did not start listening within "
+            throw new IllegalStateException("the " + name + " ingest (" + launch.get(launch.size() - 1) + ") did not start listening within "
                     + START_TIMEOUT_SECONDS + " s" + (process.isAlive() ? "" : " (it exited with code "
                     + process.exitValue() + ")") + "; see " + logFile, e);
         }

@@ -32,6 +32,7 @@ public record JfrSummary(int samples, List<Share> topSelf, List<Share> byArea, S
         AREAS.put("com.fasterxml.jackson.", "Jackson (JSON parse / write)");
         AREAS.put("dev.agentlog.events.", "agentlog events (decode, validate, upcast)");
         AREAS.put("dev.agentlog.sink.fold.", "agentlog sink fold (projection rows)");
+        AREAS.put("dev.agentlog.query.", "agentlog query (point in time, history, diffs)");
         AREAS.put("dev.agentlog.sink.internal.", "agentlog sink batch writer (COPY rows, SQL)");
         AREAS.put("dev.agentlog.sink.", "agentlog sink core");
         AREAS.put("org.apache.kafka.", "Kafka consumer (fetch, decompress, records)");

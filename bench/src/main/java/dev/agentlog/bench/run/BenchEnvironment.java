@@ -183,6 +183,15 @@ public final class BenchEnvironment implements AutoCloseable {
         }
     }
 
+    /** The one timestamptz the query answers, as an instant; null when it is NULL. */
+    public java.time.Instant queryTimestamp(String sql) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            java.time.OffsetDateTime t = rs.getObject(1, java.time.OffsetDateTime.class);
+            return t == null ? null : t.toInstant();
+        }
+    }
+
     @Override
     public void close() {
         pool.close();

@@ -59,6 +59,14 @@ public final class LogLoader {
     public static LoadedLog load(String bootstrapServers, int partitions, long events, int agents, long seed,
             boolean forPeer, long from, long to, Topics topics, java.util.function.UnaryOperator<byte[]> value)
             throws Exception {
+        return load(bootstrapServers, partitions, events, agents, seed, forPeer, from, to, topics, value,
+                java.util.function.UnaryOperator.identity());
+    }
+
+    /** As above, the workload shaped by {@code shape} first (e.g. {@link LettaWorkload#withQueryFixtures()}). */
+    public static LoadedLog load(String bootstrapServers, int partitions, long events, int agents, long seed,
+            boolean forPeer, long from, long to, Topics topics, java.util.function.UnaryOperator<byte[]> value,
+            java.util.function.UnaryOperator<LettaWorkload> shape) throws Exception {
         TopicAdmin.ensureTopics(bootstrapServers, topics, partitions, (short) 1, IN_RETENTION_MS, 1024 * 1024);
         if (forPeer) {
             createTopic(bootstrapServers, PEER_TOPIC, partitions);
@@ -76,7 +84,7 @@ public final class LogLoader {
         Progress progress = new Progress("producing the log", to - from, "events");
         long started = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(bootstrapServers))) {
-            LettaWorkload workload = new LettaWorkload(seed, events, agents);
+            LettaWorkload workload = shape.apply(new LettaWorkload(seed, events, agents));
             long sent = 0;
             for (long skipped = 0; skipped < from && workload.hasNext(); skipped++) {
                 workload.next();

@@ -10,6 +10,9 @@ class IngestProcessTest {
         // cad1be2 (the JDK HttpServer) prints http:// always; this checkout prints its scheme
         assertThat(IngestProcess.listeningPort("ingest listening on http://127.0.0.1:43125")).isEqualTo(43125);
         assertThat(IngestProcess.listeningPort("ingest listening on https://0.0.0.0:8443")).isEqualTo(8443);
+        // since the web UI, the line ends with where it is
+        assertThat(IngestProcess.listeningPort("ingest listening on http://127.0.0.1:41307 (web UI at /ui/)"))
+                .isEqualTo(41307);
     }
 
     @Test
