@@ -6,6 +6,7 @@ import dev.agentlog.events.Refusal;
 import dev.agentlog.events.SealedPayload;
 import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.internal.DecodedRecord;
+import dev.agentlog.sink.internal.LocatedValue;
 import dev.agentlog.sink.internal.ErasedInBatch;
 import dev.agentlog.sink.internal.PoisonException;
 import dev.agentlog.sink.internal.Retrier;
@@ -130,7 +131,8 @@ public final class SinkCore {
             TargetTables target, Tuning tuning) {
         this.alwaysConservative = tuning.alwaysConservative();
         this.parallelDecode = tuning.parallelDecode();
-        this.codec = tuning.codec();
+        // an opened payload is read as a clear one is: its jsonb values located in the plaintext, stored as they came
+        this.codec = tuning.codec().parsingOpenedWith(LocatedValue::parsePayload);
         this.dataSource = dataSource;
         this.settings = settings;
         this.deadLetters = deadLetters;
