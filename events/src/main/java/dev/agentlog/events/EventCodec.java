@@ -88,6 +88,16 @@ public final class EventCodec {
         }
     }
 
+    /**
+     * Tells the opener, if any, that payloads of these subjects come next (a reader's batch: the record keys, which
+     * name the streams, and so the subjects of nearly all their events), so that it reads their keys in one go.
+     */
+    public void prefetch(java.util.Collection<String> subjects) {
+        if (opener != null) {
+            opener.prefetch(subjects);
+        }
+    }
+
     /** Whether this codec opens sealed payloads. */
     public boolean opens() {
         return opener != null;

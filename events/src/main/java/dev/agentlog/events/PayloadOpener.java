@@ -27,6 +27,12 @@ public interface PayloadOpener {
         return open(eventId, type, payload);
     }
 
+    /**
+     * Gets ready to open payloads of these subjects (the key store reads their keys in one go, not one by one as
+     * their events come); a subject it does not know is left for {@link #open} to report.
+     */
+    default void prefetch(java.util.Collection<String> subjects) {}
+
     /** Forgets what it keeps of these subjects' keys (a reader that met their {@code subject.erased}). */
     default void forget(java.util.Collection<String> subjects) {}
 

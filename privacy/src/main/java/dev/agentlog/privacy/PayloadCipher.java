@@ -141,6 +141,11 @@ public final class PayloadCipher implements PayloadSealer, PayloadOpener {
     }
 
     @Override
+    public void prefetch(Collection<String> subjects) {
+        keys.prefetch(subjects);
+    }
+
+    @Override
     public void forget(Collection<String> subjects) {
         keys.forget(subjects);
     }

@@ -78,6 +78,42 @@ public final class SubjectKeys implements DataKeys {
         return cached(subject, false);
     }
 
+    /**
+     * Reads the keys of the subjects that are not fresh in memory with one query (the sink, before it opens a batch:
+     * a round trip per subject was a third of the key store's cost to an encrypted sink).
+     */
+    @Override
+    public void prefetch(Collection<String> subjects) {
+        long now = time.nanoTime();
+        List<String> stale = new ArrayList<>();
+        for (String subject : subjects) {
+            Cached hit = cache.get(subject);
+            if (hit == null || (hit.aead() != null && now - hit.freshUntilNanos() >= 0)) {
+                stale.add(subject);
+            }
+        }
+        if (stale.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement("SELECT subject, keyset, erased_at IS NOT NULL FROM " + table
+                    + " WHERE subject = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("text", stale.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String subject = rs.getString(1);
+                        Cached loaded = opened(subject, new Stored(rs.getBytes(2), rs.getBoolean(3)), cache.get(subject));
+                        cache.put(subject, new Cached(loaded.aead(), loaded.wrapped(), now + CACHE_TTL.toNanos()));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the data keys of " + stale.size() + " subjects from " + table
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Forgets what is kept in memory of these subjects: the next use asks PostgreSQL. */
     @Override
     public void forget(Collection<String> subjects) {
@@ -108,13 +144,7 @@ public final class SubjectKeys implements DataKeys {
                 throw new IllegalStateException("no data key for subject " + subject + " in " + table
                         + ": the log was sealed with another key store (check --pg-schema and --kek-file)");
             }
-            if (stored.erased()) {
-                return new Cached(null, null, 0);
-            }
-            if (stale != null && stale.aead() != null && Arrays.equals(stale.wrapped(), stored.keyset())) {
-                return stale;
-            }
-            return new Cached(unwrap(subject, stored.keyset()), stored.keyset(), 0);
+            return opened(subject, stored, stale);
         } catch (SQLException e) {
             throw new IllegalStateException("reading the data key of subject " + subject + " from " + table
                     + " failed: " + e.getMessage(), e);
@@ -122,6 +152,17 @@ public final class SubjectKeys implements DataKeys {
     }
 
     private record Stored(byte[] keyset, boolean erased) {}
+
+    /** The key of a row as read; the one of {@code stale} again when it was opened from the same keyset. */
+    private Cached opened(String subject, Stored stored, Cached stale) {
+        if (stored.erased()) {
+            return new Cached(null, null, 0);
+        }
+        if (stale != null && stale.aead() != null && Arrays.equals(stale.wrapped(), stored.keyset())) {
+            return stale;
+        }
+        return new Cached(unwrap(subject, stored.keyset()), stored.keyset(), 0);
+    }
 
     private Stored read(Connection c, String subject) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT keyset, erased_at IS NOT NULL FROM " + table

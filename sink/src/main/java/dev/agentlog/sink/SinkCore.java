@@ -237,6 +237,7 @@ public final class SinkCore {
         }
         return postgres("reading the data keys of " + records.size() + " records", () -> {
             try {
+                codec.prefetch(subjectsOf(records));
                 return decodeAll(records);
             } catch (RuntimeException e) {
                 for (Throwable cause = e; cause != null; cause = cause.getCause()) {
@@ -247,6 +248,17 @@ public final class SinkCore {
                 throw new SinkFatalException(context + " " + e.getMessage() + ". Nothing was applied.", e);
             }
         });
+    }
+
+    /** The record keys: the streams, so the subjects of nearly all the batch's events (docs/privacy.md, "Subjects"). */
+    private static Set<String> subjectsOf(List<SinkRecord> records) {
+        Set<String> out = new LinkedHashSet<>();
+        for (SinkRecord record : records) {
+            if (record.key() != null) {
+                out.add(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     private List<DecodedRecord> decodeAll(List<SinkRecord> records) {
