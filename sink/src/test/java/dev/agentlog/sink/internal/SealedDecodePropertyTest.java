@@ -1,4 +1,4 @@
-package dev.agentlog.app.privacy;
+package dev.agentlog.sink.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,9 +11,6 @@ import dev.agentlog.events.RuleCode;
 import dev.agentlog.events.Sealing;
 import dev.agentlog.privacy.PayloadCipher;
 import dev.agentlog.sink.SinkRecord;
-import dev.agentlog.sink.internal.DecodedRecord;
-import dev.agentlog.sink.internal.LocatedJson;
-import dev.agentlog.sink.internal.LocatedValue;
 import dev.agentlog.workload.LettaWorkload;
 import dev.agentlog.workload.WorkloadEvent;
 import java.lang.reflect.RecordComponent;

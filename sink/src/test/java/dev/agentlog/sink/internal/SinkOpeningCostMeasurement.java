@@ -1,4 +1,4 @@
-package dev.agentlog.app.privacy;
+package dev.agentlog.sink.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.privacy.PayloadCipher;
 import dev.agentlog.sink.SinkRecord;
-import dev.agentlog.sink.internal.BinaryCopy;
-import dev.agentlog.sink.internal.DecodedRecord;
-import dev.agentlog.sink.internal.LocatedValue;
 import dev.agentlog.workload.LettaWorkload;
 import dev.agentlog.workload.WorkloadEvent;
 import java.lang.management.ManagementFactory;
@@ -24,9 +21,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The sink's decode of a record and the copy of its payload and jsonb values into COPY rows, per event, for the bench's
  * Letta-like workload in clear and sealed (keys in memory, as cached in a running sink), on one thread: the part of
- * the sink's work that sealing changes, apart from the Kafka client and PostgreSQL (opt-in: {@code mvn -B -o -pl app
+ * the sink's work that sealing changes, apart from the Kafka client and PostgreSQL (opt-in: {@code mvn -B -o -pl sink
  * -am verify -Dtest=SinkOpeningCostMeasurement -Dsurefire.failIfNoSpecifiedTests=false -Dagentlog.measure=true}; read
- * app/target/surefire-reports/*SinkOpeningCostMeasurement-output.txt). "sealed, tree" is the path before the sink read
+ * sink/target/surefire-reports/*SinkOpeningCostMeasurement-output.txt). "sealed, tree" is the path before the sink read
  * opened payloads with its locating parser.
  */
 @EnabledIfSystemProperty(named = "agentlog.measure", matches = "true")

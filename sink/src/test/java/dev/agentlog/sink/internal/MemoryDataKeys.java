@@ -1,4 +1,4 @@
-package dev.agentlog.app.privacy;
+package dev.agentlog.sink.internal;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeyTemplates;
