@@ -40,15 +40,18 @@ public final class EventCodec {
     private final Upcasters upcasters;
     private final PayloadSealer sealer;
     private final PayloadOpener opener;
+    private final PayloadOpener.PlaintextParser openedParser;
 
     public EventCodec(Upcasters upcasters) {
-        this(upcasters, PayloadSealer.NONE, null);
+        this(upcasters, PayloadSealer.NONE, null, EventCodec::parse);
     }
 
-    private EventCodec(Upcasters upcasters, PayloadSealer sealer, PayloadOpener opener) {
+    private EventCodec(Upcasters upcasters, PayloadSealer sealer, PayloadOpener opener,
+            PayloadOpener.PlaintextParser openedParser) {
         this.upcasters = upcasters;
         this.sealer = sealer;
         this.opener = opener;
+        this.openedParser = openedParser;
     }
 
     /**
@@ -56,7 +59,7 @@ public final class EventCodec {
      * with encryption on (docs/privacy.md).
      */
     public EventCodec sealingWith(PayloadSealer newSealer) {
-        return new EventCodec(upcasters, java.util.Objects.requireNonNull(newSealer, "sealer"), opener);
+        return new EventCodec(upcasters, java.util.Objects.requireNonNull(newSealer, "sealer"), opener, openedParser);
     }
 
     /**
@@ -65,13 +68,33 @@ public final class EventCodec {
      * opener a sealed payload decodes into a {@link SealedPayload} that is not erased (the processor's view).
      */
     public EventCodec openingWith(PayloadOpener newOpener) {
-        return new EventCodec(upcasters, sealer, java.util.Objects.requireNonNull(newOpener, "opener"));
+        return new EventCodec(upcasters, sealer, java.util.Objects.requireNonNull(newOpener, "opener"), openedParser);
+    }
+
+    /**
+     * This codec, reading the plaintext of the payloads it opens at their type's current version with {@code parser}
+     * (the sink's, which locates the payload's values in the plaintext as it does in a clear record, so that a sealed
+     * event costs one parse of its payload as a clear one does, and its jsonb values are not written back to text).
+     * Payloads at an older version, which an upcaster may change, are read by {@link #parse(byte[])}.
+     */
+    public EventCodec parsingOpenedWith(PayloadOpener.PlaintextParser parser) {
+        return new EventCodec(upcasters, sealer, opener, java.util.Objects.requireNonNull(parser, "parser"));
     }
 
     /** Tells the opener, if any, to forget these subjects' keys: their {@code subject.erased} was read. */
     public void forget(java.util.Collection<String> subjects) {
         if (opener != null) {
             opener.forget(subjects);
+        }
+    }
+
+    /**
+     * Tells the opener, if any, that payloads of these subjects come next (a reader's batch: the record keys, which
+     * name the streams, and so the subjects of nearly all their events), so that it reads their keys in one go.
+     */
+    public void prefetch(java.util.Collection<String> subjects) {
+        if (opener != null) {
+            opener.prefetch(subjects);
         }
     }
 
@@ -197,7 +220,8 @@ public final class EventCodec {
                 if (Sealing.isSealed(plain)) {
                     boolean erasedForm = Sealing.isErasedForm(plain);
                     ObjectNode opened = opener != null && eventId != null && !erasedForm
-                            ? opener.open(eventId, type, plain) : null;
+                            ? opener.open(eventId, type, plain, version == type.currentVersion()
+                                    ? openedParser : EventCodec::parse) : null;
                     if (opened == null) {
                         payload = sealed(type, version.intValue(), plain,
                                 erasedForm || (opener != null && eventId != null), violations);

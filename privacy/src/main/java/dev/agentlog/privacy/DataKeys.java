@@ -20,6 +20,13 @@ public interface DataKeys {
      */
     Optional<Aead> forOpening(String subject);
 
+    /**
+     * Reads the keys of these subjects that are not fresh in memory, in one go rather than one by one (a reader about
+     * to open a batch of their events). A subject with neither a key nor an erasure is left for {@link #forOpening}
+     * to report.
+     */
+    default void prefetch(Collection<String> subjects) {}
+
     /** Forgets what is kept in memory of these subjects. */
     void forget(Collection<String> subjects);
 }

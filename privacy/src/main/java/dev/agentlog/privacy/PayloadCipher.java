@@ -9,6 +9,7 @@ import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.EventType;
 import dev.agentlog.events.InvalidEventException;
 import dev.agentlog.events.PayloadOpener;
+import dev.agentlog.events.PayloadOpener.PlaintextParser;
 import dev.agentlog.events.PayloadSealer;
 import dev.agentlog.events.RuleCode;
 import dev.agentlog.events.SealedPayload;
@@ -71,6 +72,12 @@ public final class PayloadCipher implements PayloadSealer, PayloadOpener {
 
     @Override
     public ObjectNode open(String eventId, EventType type, ObjectNode payload) throws InvalidEventException {
+        return open(eventId, type, payload, EventCodec::parse);
+    }
+
+    @Override
+    public ObjectNode open(String eventId, EventType type, ObjectNode payload, PlaintextParser parser)
+            throws InvalidEventException {
         JsonNode sealed = payload.get(Sealing.FIELD);
         String subject = sealed.path("subject").asText("");
         if (subject.isEmpty()) {
@@ -93,7 +100,7 @@ public final class PayloadCipher implements PayloadSealer, PayloadOpener {
             throw unreadable("does not open with the key of subject " + subject
                     + " (changed, or moved from another event)");
         }
-        JsonNode opened = EventCodec.parse(plain);
+        JsonNode opened = parser.parse(plain);
         if (!(opened instanceof ObjectNode object)) {
             throw unreadable("holds no JSON object");
         }
@@ -156,6 +163,11 @@ public final class PayloadCipher implements PayloadSealer, PayloadOpener {
             }
             return Optional.of(fresh.get().decrypt(ciphertext, associatedData));
         }
+    }
+
+    @Override
+    public void prefetch(Collection<String> subjects) {
+        keys.prefetch(subjects);
     }
 
     @Override

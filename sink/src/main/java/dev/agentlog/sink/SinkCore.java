@@ -6,6 +6,7 @@ import dev.agentlog.events.Refusal;
 import dev.agentlog.events.SealedPayload;
 import dev.agentlog.sink.internal.BatchApplier;
 import dev.agentlog.sink.internal.DecodedRecord;
+import dev.agentlog.sink.internal.LocatedValue;
 import dev.agentlog.sink.internal.ErasedInBatch;
 import dev.agentlog.sink.internal.PoisonException;
 import dev.agentlog.sink.internal.Retrier;
@@ -130,7 +131,8 @@ public final class SinkCore {
             TargetTables target, Tuning tuning) {
         this.alwaysConservative = tuning.alwaysConservative();
         this.parallelDecode = tuning.parallelDecode();
-        this.codec = tuning.codec();
+        // an opened payload is read as a clear one is: its jsonb values located in the plaintext, stored as they came
+        this.codec = tuning.codec().parsingOpenedWith(LocatedValue::parsePayload);
         this.dataSource = dataSource;
         this.settings = settings;
         this.deadLetters = deadLetters;
@@ -235,6 +237,7 @@ public final class SinkCore {
         }
         return postgres("reading the data keys of " + records.size() + " records", () -> {
             try {
+                codec.prefetch(subjectsOf(records));
                 return decodeAll(records);
             } catch (RuntimeException e) {
                 for (Throwable cause = e; cause != null; cause = cause.getCause()) {
@@ -245,6 +248,17 @@ public final class SinkCore {
                 throw new SinkFatalException(context + " " + e.getMessage() + ". Nothing was applied.", e);
             }
         });
+    }
+
+    /** The record keys: the streams, so the subjects of nearly all the batch's events (docs/privacy.md, "Subjects"). */
+    private static Set<String> subjectsOf(List<SinkRecord> records) {
+        Set<String> out = new LinkedHashSet<>();
+        for (SinkRecord record : records) {
+            if (record.key() != null) {
+                out.add(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     private List<DecodedRecord> decodeAll(List<SinkRecord> records) {

@@ -96,8 +96,46 @@ class SubjectKeysTest {
         assertThatThrownBy(() -> new SubjectKeys(pool, SCHEMA, kek, time).forSealing("block-never-keyed"))
                 .isInstanceOf(SubjectErasedException.class);
         assertThat(Rows.of(pool, "select subject, keyset is null, erased_by from " + SCHEMA
-                + ".subject_keys where erased_at is not null order by subject"))
+                + ".subject_keys where erased_by = 'ops' order by subject"))
                 .containsExactly("agent-gone | t | ops", "block-never-keyed | t | ops");
         assertThat(ciphertext).isNotEmpty();
+    }
+
+    @Test
+    void shouldReadTheKeysOfABatchInOneQueryKeepTheOpenedKeyWhileItsRowIsUnchangedAndSeeAnErasure() throws Exception {
+        SubjectKeys ingest = new SubjectKeys(pool, SCHEMA, kek, time);
+        for (String subject : List.of("agent-p1", "agent-p2", "block-p3")) {
+            ingest.forSealing(subject);
+        }
+        AtomicLong connections = new AtomicLong();
+        javax.sql.DataSource counting = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        connections.incrementAndGet();
+                    }
+                    return method.invoke(pool, args);
+                });
+        SubjectKeys sink = new SubjectKeys(counting, SCHEMA, kek, time);
+
+        sink.prefetch(List.of("agent-p1", "agent-p2", "block-p3", "agent-unknown"));
+        Aead p1 = sink.forOpening("agent-p1").orElseThrow();
+        sink.forOpening("agent-p2").orElseThrow();
+        sink.forOpening("block-p3").orElseThrow();
+        assertThat(connections.get()).as("one query for the three keys").isEqualTo(1);
+        assertThatThrownBy(() -> sink.forOpening("agent-unknown")).hasMessageContaining("no data key for subject");
+
+        nanos.addAndGet(SubjectKeys.CACHE_TTL.toNanos() + 1);
+        sink.prefetch(List.of("agent-p1"));
+        assertThat(sink.forOpening("agent-p1").orElseThrow()).as("the same keyset: not unwrapped again").isSameAs(p1);
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            SubjectKeys.destroy(c, SCHEMA, List.of("agent-p1", "agent-p2"), "ops-batch", Instant.parse("2026-12-06T20:00:00Z"));
+            c.commit();
+        }
+        assertThat(sink.forOpening("agent-p1")).as("cached until its time is up").isPresent();
+        nanos.addAndGet(SubjectKeys.CACHE_TTL.toNanos() + 1);
+        sink.prefetch(List.of("agent-p1"));
+        assertThat(sink.forOpening("agent-p1")).as("the refresh read by a prefetch sees the erasure").isEmpty();
+        assertThat(sink.forOpening("agent-p2")).as("the refresh of one subject sees it too").isEmpty();
     }
 }

@@ -81,6 +81,28 @@ public record LocatedValue(JsonNode tree, byte[] source, int payloadStart, int p
         }
     }
 
+    /**
+     * An opened payload's plaintext (docs/privacy.md) read like a clear record's payload: its object and array values
+     * located in {@code plaintext}, so that they are stored as they came, as a clear event's are. Like
+     * {@link EventCodec#parse}: the same tree, the same errors (the codec hands it payloads at their current version
+     * only, which no upcaster changes: {@link dev.agentlog.events.PayloadOpener.PlaintextParser}).
+     */
+    public static JsonNode parsePayload(byte[] plaintext) throws InvalidEventException {
+        try (JsonParser p = MAPPER.createParser(plaintext)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                ObjectNode object = objectLocatingFields(p, plaintext);
+                if (p.nextToken() == null) {
+                    return object;
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // the contract's parser words it below
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return EventCodec.parse(MAPPER, plaintext);
+    }
+
     /** Not an object, or not JSON: the contract's parser decides (and words the error). */
     private static LocatedValue unlocated(byte[] bytes) throws InvalidEventException {
         return new LocatedValue(EventCodec.parse(MAPPER, bytes), bytes, -1, -1);

@@ -82,6 +82,32 @@ class LocatedValueTest {
     }
 
     @Test
+    void shouldLocateTheValuesOfAnOpenedPayloadInItsPlaintext() throws Exception {
+        String content = "[{\"type\": \"text\", \"text\": \"h\u00e9 \\\" ] }\"}]";
+        byte[] plaintext = ("{\"message_id\": \"m-1\", \"content\" : " + content + ", \"n\": 1.50, \"empty\": {}}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        JsonNode payload = LocatedValue.parsePayload(plaintext);
+
+        assertThat(payload).isEqualTo(EventCodec.parse(plaintext));
+        LocatedJson.Location text = ((LocatedJson) payload.get("content")).location();
+        assertThat(new String(text.source(), text.start(), text.length(), StandardCharsets.UTF_8)).isEqualTo(content);
+        assertThat(((LocatedJson) payload.get("empty")).location().length()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRefuseWhatParseRefusesInAnOpenedPayload() {
+        String deep = "{\"a\": " + "[".repeat(EventCodec.MAX_NESTING_DEPTH + 1) + "]".repeat(EventCodec.MAX_NESTING_DEPTH + 1)
+                + "}";
+        for (String bad : new String[] {"", "{\"a\": 1} {}", "{\"a\": ", "[1]", "\"text\"", "{\"a\": 1} x", deep}) {
+            byte[] bytes = bad.getBytes(StandardCharsets.UTF_8);
+            String expected = messageOf(() -> EventCodec.parse(bytes));
+            String actual = messageOf(() -> LocatedValue.parsePayload(bytes));
+            assertThat(actual).as(bad).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void shouldLeaveTheContractsSharedMapperWithPlainNodes() throws Exception {
         JsonNode shared = EventCodec.JSON.readTree("{\"payload\": {\"content\": [1]}}");
 
