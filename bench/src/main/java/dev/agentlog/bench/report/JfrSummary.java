@@ -34,6 +34,10 @@ public record JfrSummary(int samples, List<Share> topSelf, List<Share> byArea, S
         AREAS.put("dev.agentlog.sink.fold.", "agentlog sink fold (projection rows)");
         AREAS.put("dev.agentlog.sink.internal.", "agentlog sink batch writer (COPY rows, SQL)");
         AREAS.put("dev.agentlog.sink.", "agentlog sink core");
+        AREAS.put("dev.agentlog.processor.", "agentlog processor (dedupe, order, state keys)");
+        AREAS.put("org.rocksdb.", "RocksDB (state stores, JNI)");
+        AREAS.put("org.apache.kafka.streams.", "Kafka Streams (tasks, stores, caches, changelogs)");
+        AREAS.put("org.apache.kafka.clients.producer.", "Kafka producer (batching, send)");
         AREAS.put("org.apache.kafka.", "Kafka consumer (fetch, decompress, records)");
         AREAS.put("com.zaxxer.hikari.", "HikariCP");
         AREAS.put("io.debezium.", "Debezium JDBC sink");
