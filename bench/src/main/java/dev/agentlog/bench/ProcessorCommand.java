@@ -62,6 +62,16 @@ final class ProcessorCommand implements Callable<Integer> {
             + " its stream threads and all its threads spent their samples.")
     boolean profile;
 
+    @Option(names = "--commit-interval-ms", defaultValue = "0", paramLabel = "MS",
+            description = "The processor's commit interval (0: its default, 100 ms). With exactly-once it is the"
+                    + " latency of the log of record: a longer one trades latency for throughput.")
+    long commitIntervalMs;
+
+    @Option(names = "--streams-property", paramLabel = "NAME=VALUE",
+            description = "A Kafka Streams or client property of the processor (e.g. producer.batch.size=262144,"
+                    + " num.stream.threads=2), applied before agentlog's own as --kafka-property is; repeatable.")
+    List<String> streamsProperties = new java.util.ArrayList<>();
+
     @Option(names = "--output", paramLabel = "FILE", description = "Also write the table (with the run's details) here.")
     Path output;
 
@@ -80,12 +90,14 @@ final class ProcessorCommand implements Callable<Integer> {
         Instant started = Instant.now();
         List<ProcessorRun.Round> measured = ProcessorRun.run(new ProcessorRun.Options(dataDir, shape.partitions, events,
                 shape.agents, shape.seed, rounds, chosen, share, withStreamSeq,
-                jvmOptions.stream().filter(s -> !s.isBlank()).toList(), profile));
+                jvmOptions.stream().filter(s -> !s.isBlank()).toList(), profile, commitIntervalMs, streamsProperties));
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "Processor alone, %s: %,d events of the Letta-like log (%d agents, seed %d,"
-                        + " %d partitions), share %.2f, clean and duplicates %s stream_seq; processor JVM %s; %d round(s);"
-                        + " load average before %s, after %s; %d cores.%n%n", started, events, shape.agents, shape.seed,
-                shape.partitions, share, withStreamSeq ? "with" : "without", String.join(" ", jvmOptions), rounds,
+                        + " %d partitions), share %.2f, clean and duplicates %s stream_seq; processor JVM %s; commit interval"
+                        + " %s; properties %s; %d round(s); load average before %s, after %s; %d cores.%n%n", started,
+                events, shape.agents, shape.seed, shape.partitions, share, withStreamSeq ? "with" : "without",
+                String.join(" ", jvmOptions), commitIntervalMs > 0 ? commitIntervalMs + " ms" : "default (100 ms)",
+                streamsProperties.isEmpty() ? "none" : String.join(" ", streamsProperties), rounds,
                 loadBefore, Machine.loadAverages(), Runtime.getRuntime().availableProcessors()));
         text.append(ProcessorTable.markdown(measured));
         if (profile) {
@@ -117,6 +129,13 @@ final class ProcessorCommand implements Callable<Integer> {
             out.append("\nunder agentlog's method (first dev.agentlog frame):\n\n");
             s.topOwn().forEach(a -> out.append(String.format(Locale.ROOT, "- %5.1f%% %s%n", a.percent(), a.name())));
         }
+        // JNI calls (RocksDB) are not execution samples: the stream threads' native samples show them (and the waits)
+        JfrSummary nativeSamples = JfrSummary.of(r.recording(), "jdk.NativeMethodSample",
+                name -> name.contains("-StreamThread-"), null, r.from(), r.to(), 12, "dev.agentlog.");
+        out.append(String.format(Locale.ROOT, "%nstream threads in native code: %,d samples (JNI work and waits)%n%n",
+                nativeSamples.samples()));
+        nativeSamples.topSelf().forEach(a -> out.append(String.format(Locale.ROOT, "- %5.1f%% %s%n", a.percent(),
+                a.name())));
         return out.toString();
     }
 }

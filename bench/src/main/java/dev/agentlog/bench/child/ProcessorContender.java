@@ -5,6 +5,8 @@ import dev.agentlog.processor.EventProcessor;
 import dev.agentlog.processor.ProcessorSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.BiPredicate;
 
 /**
@@ -19,15 +21,29 @@ final class ProcessorContender implements ChildMain.Contender {
         this.processor = processor;
     }
 
-    /** Arguments: bootstrap servers, topic prefix, application id, state directory. */
+    /**
+     * Arguments: bootstrap servers, topic prefix, application id, state directory, commit interval in ms (0: the
+     * processor's default), then any Kafka Streams or client properties as {@code name=value} (applied before
+     * agentlog's own, as {@code agentlog processor} applies its {@code --kafka-property}).
+     */
     static ProcessorContender start(String[] args) {
-        if (args.length != 4) {
-            throw new IllegalArgumentException("processor contender arguments: bootstrap prefix application-id state-dir,"
-                    + " got " + args.length);
+        if (args.length < 5) {
+            throw new IllegalArgumentException("processor contender arguments: bootstrap prefix application-id state-dir"
+                    + " commit-interval-ms [name=value ...], got " + args.length);
         }
         ProcessorSettings settings = ProcessorSettings.defaults(Path.of(args[3])).withStateDir(Path.of(args[3]))
                 .withApplicationId(args[2]);
-        EventProcessor processor = new EventProcessor(args[0], new Topics(args[1]), settings, new SimpleMeterRegistry());
+        long commitIntervalMs = Long.parseLong(args[4]);
+        if (commitIntervalMs > 0) {
+            settings = settings.withCommitIntervalMs(commitIntervalMs);
+        }
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (int i = 5; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            properties.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
+        EventProcessor processor = new EventProcessor(args[0], new Topics(args[1]), settings, new SimpleMeterRegistry(),
+                properties);
         processor.start();
         return new ProcessorContender(processor);
     }

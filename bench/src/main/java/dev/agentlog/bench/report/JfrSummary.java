@@ -52,6 +52,15 @@ public record JfrSummary(int samples, List<Share> topSelf, List<Share> byArea, S
      */
     public static JfrSummary of(Path recording, Predicate<String> threads, String onStack, Instant from, Instant to,
             int top, String ownPrefix) throws IOException {
+        return of(recording, "jdk.ExecutionSample", threads, onStack, from, to, top, ownPrefix);
+    }
+
+    /**
+     * @param eventType {@code jdk.ExecutionSample} (threads running Java code) or {@code jdk.NativeMethodSample}
+     *     (threads in native code: JNI calls such as RocksDB's, which run, and waits in the kernel, which do not)
+     */
+    public static JfrSummary of(Path recording, String eventType, Predicate<String> threads, String onStack,
+            Instant from, Instant to, int top, String ownPrefix) throws IOException {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> own = new HashMap<>();
         Map<String, Integer> areas = new HashMap<>();
@@ -59,7 +68,7 @@ public record JfrSummary(int samples, List<Share> topSelf, List<Share> byArea, S
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent e = file.readEvent();
-                if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+                if (!e.getEventType().getName().equals(eventType)) {
                     continue;
                 }
                 Instant at = e.getStartTime();

@@ -54,7 +54,8 @@ public final class ProcessorRun {
 
     /** The run's settings. */
     public record Options(Path dataDir, int partitions, long events, int agents, long seed, int rounds,
-            List<Variant> variants, double share, boolean withStreamSeq, List<String> jvmOptions, boolean profile) {}
+            List<Variant> variants, double share, boolean withStreamSeq, List<String> jvmOptions, boolean profile,
+            long commitIntervalMs, List<String> streamsProperties) {}
 
     /** One round of one variant. */
     public record Round(Variant variant, int round, long inputEvents, long eventsOfRecord, long wallNanos,
@@ -132,8 +133,11 @@ public final class ProcessorRun {
         try (Admin admin = Admin.create(adminProps)) {
             long end = endOffsets(admin, topics.in(), o.partitions());
             long third = end / 3;
-            try (ChildJvm child = ChildJvm.start(name, jvmOptions, "processor", List.of(bootstrapServers, name, name,
-                    dir.resolve("state").resolve(name).toString()), dir.resolve("logs").resolve(name + ".log"))) {
+            List<String> args = new ArrayList<>(List.of(bootstrapServers, name, name,
+                    dir.resolve("state").resolve(name).toString(), Long.toString(o.commitIntervalMs())));
+            args.addAll(o.streamsProperties());
+            try (ChildJvm child = ChildJvm.start(name, jvmOptions, "processor", args,
+                    dir.resolve("logs").resolve(name + ".log"))) {
                 long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
                 long startCommitted = -1;
                 long startNanos = 0;

@@ -100,11 +100,6 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
     private AtomicLong waiting;
 
     public EventOfRecordProcessor(EventCodec codec, ProcessorSettings settings, ProcessorMetrics metrics,
-            String eventsNode, String dlqNode) {
-        this(codec, settings, metrics, eventsNode, dlqNode, Shortcuts.ON);
-    }
-
-    public EventOfRecordProcessor(EventCodec codec, ProcessorSettings settings, ProcessorMetrics metrics,
             String eventsNode, String dlqNode, Shortcuts shortcuts) {
         this.shortcuts = shortcuts;
         this.codec = codec;

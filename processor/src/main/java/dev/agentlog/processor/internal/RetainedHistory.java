@@ -51,11 +51,6 @@ final class RetainedHistory {
     private int chunkEntries;
     private long chunkNumber;
 
-    RetainedHistory(KeyValueStore<String, byte[]> eventIds, KeyValueStore<Bytes, byte[]> owners,
-            KeyValueStore<Bytes, byte[]> expiry, long retentionMs) {
-        this(eventIds, owners, expiry, retentionMs, true);
-    }
-
     /** @param chunked false: one index entry per key, as before chunks (for the tests that compare both) */
     RetainedHistory(KeyValueStore<String, byte[]> eventIds, KeyValueStore<Bytes, byte[]> owners,
             KeyValueStore<Bytes, byte[]> expiry, long retentionMs, boolean chunked) {
