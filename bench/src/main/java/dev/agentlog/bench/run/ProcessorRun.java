@@ -100,10 +100,11 @@ public final class ProcessorRun {
                     List<ProcessorInput.Event> variantLog = variant == Variant.GAPS ? log : stripped;
                     ProcessorInput.Input input = ProcessorInput.of(variantLog, variant, o.share(), o.seed() + r);
                     Round round = round(broker.bootstrapServers(), dir, o, variant, r, input);
-                    System.out.printf(Locale.ROOT, "round %d %-10s %,d input events (%,d of record) in %.2f s: %,.0f"
+                    System.out.printf(Locale.ROOT, "round %d %-10s %,d input events (%,d of record, %,d re-delivered or"
+                                    + " held) in %.2f s: %,.0f"
                                     + " events/s, JVM CPU %.1f us/event (stream threads %.1f); steady %,.0f events/s,"
                                     + " %.1f us/event; load %s%n", r, variant.label(), round.inputEvents(),
-                            round.eventsOfRecord(), round.wallNanos() / 1e9, round.eventsPerSecond(),
+                            round.eventsOfRecord(), input.rearranged(), round.wallNanos() / 1e9, round.eventsPerSecond(),
                             round.jvmCpuMicrosPerEvent(), round.streamThreadCpuMicrosPerEvent(),
                             round.steadyEventsPerSecond(), round.steadyJvmCpuMicrosPerEvent(),
                             dev.agentlog.bench.measure.Machine.loadAverages());

@@ -85,6 +85,21 @@ class ProcessorInputTest {
     }
 
     @Test
+    void gapsNeverSwapNeighboursFarApart() {
+        // one stream's two events 2,000 records apart, the rest another stream's: nothing of "far" may be swapped
+        List<Event> log = new ArrayList<>();
+        log.add(new Event("far", "far:1".getBytes(StandardCharsets.UTF_8)));
+        for (int p = 1; p <= 2_000; p++) {
+            log.add(new Event("near", ("near:" + p).getBytes(StandardCharsets.UTF_8)));
+        }
+        log.add(new Event("far", "far:2".getBytes(StandardCharsets.UTF_8)));
+        List<String> texts = texts(ProcessorInput.of(log, Variant.GAPS, 1.0, 5).records());
+        assertThat(texts.get(0)).isEqualTo("far:1");
+        assertThat(texts.get(texts.size() - 1)).isEqualTo("far:2");
+        assertThat(texts).isNotEqualTo(texts(log)); // the near neighbours were
+    }
+
+    @Test
     void theSameSeedGivesTheSameInput() {
         assertThat(texts(ProcessorInput.of(log(), Variant.GAPS, 0.2, 3).records()))
                 .isEqualTo(texts(ProcessorInput.of(log(), Variant.GAPS, 0.2, 3).records()));
