@@ -67,6 +67,12 @@ final class ProcessorCommand implements Callable<Integer> {
                     + " latency of the log of record: a longer one trades latency for throughput.")
     long commitIntervalMs;
 
+    @Option(names = "--gap-timeout-ms", defaultValue = "300000", paramLabel = "MS",
+            description = "The processor's gap timeout (default: ${DEFAULT-VALUE}; the processor's own default is 30 s)."
+                    + " On a loaded machine one partition can starve for longer than 30 s while the others flow, and a"
+                    + " held event would then go to the dead-letter topic, which fails the run.")
+    long gapTimeoutMs;
+
     @Option(names = "--streams-property", paramLabel = "NAME=VALUE",
             description = "A Kafka Streams or client property of the processor (e.g. producer.batch.size=262144,"
                     + " num.stream.threads=2), applied before agentlog's own as --kafka-property is; repeatable.")
@@ -90,15 +96,17 @@ final class ProcessorCommand implements Callable<Integer> {
         Instant started = Instant.now();
         List<ProcessorRun.Round> measured = ProcessorRun.run(new ProcessorRun.Options(dataDir, shape.partitions, events,
                 shape.agents, shape.seed, rounds, chosen, share, withStreamSeq,
-                jvmOptions.stream().filter(s -> !s.isBlank()).toList(), profile, commitIntervalMs, streamsProperties));
+                jvmOptions.stream().filter(s -> !s.isBlank()).toList(), profile, commitIntervalMs, gapTimeoutMs,
+                streamsProperties));
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "Processor alone, %s: %,d events of the Letta-like log (%d agents, seed %d,"
-                        + " %d partitions), share %.2f, clean and duplicates %s stream_seq; processor JVM %s; commit interval"
-                        + " %s; properties %s; %d round(s); load average before %s, after %s; %d cores.%n%n", started,
-                events, shape.agents, shape.seed, shape.partitions, share, withStreamSeq ? "with" : "without",
-                String.join(" ", jvmOptions), commitIntervalMs > 0 ? commitIntervalMs + " ms" : "default (100 ms)",
-                streamsProperties.isEmpty() ? "none" : String.join(" ", streamsProperties), rounds,
-                loadBefore, Machine.loadAverages(), Runtime.getRuntime().availableProcessors()));
+        String commitInterval = commitIntervalMs > 0 ? commitIntervalMs + " ms" : "default (100 ms)";
+        String properties = streamsProperties.isEmpty() ? "none" : String.join(" ", streamsProperties);
+        text.append(String.format(Locale.ROOT, "Processor alone, %s: %,d events of the Letta-like log (%d agents,"
+                        + " seed %d, %d partitions), share %.2f, clean and duplicates %s stream_seq; processor JVM %s;"
+                        + " commit interval %s; gap timeout %d ms; properties %s; %d round(s); load average before %s,"
+                        + " after %s; %d cores.%n%n", started, events, shape.agents, shape.seed, shape.partitions, share,
+                withStreamSeq ? "with" : "without", String.join(" ", jvmOptions), commitInterval, gapTimeoutMs,
+                properties, rounds, loadBefore, Machine.loadAverages(), Runtime.getRuntime().availableProcessors()));
         text.append(ProcessorTable.markdown(measured));
         if (profile) {
             for (ProcessorRun.Round r : measured) {

@@ -23,13 +23,14 @@ final class ProcessorContender implements ChildMain.Contender {
 
     /**
      * Arguments: bootstrap servers, topic prefix, application id, state directory, commit interval in ms (0: the
-     * processor's default), then any Kafka Streams or client properties as {@code name=value} (applied before
-     * agentlog's own, as {@code agentlog processor} applies its {@code --kafka-property}).
+     * processor's default), gap timeout in ms (0: the processor's default), then any Kafka Streams or client
+     * properties as {@code name=value} (applied before agentlog's own, as {@code agentlog processor} applies its
+     * {@code --kafka-property}).
      */
     static ProcessorContender start(String[] args) {
-        if (args.length < 5) {
+        if (args.length < 6) {
             throw new IllegalArgumentException("processor contender arguments: bootstrap prefix application-id state-dir"
-                    + " commit-interval-ms [name=value ...], got " + args.length);
+                    + " commit-interval-ms gap-timeout-ms [name=value ...], got " + args.length);
         }
         ProcessorSettings settings = ProcessorSettings.defaults(Path.of(args[3])).withStateDir(Path.of(args[3]))
                 .withApplicationId(args[2]);
@@ -37,8 +38,12 @@ final class ProcessorContender implements ChildMain.Contender {
         if (commitIntervalMs > 0) {
             settings = settings.withCommitIntervalMs(commitIntervalMs);
         }
+        long gapTimeoutMs = Long.parseLong(args[5]);
+        if (gapTimeoutMs > 0) {
+            settings = settings.withGapTimeoutMs(gapTimeoutMs);
+        }
         Map<String, Object> properties = new LinkedHashMap<>();
-        for (int i = 5; i < args.length; i++) {
+        for (int i = 6; i < args.length; i++) {
             int eq = args[i].indexOf('=');
             properties.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }

@@ -55,7 +55,7 @@ public final class ProcessorRun {
     /** The run's settings. */
     public record Options(Path dataDir, int partitions, long events, int agents, long seed, int rounds,
             List<Variant> variants, double share, boolean withStreamSeq, List<String> jvmOptions, boolean profile,
-            long commitIntervalMs, List<String> streamsProperties) {}
+            long commitIntervalMs, long gapTimeoutMs, List<String> streamsProperties) {}
 
     /** One round of one variant. */
     public record Round(Variant variant, int round, long inputEvents, long eventsOfRecord, long wallNanos,
@@ -135,7 +135,8 @@ public final class ProcessorRun {
             long end = endOffsets(admin, topics.in(), o.partitions());
             long third = end / 3;
             List<String> args = new ArrayList<>(List.of(bootstrapServers, name, name,
-                    dir.resolve("state").resolve(name).toString(), Long.toString(o.commitIntervalMs())));
+                    dir.resolve("state").resolve(name).toString(), Long.toString(o.commitIntervalMs()),
+                    Long.toString(o.gapTimeoutMs())));
             args.addAll(o.streamsProperties());
             try (ChildJvm child = ChildJvm.start(name, jvmOptions, "processor", args,
                     dir.resolve("logs").resolve(name + ".log"))) {
