@@ -6,6 +6,7 @@ import dev.agentlog.processor.internal.DeadLetterDeserializationExceptionHandler
 import dev.agentlog.processor.internal.DeadLetterProcessingExceptionHandler;
 import dev.agentlog.processor.internal.EventOfRecordProcessor;
 import dev.agentlog.processor.internal.HandlerConfig;
+import dev.agentlog.processor.internal.Shortcuts;
 import dev.agentlog.processor.internal.StoreNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
@@ -32,8 +33,8 @@ import org.apache.kafka.streams.state.Stores;
  *       recognised here; the sink's {@code events} table still refuses it by event_id. De-duplication is per
  *       partition: the same event_id under another stream_id (another key) is caught by the sink only.</li>
  *   <li>{@value #POSITION_OWNERS_STORE}: which event owns each used stream position, same retention.</li>
- *   <li>{@value #EXPIRY_INDEX_STORE}: the two above in time order, so that a purge once a second deletes what
- *       is past the retention (lookups ignore expired entries anyway, so the rule is exact).</li>
+ *   <li>{@value #EXPIRY_INDEX_STORE}: the two above in time order, in chunks of keys, so that a purge once a second
+ *       deletes what is past the retention (lookups ignore expired entries anyway, so the rule is exact).</li>
  *   <li>{@value #STREAM_POSITIONS_STORE}: the last used position of every stream (one small entry per stream,
  *       kept forever: positions must never be re-used).</li>
  *   <li>{@value #STREAM_TENANTS_STORE}: the tenant that owns every stream, from its first event of record (one
@@ -62,6 +63,12 @@ public final class ProcessorTopology {
     private ProcessorTopology() {}
 
     public static Topology build(Topics topics, ProcessorSettings settings, EventCodec codec, MeterRegistry registry) {
+        return build(topics, settings, codec, registry, Shortcuts.ON);
+    }
+
+    /** @param shortcuts {@link Shortcuts#ON} as the processor runs; {@link Shortcuts#OFF} for the tests that compare */
+    public static Topology build(Topics topics, ProcessorSettings settings, EventCodec codec, MeterRegistry registry,
+            Shortcuts shortcuts) {
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(codec, "codec");
@@ -73,20 +80,24 @@ public final class ProcessorTopology {
                 streamsConfig(TOPOLOGY_ONLY_BOOTSTRAP, topics, settings, registry))));
         topology.addSource(SOURCE_NODE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.in());
         topology.addProcessor(PROCESSOR_NODE,
-                () -> new EventOfRecordProcessor(codec, settings, metrics, EVENTS_NODE, DLQ_NODE), SOURCE_NODE);
+                () -> new EventOfRecordProcessor(codec, settings, metrics, EVENTS_NODE, DLQ_NODE, shortcuts),
+                SOURCE_NODE);
         // Persistent key-value stores, changelogged (the default). Every write reaches the changelog in the
         // transaction of the output it explains: a cached store flushes to its changelog before the commit. The
         // per-stream position and the held events are cached: a busy stream moves its position once per commit
         // instead of once per event in the changelog (one record less per event for the broker). The stream's
         // tenant is cached too: it is read for every event and written once per stream, and the cache keeps a
-        // busy stream's owner in memory. The other stores are written once per key and read at most once per
-        // event of that key, where a cache would only add work.
+        // busy stream's owner in memory. The expiry index is cached: a chunk of it (RetainedHistory) is appended
+        // to by every event and reaches RocksDB and the changelog once per commit. The other stores are written once
+        // per key and read at most once per event of that key, where a cache would only add work.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_IDS_STORE),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR_NODE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSITION_OWNERS_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR_NODE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR_NODE);
+        var expiryIndex = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE),
+                Serdes.Bytes(), Serdes.ByteArray());
+        topology.addStateStore(shortcuts.chunkedExpiryIndex() ? expiryIndex.withCachingEnabled() : expiryIndex,
+                PROCESSOR_NODE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_POSITIONS_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled(), PROCESSOR_NODE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STREAM_TENANTS_STORE),

@@ -294,7 +294,33 @@ class ProcessorTopologyTest {
         assertThat(eventIds.get("e-1")).isNull();
         assertThat(eventIds.get("e-2")).isNotNull();
         assertThat(count(owners)).isEqualTo(1);
-        assertThat(count(harness.driver.getKeyValueStore(ProcessorTopology.EXPIRY_INDEX_STORE))).isEqualTo(2);
+        // e-2's event id and position owner, in the one chunk of the index of the second e-2 passed in
+        assertThat(count(harness.driver.getKeyValueStore(ProcessorTopology.EXPIRY_INDEX_STORE))).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStillPurgeIndexEntriesOfOneKeyWrittenBeforeChunks() {
+        harness.close();
+        harness = new TopologyHarness(EventCodec.standard(), s -> s.withDedupeRetentionMs(60_000));
+        KeyValueStore<String, byte[]> eventIds = harness.driver.getKeyValueStore(ProcessorTopology.EVENT_IDS_STORE);
+        KeyValueStore<Bytes, byte[]> index = harness.driver.getKeyValueStore(ProcessorTopology.EXPIRY_INDEX_STORE);
+        long then = TopologyHarness.START.toEpochMilli();
+        // as a processor of before chunks left them: (position, time) and the index entry (time, 'E', event id)
+        eventIds.put("old-1", java.nio.ByteBuffer.allocate(16).putLong(1).putLong(then).array());
+        index.put(Bytes.wrap(java.nio.ByteBuffer.allocate(9 + 5).putLong(then).put((byte) 'E').put(utf8("old-1"))
+                .array()), new byte[0]);
+        harness.driver.advanceWallClockTime(Duration.ofSeconds(10));
+        harness.send(AGENT, attached("e-1", AGENT));
+        harness.driver.advanceWallClockTime(Duration.ofSeconds(50).plusMillis(1));
+
+        assertThat(eventIds.get("old-1")).isNull();
+        assertThat(eventIds.get("e-1")).isNotNull();
+        assertThat(count(index)).isEqualTo(1); // e-1's chunk
+
+        harness.driver.advanceWallClockTime(Duration.ofSeconds(11));
+
+        assertThat(eventIds.get("e-1")).isNull();
+        assertThat(count(index)).isZero();
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.agentlog.events.DeadLetterHeaders;
 import dev.agentlog.events.DeadLetterReason;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
+import dev.agentlog.processor.internal.Shortcuts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +42,10 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(EventCodec codec, UnaryOperator<ProcessorSettings> adjust) {
+        this(codec, adjust, Shortcuts.ON);
+    }
+
+    TopologyHarness(EventCodec codec, UnaryOperator<ProcessorSettings> adjust, Shortcuts shortcuts) {
         try {
             stateDir = Files.createTempDirectory(Path.of("target"), "topology-state");
         } catch (IOException e) {
@@ -48,7 +53,8 @@ final class TopologyHarness implements AutoCloseable {
         }
         ProcessorSettings settings = adjust.apply(ProcessorSettings.defaults(stateDir).withGapTimeoutMs(GAP_TIMEOUT_MS));
         Properties config = ProcessorTopology.streamsConfig("unused:9092", TOPICS, settings, registry);
-        driver = new TopologyTestDriver(ProcessorTopology.build(TOPICS, settings, codec, registry), config, START);
+        driver = new TopologyTestDriver(ProcessorTopology.build(TOPICS, settings, codec, registry, shortcuts), config,
+                START);
         in = driver.createInputTopic(TOPICS.in(), new ByteArraySerializer(), new ByteArraySerializer(), START,
                 Duration.ofMillis(1));
         events = driver.createOutputTopic(TOPICS.events(), new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A contender in a JVM of its own (so that its CPU time and memory are its own): {@code sink} (agentlog's sink
- * workers) or {@code connect} (Kafka Connect standalone with the peer's connector). Talks to the bench over
+ * workers), {@code connect} (Kafka Connect standalone with the peer's connector) or {@code processor} (agentlog's
+ * Kafka Streams processor). Talks to the bench over
  * stdin/stdout, one line each: it writes {@code READY} once started; on {@code stats} it writes {@code STATS} and
  * its figures; on {@code quit} (or end of input) it stops. Logs go to stderr, which the bench sends to a file.
  */
@@ -43,7 +44,8 @@ public final class ChildMain {
         Contender contender = switch (args[0]) {
             case "sink" -> SinkContender.start(rest);
             case "connect" -> ConnectContender.start(rest);
-            default -> throw new IllegalArgumentException("unknown contender '" + args[0] + "': sink or connect");
+            case "processor" -> ProcessorContender.start(rest);
+            default -> throw new IllegalArgumentException("unknown contender '" + args[0] + "': sink, connect or processor");
         };
         out.println("READY");
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {

@@ -35,6 +35,10 @@ public record JfrSummary(int samples, List<Share> topSelf, List<Share> byArea, S
         AREAS.put("dev.agentlog.query.", "agentlog query (point in time, history, diffs)");
         AREAS.put("dev.agentlog.sink.internal.", "agentlog sink batch writer (COPY rows, SQL)");
         AREAS.put("dev.agentlog.sink.", "agentlog sink core");
+        AREAS.put("dev.agentlog.processor.", "agentlog processor (dedupe, order, state keys)");
+        AREAS.put("org.rocksdb.", "RocksDB (state stores, JNI)");
+        AREAS.put("org.apache.kafka.streams.", "Kafka Streams (tasks, stores, caches, changelogs)");
+        AREAS.put("org.apache.kafka.clients.producer.", "Kafka producer (batching, send)");
         AREAS.put("org.apache.kafka.", "Kafka consumer (fetch, decompress, records)");
         AREAS.put("com.zaxxer.hikari.", "HikariCP");
         AREAS.put("io.debezium.", "Debezium JDBC sink");
@@ -49,6 +53,15 @@ public record JfrSummary(int samples, List<Share> topSelf, List<Share> byArea, S
      */
     public static JfrSummary of(Path recording, Predicate<String> threads, String onStack, Instant from, Instant to,
             int top, String ownPrefix) throws IOException {
+        return of(recording, "jdk.ExecutionSample", threads, onStack, from, to, top, ownPrefix);
+    }
+
+    /**
+     * @param eventType {@code jdk.ExecutionSample} (threads running Java code) or {@code jdk.NativeMethodSample}
+     *     (threads in native code: JNI calls such as RocksDB's, which run, and waits in the kernel, which do not)
+     */
+    public static JfrSummary of(Path recording, String eventType, Predicate<String> threads, String onStack,
+            Instant from, Instant to, int top, String ownPrefix) throws IOException {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> own = new HashMap<>();
         Map<String, Integer> areas = new HashMap<>();
@@ -56,7 +69,7 @@ public record JfrSummary(int samples, List<Share> topSelf, List<Share> byArea, S
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent e = file.readEvent();
-                if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
+                if (!e.getEventType().getName().equals(eventType)) {
                     continue;
                 }
                 Instant at = e.getStartTime();

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,9 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
     private final ProcessorMetrics metrics;
     private final String eventsNode;
     private final String dlqNode;
+    private final Shortcuts shortcuts;
+    /** Held events per stream of this task ({@link Shortcuts#heldStreamsInMemory()}): a stream absent has none. */
+    private final Map<String, Integer> heldByStream = new HashMap<>();
 
     private ProcessorContext<byte[], byte[]> context;
     private RetainedHistory history;
@@ -96,7 +100,8 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
     private AtomicLong waiting;
 
     public EventOfRecordProcessor(EventCodec codec, ProcessorSettings settings, ProcessorMetrics metrics,
-            String eventsNode, String dlqNode) {
+            String eventsNode, String dlqNode, Shortcuts shortcuts) {
+        this.shortcuts = shortcuts;
         this.codec = codec;
         this.settings = settings;
         this.metrics = metrics;
@@ -114,12 +119,12 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
         this.context = context;
         history = new RetainedHistory(context.getStateStore(StoreNames.EVENT_IDS),
                 context.getStateStore(StoreNames.POSITION_OWNERS), context.getStateStore(StoreNames.EXPIRY_INDEX),
-                settings.dedupeRetentionMs());
+                settings.dedupeRetentionMs(), shortcuts.chunkedExpiryIndex());
         positions = context.getStateStore(StoreNames.STREAM_POSITIONS);
         tenants = new StreamTenants(context.getStateStore(StoreNames.STREAM_TENANTS));
         held = context.getStateStore(StoreNames.HELD_EVENTS);
         waiting = metrics.trackWaiting(this);
-        waiting.set(countHeld());
+        waiting.set(countHeld()); // and which streams hold them
         context.schedule(punctuationInterval(settings.gapTimeoutMs()), PunctuationType.WALL_CLOCK_TIME,
                 this::expireGaps);
         context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
@@ -238,6 +243,7 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
                 arrival.timestamp(), arrival.origin(), arrival.key(), arrival.value(),
                 ofRecord(event, arrival.value(), seq), arrival.headers()).toBytes());
         waiting.incrementAndGet();
+        heldByStream.merge(stream, 1, Integer::sum);
         metrics.held();
         log.debug("[{}] stream '{}': event '{}' at position {} waits for position {}", arrival.origin(), stream,
                 arrival.eventId(), seq, last + 1);
@@ -260,6 +266,9 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
 
     /** After position {@code last} passed: every held event at last+1, last+2, ... passes too, in order. */
     private void releaseSuccessors(String stream, long time) {
+        if (shortcuts.heldStreamsInMemory() && !heldByStream.containsKey(stream)) {
+            return; // nothing held on this stream: no successor to look up
+        }
         long next = lastPosition(stream) + 1;
         while (true) {
             Bytes key = new StreamPositionKey(stream, next).toBytes();
@@ -268,6 +277,7 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
                 return;
             }
             held.delete(key);
+            released(stream, 1);
             waiting.decrementAndGet();
             HeldRecord record = HeldRecord.fromBytes(raw);
             if (record.ofRecord() == null) {
@@ -323,11 +333,13 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
         // First pass reads only stream ids and hold times; values are read only for the streams given up.
         Map<String, Long> oldestByStream = new LinkedHashMap<>();
         long count = 0;
+        heldByStream.clear(); // recounted from the store itself
         try (KeyValueIterator<Bytes, byte[]> all = held.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = all.next();
-                oldestByStream.merge(StreamPositionKey.fromBytes(entry.key).streamId(),
-                        HeldRecord.heldSinceOf(entry.value), Math::min);
+                String stream = StreamPositionKey.fromBytes(entry.key).streamId();
+                oldestByStream.merge(stream, HeldRecord.heldSinceOf(entry.value), Math::min);
+                heldByStream.merge(stream, 1, Integer::sum);
                 count++;
             }
         }
@@ -365,6 +377,7 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
             HeldRecord record = entry.value;
             Bytes key = new StreamPositionKey(stream, entry.key).toBytes();
             held.delete(key);
+            released(stream, 1);
             history.recordOwner(new StreamPositionKey(stream, entry.key), PositionOwner.gaveUp(record.eventId()), time);
             deadLetter(record.key(), record.value(), record.headers(), record.timestamp(), record.origin(),
                     Refusal.of(DeadLetterReason.GAP, "stream_seq: position " + entry.key + " of stream '" + stream
@@ -439,13 +452,19 @@ public final class EventOfRecordProcessor implements Processor<byte[], byte[], b
 
     private long countHeld() {
         long count = 0;
+        heldByStream.clear();
         try (KeyValueIterator<Bytes, byte[]> all = held.all()) {
             while (all.hasNext()) {
-                all.next();
+                heldByStream.merge(StreamPositionKey.fromBytes(all.next().key).streamId(), 1, Integer::sum);
                 count++;
             }
         }
         return count;
+    }
+
+    /** {@code count} events of {@code stream} left the held-events store. */
+    private void released(String stream, int count) {
+        heldByStream.computeIfPresent(stream, (s, n) -> n > count ? n - count : null);
     }
 
     private static String describeKey(byte[] key) {

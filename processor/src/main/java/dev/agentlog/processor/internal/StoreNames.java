@@ -11,7 +11,11 @@ public final class StoreNames {
     public static final String STREAM_POSITIONS = "stream-positions";
     /** (stream_id, position) -> (wall-clock time, {@link PositionOwner}), same retention as event-ids. */
     public static final String POSITION_OWNERS = "position-owners";
-    /** (wall-clock time, kind, key) -> nothing: the order in which event-ids and position-owners entries expire. */
+    /**
+     * (end of a wall-clock second, 'C', chunk number) -> the event-ids and position-owners keys recorded in that second
+     * (up to 32 a chunk), in time order: the order in which they expire. Entries of one key each, (wall-clock time,
+     * 'E' or 'O', key) -> nothing, were written before chunks and are still read.
+     */
     public static final String EXPIRY_INDEX = "expiry-index";
     /** stream_id -> the tenant that owns it ({@link StreamTenants}), kept forever like the positions. */
     public static final String STREAM_TENANTS = "stream-tenants";
