@@ -51,7 +51,7 @@ final class CompareCommand implements Callable<Integer> {
             description = "-Xmx of Kafka Connect's JVM (default: ${DEFAULT-VALUE}).")
     String peerHeap;
 
-    @Option(names = "--latency-rates", split = ",", defaultValue = "1000,5000,20000", paramLabel = "N[,N...]",
+    @Option(names = "--latency-rates", split = ",", defaultValue = "1000,5000,10000,20000", paramLabel = "N[,N...]",
             description = "Offered loads in events/s for the latency runs (default: ${DEFAULT-VALUE}); none: --latency-seconds 0.")
     List<Integer> latencyRates;
 

@@ -11,6 +11,7 @@ import dev.agentlog.processor.internal.StoreNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -56,6 +57,8 @@ public final class ProcessorTopology {
     public static final String STREAM_POSITIONS_STORE = StoreNames.STREAM_POSITIONS;
     public static final String HELD_EVENTS_STORE = StoreNames.HELD_EVENTS;
     public static final String STREAM_TENANTS_STORE = StoreNames.STREAM_TENANTS;
+    /** The processor's producer's first back-off after a retriable error (Kafka's default: 100 ms). */
+    static final int PRODUCER_RETRY_BACKOFF_MS = 10;
 
     /** Topology-level settings never contact Kafka; StreamsConfig insists on a bootstrap address all the same. */
     private static final String TOPOLOGY_ONLY_BOOTSTRAP = "unused:9092";
@@ -125,6 +128,11 @@ public final class ProcessorTopology {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // With exactly_once_v2 the commit interval is the latency of the log of record for read_committed readers.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitIntervalMs());
+        // A transaction's first record to a partition meets CONCURRENT_TRANSACTIONS while the previous commit's
+        // markers are still being written (normal at a short commit interval; the broker retries for a while first).
+        // The producer then backs off retry.backoff.ms before trying again: at the default 100 ms that pause is the
+        // log's latency tail. Start the exponential back-off small; its ceiling (retry.backoff.max.ms) stays.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), PRODUCER_RETRY_BACKOFF_MS);
         // Local state lives in the project's data directory; a wiped directory means a full changelog restore.
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         // Changelog topics: 1 on the embedded single broker, 3 on a production cluster.
