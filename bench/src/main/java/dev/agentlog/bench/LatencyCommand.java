@@ -43,6 +43,12 @@ final class LatencyCommand implements Callable<Integer> {
                     + " is " + SinkSettings.DEFAULT_BATCH_MAX_WAIT_MS + ").")
     int batchMaxWaitMs;
 
+    @Option(names = "--warm-up-seconds", defaultValue = "" + LatencyRun.WARM_UP_RUN_SECONDS, paramLabel = "S",
+            description = "Seconds at " + LatencyRun.WARM_UP_RATE + " events/s before any load is measured: the whole"
+                    + " pipeline, the broker included, runs in this JVM and its JIT compiles under that load (default:"
+                    + " ${DEFAULT-VALUE}, as in compare, where the broker is already warm from the throughput runs).")
+    int warmUpSeconds;
+
     @Option(names = "--partitions", defaultValue = "12", paramLabel = "N",
             description = "Partitions of the topics, as `agentlog up` makes them (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -53,20 +59,21 @@ final class LatencyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rates.isEmpty() || rates.stream().anyMatch(r -> r < 1) || seconds <= 3 || partitions < 1) {
+        if (rates.isEmpty() || rates.stream().anyMatch(r -> r < 1) || seconds <= 3 || partitions < 1 || warmUpSeconds < 1) {
             throw new IllegalArgumentException("--rates must be loads >= 1, --seconds more than 3 (the warm-up),"
-                    + " --partitions >= 1");
+                    + " --partitions and --warm-up-seconds >= 1");
         }
         Instant started = Instant.now();
         String loadBefore = Machine.loadAverages();
         List<LatencyResult> results;
         try (BenchEnvironment env = BenchEnvironment.start(dataDir, partitions)) {
-            results = LatencyRun.run(env, rates, seconds, partitions, commitIntervalMs, batchMaxWaitMs, 0, 0).http();
+            results = LatencyRun.run(env, rates, seconds, partitions, commitIntervalMs, batchMaxWaitMs, 0, 0,
+                    warmUpSeconds).http();
         }
-        System.out.printf(Locale.ROOT, "%n%s, %.1f min, load average before %s, after %s; processor"
+        System.out.printf(Locale.ROOT, "%n%s, %.1f min, load average before %s, after %s; warm-up %d s; processor"
                         + " --commit-interval-ms %d, sink --batch-max-wait-ms %d, one sink worker, %d partitions%n%n",
                 started, Duration.between(started, Instant.now()).toSeconds() / 60.0, loadBefore, Machine.loadAverages(),
-                commitIntervalMs, batchMaxWaitMs, partitions);
+                warmUpSeconds, commitIntervalMs, batchMaxWaitMs, partitions);
         System.out.println(LatencyTable.markdown(results));
         System.out.println(LatencyTable.STAGES);
         System.out.println();

@@ -41,6 +41,16 @@ public final class LatencyRun {
      */
     public static Results run(BenchEnvironment env, List<Integer> rates, int seconds, int partitions,
             long commitIntervalMs, int batchMaxWaitMs, int cdcPerSecond, int cdcSeconds) throws Exception {
+        return run(env, rates, seconds, partitions, commitIntervalMs, batchMaxWaitMs, cdcPerSecond, cdcSeconds,
+                WARM_UP_RUN_SECONDS);
+    }
+
+    /**
+     * @param warmUpSeconds seconds of the warm-up at {@link #WARM_UP_RATE} before any load is measured
+     */
+    public static Results run(BenchEnvironment env, List<Integer> rates, int seconds, int partitions,
+            long commitIntervalMs, int batchMaxWaitMs, int cdcPerSecond, int cdcSeconds, int warmUpSeconds)
+            throws Exception {
         String apiKey = "bench-" + UUID.randomUUID();
         List<LatencyResult> results = new ArrayList<>();
         CdcFigures cdc = null;
@@ -49,7 +59,7 @@ public final class LatencyRun {
                 batchMaxWaitMs, IngestSettings.defaults(ApiKeys.of(Map.of("bench", apiKey))))) {
             HttpTarget target = HttpTarget.plain(pipeline.httpPort(), apiKey);
             // the sink joins its group and the processor warms up, and all of it is through, before anything counts
-            pipeline.measure(target, WARM_UP_RATE, WARM_UP_RUN_SECONDS, 0, "latency warm-up", LoadGenerator.MeasuredPart.NONE);
+            pipeline.measure(target, WARM_UP_RATE, warmUpSeconds, 0, "latency warm-up", LoadGenerator.MeasuredPart.NONE);
             for (int rate : rates) {
                 results.add(pipeline.measure(target, rate, seconds, WARM_UP_SECONDS,
                         String.format(Locale.ROOT, "latency at %,d events/s", rate), LoadGenerator.MeasuredPart.NONE).rows());
