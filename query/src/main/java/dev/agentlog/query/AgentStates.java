@@ -384,12 +384,7 @@ public final class AgentStates {
         if (!scope.mayRead(c, q, archiveId)) {
             return new AttachedArchive(archiveId, null, 0, List.of());
         }
-        List<StoredEvent> lifecycle = q.events(c, "WHERE stream_id = ? AND type IN ('archive.created', 'archive.deleted')"
-                + " AND occurred_at <= ? ORDER BY stream_seq", ps -> {
-                    ps.setString(1, archiveId);
-                    ps.setObject(2, t);
-                });
-        ArchiveRow archive = fold(lifecycle).table(Tables.ARCHIVES).get(archiveId);
+        ArchiveRow archive = archiveRowAt(c, archiveId, t);
         // the passages alive at T: the last event of each passage_id is an insert after the archive's last deletion
         String alive = "WITH cut AS (SELECT coalesce(max(stream_seq), 0) AS seq FROM " + q.table("events")
                 + " WHERE stream_id = ? AND type = 'archive.deleted' AND occurred_at <= ?),"
@@ -416,15 +411,7 @@ public final class AgentStates {
                 }
             }
         }
-        ProjectionState passages = fold(newest);
-        List<PassageRow> latest = new ArrayList<>();
-        for (StoredEvent e : newest) {
-            PassageRow row = passages.table(Tables.PASSAGES).get(payloadText(e, "passage_id"));
-            if (row != null) {
-                latest.add(row);
-            }
-        }
-        return new AttachedArchive(archiveId, archive, count, latest);
+        return new AttachedArchive(archiveId, archive, count, passageRows(newest));
     }
 
     /**
@@ -436,12 +423,7 @@ public final class AgentStates {
         if (!scope.mayRead(c, q, archiveId)) {
             return new AttachedArchive(archiveId, null, 0, List.of());
         }
-        List<StoredEvent> lifecycle = q.events(c, "WHERE stream_id = ? AND type IN ('archive.created', 'archive.deleted')"
-                + " AND occurred_at <= ? ORDER BY stream_seq", ps -> {
-                    ps.setString(1, archiveId);
-                    ps.setObject(2, t);
-                });
-        ArchiveRow archive = fold(lifecycle).table(Tables.ARCHIVES).get(archiveId);
+        ArchiveRow archive = archiveRowAt(c, archiveId, t);
         String events = q.table("events");
         long count = 0;
         List<StoredEvent> newest = new ArrayList<>();
@@ -471,6 +453,21 @@ public final class AgentStates {
                 }
             }
         }
+        return new AttachedArchive(archiveId, archive, count, passageRows(newest));
+    }
+
+    /** The archive's row at T, folded from its lifecycle events up to T. */
+    private ArchiveRow archiveRowAt(Connection c, String archiveId, OffsetDateTime t) throws SQLException {
+        List<StoredEvent> lifecycle = q.events(c, "WHERE stream_id = ? AND type IN ('archive.created', 'archive.deleted')"
+                + " AND occurred_at <= ? ORDER BY stream_seq", ps -> {
+                    ps.setString(1, archiveId);
+                    ps.setObject(2, t);
+                });
+        return fold(lifecycle).table(Tables.ARCHIVES).get(archiveId);
+    }
+
+    /** The passages of these insert events as rows, in the events' order. */
+    private List<PassageRow> passageRows(List<StoredEvent> newest) {
         ProjectionState passages = fold(newest);
         List<PassageRow> latest = new ArrayList<>();
         for (StoredEvent e : newest) {
@@ -479,7 +476,7 @@ public final class AgentStates {
                 latest.add(row);
             }
         }
-        return new AttachedArchive(archiveId, archive, count, latest);
+        return latest;
     }
 
     /** The agent's conversations, files and links as the tables hold them now. */
