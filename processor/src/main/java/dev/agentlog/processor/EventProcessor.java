@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -43,6 +44,8 @@ public final class EventProcessor implements AutoCloseable {
     private final KafkaStreams streams;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Consumer<String> whenFailed = reason -> { };
+    private volatile String fatalFailure = "see the log";
 
     public EventProcessor(String bootstrapServers, Topics topics, ProcessorSettings settings, MeterRegistry registry) {
         this(bootstrapServers, topics, settings, registry, Map.of());
@@ -75,6 +78,7 @@ public final class EventProcessor implements AutoCloseable {
                         settings.applicationId(), e);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             }
+            fatalFailure = e.toString();
             readiness.down(source, "stopped (" + e.getClass().getSimpleName() + "): see the log");
             log.error("[processor {}] stream thread failed; shutting the processor down (restart it to resume from "
                     + "the last commit)", settings.applicationId(), e);
@@ -85,7 +89,21 @@ public final class EventProcessor implements AutoCloseable {
             if (now == KafkaStreams.State.RUNNING) {
                 readiness.up(source);
             }
+            if (now == KafkaStreams.State.ERROR) {
+                whenFailed.accept("the processor " + settings.applicationId() + " stopped on a failure it cannot pass ("
+                        + fatalFailure + ")");
+            }
         });
+    }
+
+    /**
+     * Called once, on a Kafka Streams thread, when the processor stopped on a failure a new stream thread cannot pass
+     * (the client is in ERROR and processes nothing more): what owns the process should end it, so that its
+     * supervisor starts it again from the last commit. Set it before {@link #start}.
+     */
+    public EventProcessor whenFailed(Consumer<String> listener) {
+        this.whenFailed = Objects.requireNonNull(listener, "listener");
+        return this;
     }
 
     /** Starts processing in the background. */

@@ -80,8 +80,7 @@ public final class BrokerCommand implements Callable<Integer>, Settings.CrossChe
                     + broker.dataDirectory() + (node.clusterSize() > 1 ? ", node " + node.nodeId() + " of "
                     + node.clusterSize() : "") + ". Stop with Ctrl-C.");
             spec.commandLine().getOut().flush();
-            running.awaitStop();
+            return running.awaitStop();
         }
-        return ExitCodes.OK;
     }
 }

@@ -75,8 +75,7 @@ public final class IngestCommand implements Callable<Integer> {
                     + pipeline.httpPort() + " (web UI at /ui/" + (postgres.url() == null ? "; its agent views need --pg-url" : "")
                     + ")");
             spec.commandLine().getOut().flush();
-            running.awaitStop();
+            return running.awaitStop();
         }
-        return ExitCodes.OK;
     }
 }

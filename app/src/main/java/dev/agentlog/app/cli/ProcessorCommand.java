@@ -35,11 +35,10 @@ public final class ProcessorCommand implements Callable<Integer> {
             if (metrics.enabled()) {
                 running.add(new MetricsHttpServer(metrics.host(), metrics.port(), registry::scrape));
             }
-            running.add(new Pipeline(clients, kafka.topics(), registry)).startProcessor(settings);
+            running.add(new Pipeline(clients, kafka.topics(), registry)).onPartFailed(running::fail).startProcessor(settings);
             spec.commandLine().getOut().println("processor " + settings.applicationId() + " running against " + clients.bootstrapServers());
             spec.commandLine().getOut().flush();
-            running.awaitStop();
+            return running.awaitStop();
         }
-        return ExitCodes.OK;
     }
 }

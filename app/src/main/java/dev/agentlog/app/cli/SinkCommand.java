@@ -40,7 +40,7 @@ public final class SinkCommand implements Callable<Integer> {
             if (metrics.enabled()) {
                 running.add(new MetricsHttpServer(metrics.host(), metrics.port(), registry::scrape));
             }
-            running.add(new Pipeline(clients, kafka.topics(), registry))
+            running.add(new Pipeline(clients, kafka.topics(), registry)).onPartFailed(running::fail)
                     .withCodec(privacy.codec(pool, postgres.schema()))
                     .startSink(settings, pool, sink.workers(), sink.groupInstanceId());
             sink.startSnapshots(running, pool, postgres.schema(), clients, kafka,
@@ -48,8 +48,7 @@ public final class SinkCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("sink " + settings.groupId() + " running: " + clients.bootstrapServers() + " -> "
                     + dev.agentlog.app.Secrets.maskJdbcUrl(url));
             spec.commandLine().getOut().flush();
-            running.awaitStop();
+            return running.awaitStop();
         }
-        return ExitCodes.OK;
     }
 }

@@ -113,7 +113,7 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
 
             PrometheusMeterRegistry registry = Metrics.prometheus();
             KafkaReadiness readiness = running.add(new KafkaReadiness(clients));
-            Pipeline pipeline = running.add(new Pipeline(clients, topics, registry));
+            Pipeline pipeline = running.add(new Pipeline(clients, topics, registry)).onPartFailed(running::fail);
             EventPublisher erasures = running.add(new EventPublisher(clients.bootstrapServers(), topics,
                     PublisherSettings.DEFAULT, clients.common()));
             // the query API's reads hold a snapshot on a connection of `queries`: data keys come from the other pool
@@ -149,9 +149,8 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
             out.println("  Data         " + dataDir);
             out.println("Stop with Ctrl-C.");
             out.flush();
-            running.awaitStop();
+            return running.awaitStop();
         }
-        return ExitCodes.OK;
     }
 
     private PostgresTarget postgresTarget(Running running, Path dataDir) {

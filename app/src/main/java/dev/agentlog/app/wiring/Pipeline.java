@@ -46,6 +46,7 @@ public final class Pipeline implements AutoCloseable {
     private EventCodec codec = EventCodec.standard();
     private EventProcessor processor;
     private final Readiness readiness = new Readiness();
+    private Consumer<String> whenPartFailed = reason -> { };
 
     public Pipeline(String bootstrapServers, Topics topics, MeterRegistry registry) {
         this(KafkaClients.plain(bootstrapServers), topics, registry);
@@ -68,6 +69,15 @@ public final class Pipeline implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Told, from the failing part's thread, when the processor or a sink worker stopped on a failure it cannot pass
+     * (the rest of the pipeline would run on without it): set it before the parts start.
+     */
+    public Pipeline onPartFailed(Consumer<String> listener) {
+        this.whenPartFailed = java.util.Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
     /** Starts the sink workers first so that nothing waits on them; each runs on its own thread. */
     public Pipeline startSink(SinkSettings settings, DataSource dataSource, int workers) {
         return startSink(settings, dataSource, workers, null);
@@ -87,7 +97,11 @@ public final class Pipeline implements AutoCloseable {
             SinkWorker worker = new SinkWorker(bootstrapServers, topics, settings, dataSource, registry, properties,
                     codec, sinkReadiness);
             Thread thread = new Thread(worker, "agentlog-sink-" + i);
-            thread.setUncaughtExceptionHandler((t, e) -> log.error("[sink] worker {} stopped", t.getName(), e));
+            Consumer<String> failed = whenPartFailed;
+            thread.setUncaughtExceptionHandler((t, e) -> {
+                log.error("[sink] worker {} stopped", t.getName(), e);
+                failed.accept("the sink worker " + t.getName() + " stopped (" + e.getMessage() + ")");
+            });
             thread.start();
             started.push(() -> {
                 worker.close();
@@ -99,7 +113,7 @@ public final class Pipeline implements AutoCloseable {
 
     public Pipeline startProcessor(ProcessorSettings settings) {
         processor = new EventProcessor(bootstrapServers, topics, settings, registry, kafka.forGroupMember(),
-                component("processor"));
+                component("processor")).whenFailed(whenPartFailed);
         started.push(processor);
         processor.start();
         return this;

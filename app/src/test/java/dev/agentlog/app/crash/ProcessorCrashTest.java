@@ -60,8 +60,12 @@ class ProcessorCrashTest {
                 if (third < 2) {
                     long before = total(probe.endOffsets(TOPICS.events()));
                     // Kill it while it is working: once it has written something more to the log of record.
-                    Await.until("the processor to make progress", Duration.ofSeconds(120),
-                            () -> total(probe.endOffsets(TOPICS.events())), n -> n > before);
+                    try {
+                        Await.until("the processor to make progress", Duration.ofSeconds(120),
+                                () -> total(probe.endOffsets(TOPICS.events())), n -> n > before);
+                    } catch (AssertionError stalled) {
+                        throw new AssertionError(stalled.getMessage() + "; the processor's log:\n" + processor.output(), stalled);
+                    }
                     processor.kill();
                     processor = ChildProcess.start(dir.resolve("processor.log"), args);
                 }
