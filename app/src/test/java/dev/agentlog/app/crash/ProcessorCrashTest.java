@@ -50,7 +50,7 @@ class ProcessorCrashTest {
         EventCodec codec = EventCodec.standard();
 
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-            ChildProcess processor = ChildProcess.start(dir.resolve("processor.log"), args);
+            ChildProcess processor = ChildProcess.startLoggingAsShipped(dir.resolve("processor.log"), args);
             for (int third = 0; third < 3; third++) {
                 for (byte[] value : thirds.get(third)) {
                     Event event = codec.decode(value);
@@ -64,10 +64,11 @@ class ProcessorCrashTest {
                         Await.until("the processor to make progress", Duration.ofSeconds(120),
                                 () -> total(probe.endOffsets(TOPICS.events())), n -> n > before);
                     } catch (AssertionError stalled) {
-                        throw new AssertionError(stalled.getMessage() + "; the processor's log:\n" + processor.output(), stalled);
+                        throw new AssertionError(stalled.getMessage() + "; the end of the processors' log:\n"
+                                + tail(processor.output(), 200), stalled);
                     }
                     processor.kill();
-                    processor = ChildProcess.start(dir.resolve("processor.log"), args);
+                    processor = ChildProcess.startLoggingAsShipped(dir.resolve("processor.log"), args);
                 }
             }
             try {
@@ -118,6 +119,11 @@ class ProcessorCrashTest {
         }
         int third = all.size() / 3;
         return List.of(all.subList(0, third), all.subList(third, 2 * third), all.subList(2 * third, all.size()));
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     private static String id(String stream, int i) {

@@ -16,7 +16,10 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,12 +54,50 @@ public final class PipelineProbe {
         Await.until(records + " rows in " + schema + ".events", TIMEOUT, () -> count("events"), n -> n == records);
     }
 
-    /** The processor has committed (consumed and passed on, exactly once) all of the input topic as of now. */
+    /**
+     * The processor has committed (consumed and passed on, exactly once) all of the input topic as of now, and what it
+     * passed on can be read: the transaction's offsets and its records become visible through separate markers (the
+     * group's offsets may show the commit while the log of record's partitions still wait for theirs), so this also
+     * waits until no transaction is open on the log of record and the dead-letter topic.
+     */
     public void awaitProcessorCommitted() throws Exception {
         Map<TopicPartition, Long> inEnd = endOffsets(topics.in());
         Await.until("the processor to commit " + inEnd, TIMEOUT, this::processorCommitted,
                 committed -> inEnd.entrySet().stream().allMatch(e -> e.getValue() == 0
                         || committed.getOrDefault(e.getKey(), 0L) >= e.getValue()));
+        for (String topic : List.of(topics.events(), topics.dlq())) {
+            Await.until("no open transaction on " + topic, TIMEOUT, () -> openTransactions(topic), Map::isEmpty);
+        }
+    }
+
+    /** The partitions of {@code topic} whose last stable offset is below their high watermark: their open transactions. */
+    private Map<TopicPartition, Long> openTransactions(String topic) throws Exception {
+        try (Admin admin = admin()) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                return Map.of(); // a fixture without that topic: nothing can be open on it
+            }
+            Map<TopicPartition, OffsetSpec> request = latest(admin, topic);
+            Map<TopicPartition, Long> committed = offsets(admin.listOffsets(request,
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)));
+            Map<TopicPartition, Long> written = offsets(admin.listOffsets(request,
+                    new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)));
+            return written.entrySet().stream().filter(e -> committed.get(e.getKey()) < e.getValue())
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() - committed.get(e.getKey())));
+        }
+    }
+
+    private static Map<TopicPartition, OffsetSpec> latest(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        return request;
+    }
+
+    private static Map<TopicPartition, Long> offsets(ListOffsetsResult result) throws Exception {
+        return result.all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     public long count(String table) throws Exception {
@@ -77,13 +118,7 @@ public final class PipelineProbe {
 
     public Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
         try (Admin admin = admin()) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            return admin.listOffsets(request).all().get().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            return offsets(admin.listOffsets(latest(admin, topic)));
         }
     }
 
