@@ -18,6 +18,8 @@ public final class GrowthReport {
     /** Issue 21: rebuild time per event at 10M within 15% of that at 1M. */
     public static final double REBUILD_TARGET = 0.15;
     private static final double MB = 1024.0 * 1024;
+    /** A table holding less of the tables' bytes is counted among "the other tables", not given a row. */
+    static final double MAIN_TABLE_SHARE = 0.01;
 
     private GrowthReport() {}
 
@@ -96,15 +98,20 @@ public final class GrowthReport {
         out.append(row("processor's state directory (RocksDB)", sizes, s -> mb(s.disk().stateDir())));
         out.append(row("tables, all", sizes, s -> mb(s.disk().tablesTotal())));
         out.append(row("bytes per event, tables", sizes, s -> f0((double) s.disk().tablesTotal() / s.events())));
-        Set<String> tables = new LinkedHashSet<>();
-        sizes.forEach(s -> tables.addAll(s.disk().tables().keySet()));
-        for (String table : tables) {
-            out.append(row("table `" + table + "`", sizes, s -> {
-                Long bytes = s.disk().tables().get(table);
-                return bytes == null ? "" : mb(bytes);
-            }));
+        List<String> main = mainTables(sizes.get(sizes.size() - 1).disk());
+        for (String table : main) {
+            out.append(row("table `" + table + "`", sizes, s -> mb(s.disk().tables().getOrDefault(table, 0L))));
         }
+        out.append(row("the other tables", sizes, s -> mb(s.disk().tables().entrySet().stream()
+                .filter(e -> !main.contains(e.getKey())).mapToLong(e -> e.getValue()).sum())));
         return out.toString();
+    }
+
+    /** The tables holding at least {@link #MAIN_TABLE_SHARE} of the tables' bytes (at the largest size), by name. */
+    static List<String> mainTables(GrowthFigures.Disk disk) {
+        long total = disk.tablesTotal();
+        return disk.tables().entrySet().stream().filter(e -> e.getValue() >= total * MAIN_TABLE_SHARE)
+                .map(java.util.Map.Entry::getKey).sorted().toList();
     }
 
     private static String header(List<GrowthFigures> sizes) {

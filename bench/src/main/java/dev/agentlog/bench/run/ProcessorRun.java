@@ -155,7 +155,9 @@ public final class ProcessorRun {
                     Long.toString(o.gapTimeoutMs())));
             args.addAll(o.streamsProperties());
             try (ChildJvm child = ChildJvm.start(run, jvmOptions, "processor", args, log)) {
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+                // 30 minutes, or longer for a big input (growth's 7M events at 2,000 events/s, a busy machine's pace)
+                long deadline = System.nanoTime() + Math.max(TimeUnit.MINUTES.toNanos(30),
+                        TimeUnit.SECONDS.toNanos((end - baseline) / 2_000));
                 long startCommitted = -1;
                 long startNanos = 0;
                 long startCpu = 0;
@@ -243,10 +245,13 @@ public final class ProcessorRun {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long count = 0;
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            long records = ends.values().stream().mapToLong(Long::longValue).sum();
+            // 5 minutes and one more per million records: growth reads back 10M events of record
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5 + records / 1_000_000);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within 5 minutes");
+                    throw new IllegalStateException("could not read " + topic + " to its end within "
+                            + (5 + records / 1_000_000) + " minutes");
                 }
                 count += consumer.poll(Duration.ofMillis(200)).count();
             }
