@@ -40,8 +40,8 @@ import picocli.CommandLine.Option;
  * size, measured at each on the same broker and PostgreSQL: {@code agentlog rebuild --whole-log} of the whole log so far
  * into a fresh schema; {@code state --at} and {@code history} on the tables it made (the same instants at every size);
  * the processor over the part of {@code events.in} appended since the previous size, one application whose RocksDB
- * state is kept from size to size (reading all of a 10M input again at each size would take most of an hour on 2 cores,
- * and a deployment's processor meets growth that way: new events against stores holding the old keys); and the disk the
+ * state is kept from size to size (a deployment's processor meets growth that way: new events against stores holding
+ * the old keys; and it reads 10M events in all, not 14M); and the disk the
  * log, the processor's topics and state and the tables take. Prints markdown tables (docs/benchmarks.md keeps them by
  * hand) and writes them under the data directory.
  */
