@@ -4,13 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code java -jar bench/target/agentlog-bench.jar <sink|compare|ingest|processor|latency|snapshots|queries|encryption|chaos>}: agentlog's benchmarks. A program of its own, not an
+ * {@code java -jar bench/target/agentlog-bench.jar <sink|compare|ingest|processor|latency|snapshots|queries|growth|encryption|chaos>}: agentlog's benchmarks. A program of its own, not an
  * {@code agentlog} subcommand, because {@code compare} carries the peer's jars (Kafka Connect's JDBC sink, Hibernate),
  * which the shipped {@code agentlog.jar} must not.
  */
 @Command(name = "agentlog-bench", mixinStandardHelpOptions = true,
         subcommands = {SinkCommand.class, CompareCommand.class, IngestBenchCommand.class, ProcessorCommand.class,
-                LatencyCommand.class, SnapshotBenchCommand.class, QueriesBenchCommand.class, EncryptionBenchCommand.class,
+                LatencyCommand.class, SnapshotBenchCommand.class, QueriesBenchCommand.class, GrowthCommand.class,
+                EncryptionBenchCommand.class,
                 dev.agentlog.bench.chaos.ChaosCommand.class},
         description = {"agentlog's benchmarks, on the embedded Kafka broker and a local PostgreSQL started for the run.",
                 "Writes docs/benchmarks.md and docs/benchmarks.png (run it from the repository's root); `ingest` writes its"

@@ -9,17 +9,15 @@ import dev.agentlog.bench.report.JfrSummary;
 import dev.agentlog.bench.run.BenchEnvironment;
 import dev.agentlog.bench.run.LogLoader;
 import dev.agentlog.bench.run.QueryRun;
+import dev.agentlog.bench.run.QueryTargets;
+import dev.agentlog.bench.run.QueryTargets.Target;
 import dev.agentlog.bench.run.QueryTimings;
 import dev.agentlog.bench.run.RebuildFigures;
 import dev.agentlog.bench.run.RebuildRun;
-import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.Topics;
-import dev.agentlog.query.AgentState;
 import dev.agentlog.query.AgentStates;
 import dev.agentlog.query.StreamHistory;
 import dev.agentlog.workload.LettaWorkload;
-import dev.agentlog.workload.QueryFixtures;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +37,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Issue 21's query figures: {@code state --at} and {@code history} on a large log. The Letta-like log with
- * {@link QueryFixtures} (agents of 10, 1,000 and 10,000 messages, a block of 1,000 versions) is built into the tables
+ * {@link dev.agentlog.workload.QueryFixtures} (agents of 10, 1,000 and 10,000 messages, a block of 1,000 versions) is built into the tables
  * ({@code agentlog rebuild --whole-log}, a process of its own); then the query classes the HTTP API and the CLI use
  * ({@link AgentStates#at}, {@link StreamHistory#of}) are called in this JVM over a connection pool, one call after the
  * other, each answer turned into the JSON the API sends, at instants drawn with the log's seed; and a few of the same
@@ -96,7 +94,7 @@ final class QueriesBenchCommand implements Callable<Integer> {
             RebuildFigures build = RebuildRun.run(env, SCHEMA, GROUP, options.events, rebuildOptions.rebuildWorkers,
                     rebuildOptions.rebuildBatchMaxEvents, options.jvmOptionList(), List.of("--whole-log"));
             env.vacuum(SCHEMA);
-            checkFixtures(env);
+            QueryTargets.checkFixtures(env, SCHEMA);
             String loadMeasured = Machine.loadAverages();
 
             List<QueryTimings> inProcess = new ArrayList<>();
@@ -108,8 +106,9 @@ final class QueriesBenchCommand implements Callable<Integer> {
                 AgentStates states = new AgentStates(pool, SCHEMA);
                 StreamHistory histories = new StreamHistory(pool, SCHEMA);
                 Instant end = env.queryTimestamp("SELECT max(occurred_at) FROM " + SCHEMA + ".events");
-                List<Target> targets = targets(env, end);
-                warmUp(env, states, histories, targets);
+                List<Target> targets = QueryTargets.of(env, SCHEMA, options.shape.seed, options.shape.agents, samples,
+                        end);
+                QueryTargets.warmUp(env, options.shape.seed, states, histories, targets);
                 Path recording = env.workDir("queries").resolve("queries.jfr");
                 Instant profiledFrom = Instant.now();
                 try (Recording jfr = options.profile ? profiler() : null) {
@@ -153,74 +152,6 @@ final class QueriesBenchCommand implements Callable<Integer> {
             hold(env);
         }
         return 0;
-    }
-
-    /** One query the bench asks, at its instants. */
-    private record Target(String what, String streamId, boolean history, List<Instant> instants) {
-        QueryRun.Call inProcess(AgentStates states, StreamHistory histories) {
-            if (history) {
-                return at -> EventCodec.JSON.writeValueAsBytes(histories.of(streamId, 0, StreamHistory.DEFAULT_LIMIT)
-                        .orElseThrow(() -> new IllegalStateException("no history of " + streamId)).toJson());
-            }
-            return at -> {
-                AgentState state = states.at(streamId, at, AgentStates.DEFAULT_LATEST_PASSAGES)
-                        .orElseThrow(() -> new IllegalStateException("no state of " + streamId + " at " + at));
-                EventCodec.JSON.writeValueAsBytes(state.toJson());
-            };
-        }
-
-        String path(Instant at) {
-            return history ? "/v1/blocks/" + streamId + "/history"
-                    : "/v1/agents/" + streamId + "?at=" + URLEncoder.encode(at.toString(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private List<Target> targets(BenchEnvironment env, Instant end) throws Exception {
-        List<Target> out = new ArrayList<>();
-        long seed = options.shape.seed;
-        for (int messages : QueryFixtures.MESSAGE_COUNTS) {
-            String agent = QueryFixtures.agent(messages);
-            Instant created = env.queryTimestamp("SELECT min(occurred_at) FROM " + SCHEMA + ".events WHERE stream_id = '"
-                    + agent + "'");
-            out.add(new Target(String.format(Locale.ROOT, "`state --at`, agent of %,d messages", messages), agent, false,
-                    QueryRun.instants(seed + messages, created, end, samples)));
-        }
-        out.add(new Target(String.format(Locale.ROOT, "`state --at`, a regular agent (%,d of them)",
-                options.shape.agents), "agent-bench-0", false, QueryRun.instants(seed, env.queryTimestamp(
-                        "SELECT min(occurred_at) FROM " + SCHEMA + ".events WHERE stream_id = 'agent-bench-0'"), end,
-                        samples)));
-        List<Instant> none = QueryRun.instants(seed, end, end, samples);
-        out.add(new Target(String.format(Locale.ROOT, "`history` of the block of %,d versions (one page of %,d)",
-                QueryFixtures.BLOCK_VERSIONS, StreamHistory.DEFAULT_LIMIT), QueryFixtures.VERSIONED_BLOCK, true, none));
-        long shared = env.queryLong("SELECT count(*) FROM " + SCHEMA + ".block_versions WHERE block_id = 'block-bench-shared'");
-        out.add(new Target(String.format(Locale.ROOT, "`history` of the shared block of %,d versions (first page of %,d)",
-                shared, StreamHistory.DEFAULT_LIMIT), "block-bench-shared", true, none));
-        return out;
-    }
-
-    /** The tables hold the fixtures whole: the figures are for the sizes they name. */
-    private static void checkFixtures(BenchEnvironment env) throws Exception {
-        for (int messages : QueryFixtures.MESSAGE_COUNTS) {
-            long rows = env.queryLong("SELECT count(*) FROM " + SCHEMA + ".messages WHERE agent_id = '"
-                    + QueryFixtures.agent(messages) + "'");
-            if (rows != messages) {
-                throw new IllegalStateException(QueryFixtures.agent(messages) + " has " + rows + " messages, not " + messages);
-            }
-        }
-        long versions = env.queryLong("SELECT count(*) FROM " + SCHEMA + ".block_versions WHERE block_id = '"
-                + QueryFixtures.VERSIONED_BLOCK + "'");
-        if (versions != QueryFixtures.BLOCK_VERSIONS) {
-            throw new IllegalStateException(QueryFixtures.VERSIONED_BLOCK + " has " + versions + " versions");
-        }
-    }
-
-    /** A few calls of each query first: class loading, JIT and PostgreSQL's caches are not what a user waits for. */
-    private void warmUp(BenchEnvironment env, AgentStates states, StreamHistory histories, List<Target> targets)
-            throws Exception {
-        for (Target t : targets) {
-            QueryRun.time(t.what(), env, QueryRun.instants(options.shape.seed - 1, t.instants().get(0),
-                    t.instants().get(0), 20), t.inProcess(states, histories));
-        }
     }
 
     private static Recording profiler() throws Exception {

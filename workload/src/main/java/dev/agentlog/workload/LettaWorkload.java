@@ -59,6 +59,7 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
     private boolean closed;
     private boolean cascadingDeletes;
     private QueryFixtures fixtures;
+    private long fixturesWithin;
 
     /**
      * @param total exactly this many events are generated
@@ -90,15 +91,26 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
      * over the log between the regular turns (the bench's {@code queries}).
      */
     public LettaWorkload withQueryFixtures() {
+        return withQueryFixtures(total);
+    }
+
+    /**
+     * As {@link #withQueryFixtures()}, the fixtures spread over the first {@code within} events only: a log that grows
+     * (the bench's {@code growth}) has them whole in its first part, the same in every size measured.
+     */
+    public LettaWorkload withQueryFixtures(long within) {
         if (emitted > 0) {
             throw new IllegalStateException("choose the fixtures before the first event");
         }
         QueryFixtures f = new QueryFixtures();
-        if (total < 2 * f.events() + 7L * agents + 20) {
-            throw new IllegalArgumentException("--events must be at least " + (2 * f.events() + 7L * agents + 20)
-                    + " for the query fixtures (" + f.events() + " events) and " + agents + " agents, was " + total);
+        long need = 2 * f.events() + 7L * agents + 20;
+        if (within < need || within > total) {
+            throw new IllegalArgumentException(within > total ? "the query fixtures' span (" + within
+                    + " events) must lie inside the log of " + total : "--events must be at least " + need
+                    + " for the query fixtures (" + f.events() + " events) and " + agents + " agents, was " + within);
         }
         fixtures = f;
+        fixturesWithin = within;
         return this;
     }
 
@@ -130,7 +142,7 @@ public final class LettaWorkload implements Iterator<WorkloadEvent> {
                 end((int) left);
             } else if (left - ending() < MAX_TURN_EVENTS) {
                 editSharedBlock(); // one event at a time, so that the ending is the last events of the log
-            } else if (fixtures != null && fixtures.due(emitted, total - ending())) {
+            } else if (fixtures != null && fixtures.due(emitted, Math.min(total - ending(), fixturesWithin))) {
                 fixtures.step(random, this::add);
             } else {
                 turn();

@@ -133,6 +133,31 @@ class LettaWorkloadTest {
     }
 
     @Test
+    void shouldGiveTheQueryFixturesWholeWithinTheirSpanAndNothingAfterIt() throws Exception {
+        EventCodec codec = EventCodec.standard();
+        List<WorkloadEvent> events = new LettaWorkload(11, 120_000, 50).withQueryFixtures(60_000).toList();
+
+        Map<String, Integer> messages = new HashMap<>();
+        int versions = 0;
+        for (WorkloadEvent e : events.subList(0, 60_000)) {
+            Event event = codec.decode(e.json());
+            if (event.type() == EventType.MESSAGE_CREATED) {
+                messages.merge(event.streamId(), 1, Integer::sum);
+            }
+            versions += event.streamId().equals(QueryFixtures.VERSIONED_BLOCK) ? 1 : 0;
+        }
+        for (int count : QueryFixtures.MESSAGE_COUNTS) {
+            assertThat(messages.get(QueryFixtures.agent(count))).as("messages of the %d-message agent", count)
+                    .isEqualTo(count);
+        }
+        assertThat(versions).isEqualTo(QueryFixtures.BLOCK_VERSIONS);
+        assertThat(events.subList(60_000, events.size())).noneMatch(e -> e.streamId().contains("-bench-q")
+                || e.streamId().equals(QueryFixtures.VERSIONED_BLOCK));
+        assertThatThrownBy(() -> new LettaWorkload(1, 60_000, 50).withQueryFixtures(60_001))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must lie inside the log");
+    }
+
+    @Test
     void shouldRefuseQueryFixturesThatDoNotFit() {
         assertThatThrownBy(() -> new LettaWorkload(1, 20_000, 50).withQueryFixtures())
                 .isInstanceOf(IllegalArgumentException.class)

@@ -67,11 +67,30 @@ public final class LogLoader {
     public static LoadedLog load(String bootstrapServers, int partitions, long events, int agents, long seed,
             boolean forPeer, long from, long to, Topics topics, java.util.function.UnaryOperator<byte[]> value,
             java.util.function.UnaryOperator<LettaWorkload> shape) throws Exception {
+        return load(bootstrapServers, partitions, events, agents, seed, forPeer, from, to, topics, topics.events(),
+                value, shape);
+    }
+
+    /**
+     * As above, into the processor's input ({@code topics.in()}) instead of the log of record: what
+     * {@code agentlog ingest} would have written, for the processor to read.
+     */
+    public static LoadedLog loadInput(String bootstrapServers, int partitions, long events, int agents, long seed,
+            long from, long to, Topics topics, java.util.function.UnaryOperator<byte[]> value,
+            java.util.function.UnaryOperator<LettaWorkload> shape) throws Exception {
+        return load(bootstrapServers, partitions, events, agents, seed, false, from, to, topics, topics.in(), value,
+                shape);
+    }
+
+    private static LoadedLog load(String bootstrapServers, int partitions, long events, int agents, long seed,
+            boolean forPeer, long from, long to, Topics topics, String target,
+            java.util.function.UnaryOperator<byte[]> value, java.util.function.UnaryOperator<LettaWorkload> shape)
+            throws Exception {
         TopicAdmin.ensureTopics(bootstrapServers, topics, partitions, (short) 1, IN_RETENTION_MS, 1024 * 1024);
         if (forPeer) {
             createTopic(bootstrapServers, PEER_TOPIC, partitions);
         }
-        awaitLeaders(bootstrapServers, forPeer ? List.of(topics.events(), PEER_TOPIC) : List.of(topics.events()));
+        awaitLeaders(bootstrapServers, forPeer ? List.of(target, PEER_TOPIC) : List.of(target));
         Map<EventType, Long> byType = new EnumMap<>(EventType.class);
         PeerMessageRecords peer = new PeerMessageRecords();
         String[] markers = new String[partitions];
@@ -93,7 +112,7 @@ public final class LogLoader {
                 WorkloadEvent e = workload.next();
                 byType.merge(e.type(), 1L, Long::sum);
                 bytes += e.json().length;
-                producer.send(new ProducerRecord<>(topics.events(), e.streamId().getBytes(StandardCharsets.UTF_8),
+                producer.send(new ProducerRecord<>(target, e.streamId().getBytes(StandardCharsets.UTF_8),
                         value.apply(e.json())), (metadata, exception) -> {
                             if (exception != null) {
                                 failure.compareAndSet(null, exception);

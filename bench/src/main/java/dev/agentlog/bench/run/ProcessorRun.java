@@ -129,18 +129,35 @@ public final class ProcessorRun {
             recording = dir.resolve("logs").resolve(name + ".jfr");
             jvmOptions.add("-XX:StartFlightRecording=settings=profile,filename=" + recording);
         }
+        return drain(bootstrapServers, dir, o, name, name, variant, r, 0, input.distinctEvents(), jvmOptions, recording);
+    }
+
+    /**
+     * Runs the processor (application id and topic prefix {@code name}, its state under {@code dir/state/name}) in a
+     * JVM of its own until it has committed all of {@code events.in}, and measures it from the first commit past
+     * {@code baseline} (the input offsets committed before this run: 0 for a fresh application; a log that grew, the
+     * part read before) to the end. Fails unless {@code events} then holds exactly {@code ofRecord} events and the
+     * dead-letter topic none.
+     *
+     * @param run names the JVM's log file (and the recording), {@code dir/logs/<run>.log}
+     */
+    public static Round drain(String bootstrapServers, Path dir, Options o, String name, String run, Variant variant,
+            int r, long baseline, long ofRecord, List<String> jvmOptions, Path recording) throws Exception {
+        Topics topics = new Topics(name);
+        Path log = dir.resolve("logs").resolve(run + ".log");
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(adminProps)) {
             long end = endOffsets(admin, topics.in(), o.partitions());
-            long third = end / 3;
+            long third = baseline + (end - baseline) / 3;
             List<String> args = new ArrayList<>(List.of(bootstrapServers, name, name,
                     dir.resolve("state").resolve(name).toString(), Long.toString(o.commitIntervalMs()),
                     Long.toString(o.gapTimeoutMs())));
             args.addAll(o.streamsProperties());
-            try (ChildJvm child = ChildJvm.start(name, jvmOptions, "processor", args,
-                    dir.resolve("logs").resolve(name + ".log"))) {
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            try (ChildJvm child = ChildJvm.start(run, jvmOptions, "processor", args, log)) {
+                // 30 minutes, or longer for a big input (growth's 7M events at 2,000 events/s, a busy machine's pace)
+                long deadline = System.nanoTime() + Math.max(TimeUnit.MINUTES.toNanos(30),
+                        TimeUnit.SECONDS.toNanos((end - baseline) / 2_000));
                 long startCommitted = -1;
                 long startNanos = 0;
                 long startCpu = 0;
@@ -152,7 +169,7 @@ public final class ProcessorRun {
                 while (true) {
                     long committed = committed(admin, name);
                     long now = System.nanoTime();
-                    if (startCommitted < 0 && committed > 0) {
+                    if (startCommitted < 0 && committed > baseline) {
                         startCommitted = committed;
                         startNanos = now;
                         from = Instant.now();
@@ -176,21 +193,21 @@ public final class ProcessorRun {
                                 streamCpu - startStreamCpu, end - steadyCommitted, now - steadyNanos,
                                 cpu - steadyCpu, recording, from, Instant.now());
                         child.close(); // stops the recording too, before it is read
-                        long ofRecord = countCommitted(bootstrapServers, topics.events());
+                        long eventsOfRecord = countCommitted(bootstrapServers, topics.events());
                         long deadLetters = countCommitted(bootstrapServers, topics.dlq());
-                        if (ofRecord != input.distinctEvents() || deadLetters != 0) {
-                            throw new IllegalStateException("round " + r + " " + variant.label() + ": " + ofRecord
-                                    + " events of record and " + deadLetters + " dead letters, expected "
-                                    + input.distinctEvents() + " and 0");
+                        if (eventsOfRecord != ofRecord || deadLetters != 0) {
+                            throw new IllegalStateException("round " + r + " " + variant.label() + ": " + eventsOfRecord
+                                    + " events of record and " + deadLetters + " dead letters, expected " + ofRecord
+                                    + " and 0");
                         }
-                        return new Round(variant, r, round.inputEvents(), ofRecord, round.wallNanos(),
+                        return new Round(variant, r, round.inputEvents(), eventsOfRecord, round.wallNanos(),
                                 round.jvmCpuNanos(), round.streamThreadCpuNanos(), round.steadyEvents(),
                                 round.steadyWallNanos(), round.steadyJvmCpuNanos(), recording, round.from(),
                                 round.to());
                     }
                     if (now > deadline || !child.isAlive()) {
                         throw new IllegalStateException("the processor passed " + committed + " of " + end
-                                + " events; see " + dir.resolve("logs").resolve(name + ".log"));
+                                + " events; see " + log);
                     }
                     Thread.sleep(POLL_MS); // poll interval of a bounded wait on a condition
                 }
@@ -228,10 +245,13 @@ public final class ProcessorRun {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long count = 0;
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            long records = ends.values().stream().mapToLong(Long::longValue).sum();
+            // 5 minutes and one more per million records: growth reads back 10M events of record
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5 + records / 1_000_000);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within 5 minutes");
+                    throw new IllegalStateException("could not read " + topic + " to its end within "
+                            + (5 + records / 1_000_000) + " minutes");
                 }
                 count += consumer.poll(Duration.ofMillis(200)).count();
             }
@@ -253,11 +273,16 @@ public final class ProcessorRun {
     private static List<ProcessorInput.Event> withoutStreamSeq(List<ProcessorInput.Event> log) throws IOException {
         List<ProcessorInput.Event> out = new ArrayList<>(log.size());
         for (ProcessorInput.Event e : log) {
-            ObjectNode tree = (ObjectNode) EventCodec.JSON.readTree(e.json());
-            tree.remove("stream_seq");
-            out.add(new ProcessorInput.Event(e.streamId(), EventCodec.JSON.writeValueAsBytes(tree)));
+            out.add(new ProcessorInput.Event(e.streamId(), withoutStreamSeq(e.json())));
         }
         return out;
+    }
+
+    /** One event as sent without stream_seq. */
+    public static byte[] withoutStreamSeq(byte[] json) throws IOException {
+        ObjectNode tree = (ObjectNode) EventCodec.JSON.readTree(json);
+        tree.remove("stream_seq");
+        return EventCodec.JSON.writeValueAsBytes(tree);
     }
 
     private static void produce(String bootstrapServers, String topic, List<ProcessorInput.Event> input)
