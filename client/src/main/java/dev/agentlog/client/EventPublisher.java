@@ -4,6 +4,7 @@ import dev.agentlog.events.EncodedEvent;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.KeysUnavailableException;
 import dev.agentlog.events.PayloadSealer;
 import dev.agentlog.events.Topics;
 import dev.agentlog.client.internal.ProducerProperties;
@@ -104,6 +105,11 @@ public final class EventPublisher implements AutoCloseable {
         } catch (InvalidEventException e) {
             return CompletableFuture.failedFuture(new PublishException(event.eventId(),
                     "event " + event.eventId() + " cannot be sealed: " + e.getMessage(), e));
+        } catch (KeysUnavailableException e) {
+            // the key store failed (PostgreSQL away, a KEK this process lacks): an outage of the sealing, not of the event
+            return CompletableFuture.failedFuture(new SealingUnavailableException(event.eventId(), "event "
+                    + event.eventId() + " was not sent: its subject's data key cannot be read now (encryption is on)",
+                    e));
         }
         try {
             value = codec.encode(event);
@@ -148,8 +154,8 @@ public final class EventPublisher implements AutoCloseable {
     /**
      * Sends events in list order (so events of one stream keep their order), one future per event, in
      * the same order. Once one send fails as {@link KafkaUnavailableException} before it left this process
-     * (Kafka unreachable), the rest are not sent and fail the same way: a request of 1,000 events waits
-     * one publish timeout, not 1,000.
+     * (Kafka unreachable), or as {@link SealingUnavailableException} (the key store unreachable), the rest are not
+     * sent and fail the same way: a request of 1,000 events waits one publish timeout, not 1,000.
      */
     public List<CompletableFuture<RecordMetadata>> publishAll(List<Event> events) {
         return publishInOrder(events, Event::eventId, this::publish);
@@ -163,25 +169,32 @@ public final class EventPublisher implements AutoCloseable {
     private <T> List<CompletableFuture<RecordMetadata>> publishInOrder(List<T> events, Function<T, String> eventId,
             Function<T, CompletableFuture<RecordMetadata>> publish) {
         List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>(events.size());
-        KafkaUnavailableException unavailable = null;
+        PublishException unavailable = null;
         for (T event : events) {
             if (unavailable != null) {
-                String id = eventId.apply(event);
-                futures.add(CompletableFuture.failedFuture(new KafkaUnavailableException(id,
-                        "event " + id + " was not sent because Kafka was unavailable for an earlier "
-                                + "event of the same batch (" + unavailable.getMessage() + ")", unavailable)));
+                futures.add(CompletableFuture.failedFuture(notSentAfter(eventId.apply(event), unavailable)));
                 continue;
             }
             CompletableFuture<RecordMetadata> future = publish.apply(event);
             futures.add(future);
             if (future.isCompletedExceptionally()) {
                 Throwable failure = KafkaFailures.unwrap(future.handle((m, e) -> e).join());
-                if (failure instanceof KafkaUnavailableException k) {
-                    unavailable = k;
+                if (failure instanceof KafkaUnavailableException || failure instanceof SealingUnavailableException) {
+                    unavailable = (PublishException) failure;
                 }
             }
         }
         return futures;
+    }
+
+    /** The failure of an event not sent because {@code first}, earlier in its batch, met an outage. */
+    private static PublishException notSentAfter(String id, PublishException first) {
+        if (first instanceof SealingUnavailableException) {
+            return new SealingUnavailableException(id, "event " + id + " was not sent because the data keys could not"
+                    + " be read for an earlier event of the same batch (" + first.getMessage() + ")", first);
+        }
+        return new KafkaUnavailableException(id, "event " + id + " was not sent because Kafka was unavailable for an"
+                + " earlier event of the same batch (" + first.getMessage() + ")", first);
     }
 
     /** Blocks until every record sent so far is acknowledged or failed. */

@@ -67,6 +67,30 @@ class EventPublisherTest {
     }
 
     @Test
+    void shouldFailAsSealingUnavailableAndNotTryTheRestWhenTheDataKeysCannotBeRead() {
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        EventPublisher sealing = new EventPublisher(UnreachableKafka.address(), Topics.DEFAULT, SETTINGS, Map.of())
+                .sealingWith(e -> {
+                    tries.incrementAndGet();
+                    throw new dev.agentlog.events.KeysUnavailableException("the data key of subject agent-1 cannot be"
+                            + " had now", new IllegalStateException("connection refused"));
+                });
+        try (sealing) {
+            List<CompletableFuture<RecordMetadata>> futures =
+                    sealing.publishAll(List.of(event("e-1", "agent-1"), event("e-2", "agent-2")));
+
+            assertThat(futures).hasSize(2).allSatisfy(f -> assertThatThrownBy(f::join).cause()
+                    .isInstanceOf(SealingUnavailableException.class)
+                    .satisfies(e -> assertThat(((PublishException) e).isRetriable()).isTrue()));
+            assertThatThrownBy(futures.get(0)::join).cause()
+                    .hasMessageContaining("event e-1 was not sent: its subject's data key cannot be read now");
+            assertThatThrownBy(futures.get(1)::join).cause()
+                    .hasMessageContaining("event e-2 was not sent because the data keys could not be read");
+            assertThat(tries).hasValue(1);
+        }
+    }
+
+    @Test
     void shouldRefuseAnEventOverTheSizeLimitWithoutSendingIt() {
         Event big = event("e-big", "agent-1").withSource("x".repeat(2000));
 

@@ -12,6 +12,7 @@ public interface PayloadSealer {
      * The event with its payload sealed; an event that is sealed already, or that has nothing to seal, as it is.
      *
      * @throws InvalidEventException when the event's subject was erased (its key is gone and stays gone)
+     * @throws KeysUnavailableException when the subject's key cannot be had now (send the event again later)
      */
     Event seal(Event event) throws InvalidEventException;
 }

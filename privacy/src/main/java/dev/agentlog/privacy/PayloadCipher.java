@@ -8,6 +8,7 @@ import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.EventType;
 import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.KeysUnavailableException;
 import dev.agentlog.events.PayloadOpener;
 import dev.agentlog.events.PayloadOpener.PlaintextParser;
 import dev.agentlog.events.PayloadSealer;
@@ -51,6 +52,9 @@ public final class PayloadCipher implements PayloadSealer, PayloadOpener {
             aead = keys.forSealing(subject);
         } catch (SubjectErasedException e) {
             throw new InvalidEventException("stream_id", RuleCode.NOT_ALLOWED, e.getMessage());
+        } catch (IllegalStateException e) {
+            // the key store (SubjectKeys) could not be read or the key not unwrapped: an outage, not the event's fault
+            throw new KeysUnavailableException("the data key of subject " + subject + " cannot be had now", e);
         }
         ObjectNode plain = event.payload().toJson();
         byte[] ciphertext;

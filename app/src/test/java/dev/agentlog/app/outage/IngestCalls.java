@@ -22,8 +22,12 @@ final class IngestCalls {
     }
 
     HttpResponse<String> post(List<WorkloadEvent> events) throws Exception {
-        String body = events.stream().map(e -> new String(e.json(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining(",", "[", "]"));
+        return postJson(events.stream().map(e -> new String(e.json(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining(",", "[", "]")));
+    }
+
+    /** Posts a request body as it is: a JSON array of events. */
+    HttpResponse<String> postJson(String body) throws Exception {
         return http.send(HttpRequest.newBuilder(uri("/v1/events")).header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -8,6 +8,7 @@ import dev.agentlog.events.RuleCode;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.KeysUnavailableException;
 import dev.agentlog.events.Violation;
 import dev.agentlog.ingest.ApiRequest;
 import dev.agentlog.ingest.ApiResponse;
@@ -15,6 +16,7 @@ import dev.agentlog.client.EventPublisher;
 import dev.agentlog.client.EventTooLargeException;
 import dev.agentlog.ingest.IngestSettings;
 import dev.agentlog.client.KafkaUnavailableException;
+import dev.agentlog.client.SealingUnavailableException;
 import dev.agentlog.client.PublishException;
 import dev.agentlog.ingest.RouteHandler;
 import dev.agentlog.ingest.internal.EventOutcome.Status;
@@ -166,13 +168,22 @@ public final class EventsEndpoint implements RouteHandler {
         EventOutcome[] outcomes = new EventOutcome[elements.size()];
         List<Integer> validIndexes = new ArrayList<>();
         List<Event> valid = new ArrayList<>();
+        KeysUnavailableException keysUnavailable = null;
         for (int i = 0; i < elements.size(); i++) {
             JsonNode element = elements.get(i);
+            if (keysUnavailable != null) {
+                // each attempt would wait out the key store's connection timeout again: the rest are not tried
+                outcomes[i] = keysUnavailable(eventIdOf(element), keysUnavailable);
+                continue;
+            }
             try {
                 valid.add(stamped(codec, element, source, tenant));
                 validIndexes.add(i);
             } catch (InvalidEventException e) {
                 outcomes[i] = EventOutcome.refused(eventIdOf(element), e.violations());
+            } catch (KeysUnavailableException e) {
+                keysUnavailable = e;
+                outcomes[i] = keysUnavailable(eventIdOf(element), e);
             }
         }
         if (valid.isEmpty()) {
@@ -186,7 +197,7 @@ public final class EventsEndpoint implements RouteHandler {
         }
         String outcome = "acked";
         for (EventOutcome o : outcomes) {
-            if (o.status() == Status.UNAVAILABLE) {
+            if (o.status() == Status.UNAVAILABLE || o.status() == Status.KEYS_UNAVAILABLE) {
                 outcome = "unavailable";
                 break;
             }
@@ -234,6 +245,10 @@ public final class EventsEndpoint implements RouteHandler {
         if (failure instanceof KafkaUnavailableException) {
             return EventOutcome.unavailable(eventId, failure.getMessage());
         }
+        if (failure instanceof SealingUnavailableException) {
+            // the key store's own error (a driver's message, KEK ids) stays in the server log, not in the answer
+            return EventOutcome.keysUnavailable(eventId, failure.getMessage(), failure.getCause());
+        }
         return EventOutcome.failed(eventId, failure.getMessage());
     }
 
@@ -275,7 +290,7 @@ public final class EventsEndpoint implements RouteHandler {
                         violations.add(batch ? v.inElement(i) : v);
                     }
                 }
-                case UNAVAILABLE -> {
+                case UNAVAILABLE, KEYS_UNAVAILABLE -> {
                     unavailableCount++;
                     result.put("error", o.error());
                 }
@@ -298,15 +313,35 @@ public final class EventsEndpoint implements RouteHandler {
         int status;
         if (unavailableCount > 0) {
             status = 503;
-            body.put("error", "Kafka cannot take events now: " + unavailableCount + " of " + total + " not acknowledged"
-                    + " (" + firstError(outcomes, Status.UNAVAILABLE) + "). Send the request again after "
+            boolean keys = firstError(outcomes, Status.UNAVAILABLE).isEmpty();
+            Status unavailable = keys ? Status.KEYS_UNAVAILABLE : Status.UNAVAILABLE;
+            body.put("error", (keys ? "the data keys of these events' subjects cannot be read now (encryption is on): "
+                    : "Kafka cannot take events now: ") + unavailableCount + " of " + total + " not acknowledged"
+                    + " (" + firstError(outcomes, unavailable) + "). Send the request again after "
                     + settings.retryAfterSeconds() + " s; events listed as accepted are in Kafka, and re-sending "
                     + "them is safe (duplicates are dropped by event_id)");
             // the outage's start and end are logged once each by the readiness component; each request at debug
-            readiness.down(READINESS_SOURCE, "Kafka cannot take events (not acknowledged within "
-                    + settings.publishTimeoutMs() + " ms); requests are answered 503 with Retry-After");
-            log.debug("ingest: Kafka unavailable, {} of {} events not acknowledged: {}", unavailableCount, total,
-                    firstError(outcomes, Status.UNAVAILABLE));
+            boolean outageStarts = readiness.ready();
+            readiness.down(READINESS_SOURCE, keys
+                    ? "the data keys cannot be read (PostgreSQL unreachable, or a key-encryption key this process was"
+                            + " not given: see the log); requests are answered 503 with Retry-After"
+                    : "Kafka cannot take events (not acknowledged within " + settings.publishTimeoutMs()
+                            + " ms); requests are answered 503 with Retry-After");
+            if (keys) {
+                // the /readyz reason stays generic (an open route); the key store's own error is logged here, once
+                // when the outage starts
+                Throwable cause = keyStoreError(outcomes);
+                if (outageStarts) {
+                    log.warn("ingest: {} of {} events not sent: their data keys cannot be read", unavailableCount,
+                            total, cause);
+                } else {
+                    log.debug("ingest: {} of {} events not sent: their data keys cannot be read: {}", unavailableCount,
+                            total, String.valueOf(cause));
+                }
+            } else {
+                log.debug("ingest: Kafka unavailable, {} of {} events not acknowledged: {}", unavailableCount, total,
+                        firstError(outcomes, Status.UNAVAILABLE));
+            }
         } else if (failedCount > 0) {
             status = 500;
             body.put("error", "Kafka refused " + failedCount + " of " + total + " events ("
@@ -322,6 +357,20 @@ public final class EventsEndpoint implements RouteHandler {
         body.set("results", results);
         ApiResponse response = ApiResponse.json(status, body);
         return status == 503 ? response.withHeader("Retry-After", String.valueOf(settings.retryAfterSeconds())) : response;
+    }
+
+    private static EventOutcome keysUnavailable(String eventId, KeysUnavailableException e) {
+        return EventOutcome.keysUnavailable(eventId, "event " + eventId + " was not sent: its subject's data key cannot"
+                + " be read now (encryption is on)", e);
+    }
+
+    private static Throwable keyStoreError(EventOutcome[] outcomes) {
+        for (EventOutcome o : outcomes) {
+            if (o.status() == Status.KEYS_UNAVAILABLE) {
+                return o.cause();
+            }
+        }
+        return null;
     }
 
     private static String firstError(EventOutcome[] outcomes, Status status) {
