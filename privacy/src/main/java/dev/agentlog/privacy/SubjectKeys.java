@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
@@ -42,6 +44,11 @@ public final class SubjectKeys implements DataKeys {
     private final KeyEncryptionKey kek;
     private final Time time;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    /**
+     * Names a prefetch asked for and found without a key (a batch's record keys include block and archive streams that
+     * are not subjects), until when that answer is fresh: not asked for again by every batch. Only prefetches read it.
+     */
+    private final ConcurrentHashMap<String, Long> unkeyedUntil = new ConcurrentHashMap<>();
 
     /**
      * A key, or null for an erased subject, and until when (System.nanoTime) it may be used without asking again; and
@@ -89,7 +96,7 @@ public final class SubjectKeys implements DataKeys {
         List<String> stale = new ArrayList<>();
         for (String subject : subjects) {
             Cached hit = cache.get(subject);
-            if (hit == null || (hit.aead() != null && now - hit.freshUntilNanos() >= 0)) {
+            if (hit == null ? !knownUnkeyed(subject, now) : hit.aead() != null && now - hit.freshUntilNanos() >= 0) {
                 stale.add(subject);
             }
         }
@@ -101,13 +108,16 @@ public final class SubjectKeys implements DataKeys {
             try (PreparedStatement ps = c.prepareStatement("SELECT subject, keyset, kek_id, erased_at IS NOT NULL FROM " + table
                     + " WHERE subject = ANY(?)")) {
                 ps.setArray(1, c.createArrayOf("text", stale.toArray()));
+                Set<String> unkeyed = new HashSet<>(stale);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String subject = rs.getString(1);
+                        unkeyed.remove(subject);
                         Cached loaded = opened(subject, new Stored(rs.getBytes(2), rs.getString(3), rs.getBoolean(4)), cache.get(subject));
                         cache.put(subject, new Cached(loaded.aead(), loaded.wrapped(), now + CACHE_TTL.toNanos()));
                     }
                 }
+                unkeyed.forEach(subject -> unkeyedUntil.put(subject, now + CACHE_TTL.toNanos()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading the data keys of " + stale.size() + " subjects from " + table
@@ -119,6 +129,13 @@ public final class SubjectKeys implements DataKeys {
     @Override
     public void forget(Collection<String> subjects) {
         subjects.forEach(cache::remove);
+        subjects.forEach(unkeyedUntil::remove);
+    }
+
+    /** Whether a prefetch found no key for {@code subject} a short while ago (see {@link #unkeyedUntil}). */
+    private boolean knownUnkeyed(String subject, long now) {
+        Long until = unkeyedUntil.get(subject);
+        return until != null && now - until < 0;
     }
 
     private Optional<Aead> cached(String subject, boolean make) {
@@ -129,6 +146,7 @@ public final class SubjectKeys implements DataKeys {
         }
         Cached loaded = load(subject, make, hit);
         cache.put(subject, new Cached(loaded.aead(), loaded.wrapped(), now + CACHE_TTL.toNanos()));
+        unkeyedUntil.remove(subject); // it has a key now (a shared block's subject is made when it is first sealed)
         return Optional.ofNullable(loaded.aead());
     }
 

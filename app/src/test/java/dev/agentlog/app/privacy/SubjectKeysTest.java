@@ -122,6 +122,8 @@ class SubjectKeysTest {
         sink.forOpening("agent-p2").orElseThrow();
         sink.forOpening("block-p3").orElseThrow();
         assertThat(connections.get()).as("one query for the three keys").isEqualTo(1);
+        sink.prefetch(List.of("agent-p1", "agent-unknown"));
+        assertThat(connections.get()).as("a name found without a key is not asked for by the next batch").isEqualTo(1);
         assertThatThrownBy(() -> sink.forOpening("agent-unknown")).hasMessageContaining("no data key for subject");
 
         nanos.addAndGet(SubjectKeys.CACHE_TTL.toNanos() + 1);
