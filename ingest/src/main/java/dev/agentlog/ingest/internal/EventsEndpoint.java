@@ -313,7 +313,8 @@ public final class EventsEndpoint implements RouteHandler {
         int status;
         if (unavailableCount > 0) {
             status = 503;
-            boolean keys = firstError(outcomes, Status.UNAVAILABLE).isEmpty();
+            // Kafka's outage is named first when both met the request: it is the one every event waits on
+            boolean keys = java.util.Arrays.stream(outcomes).noneMatch(o -> o.status() == Status.UNAVAILABLE);
             Status unavailable = keys ? Status.KEYS_UNAVAILABLE : Status.UNAVAILABLE;
             body.put("error", (keys ? "the data keys of these events' subjects cannot be read now (encryption is on): "
                     : "Kafka cannot take events now: ") + unavailableCount + " of " + total + " not acknowledged"
