@@ -3,6 +3,7 @@ package dev.agentlog.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -78,6 +79,19 @@ public final class Sealing {
     }
 
     /** What is wrong with the shape of a sealed payload (not its cryptography): an empty list when nothing. */
+    /**
+     * The ciphertext of a sealed payload's {@code ct} value: the bytes a reader decoded as it parsed the record
+     * ({@link Base64TextNode}, not a copy: not to be changed), else its text decoded from base64.
+     *
+     * @throws IllegalArgumentException when the text is not base64
+     */
+    public static byte[] ciphertext(JsonNode ct) {
+        if (ct instanceof Base64TextNode text && text.decoded() != null) {
+            return text.decoded();
+        }
+        return Base64.getDecoder().decode(ct.asText(""));
+    }
+
     static List<Violation> shapeViolations(ObjectNode payload) {
         List<Violation> out = new ArrayList<>();
         String at = "payload." + FIELD;

@@ -93,7 +93,7 @@ public final class PayloadCipher implements PayloadSealer, PayloadOpener {
         }
         byte[] plain;
         try {
-            byte[] ciphertext = Base64.getDecoder().decode(sealed.path("ct").asText(""));
+            byte[] ciphertext = Sealing.ciphertext(sealed.path("ct"));
             Optional<byte[]> opened = decrypt(subject, aead.get(), ciphertext,
                     Sealing.associatedData(eventId, type, subject));
             if (opened.isEmpty()) {

@@ -10,11 +10,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentlog.events.Base64TextNode;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.Sealing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * A record value parsed by the sink, and where its {@code payload} value's JSON text lies in the bytes it was parsed
@@ -115,7 +120,8 @@ public record LocatedValue(JsonNode tree, byte[] source, int payloadStart, int p
             String name = p.currentName();
             p.nextToken();
             long start = p.currentTokenLocation().getByteOffset();
-            JsonNode value = scalarOrTree(p);
+            JsonNode value = name.equals(Sealing.FIELD) && p.currentToken() == JsonToken.START_OBJECT
+                    ? sealedObject(p, bytes) : scalarOrTree(p);
             LocatingNodeFactory.locate(value, bytes, (int) start, (int) p.currentLocation().getByteOffset());
             object.set(name, value);
         }
@@ -123,6 +129,53 @@ public record LocatedValue(JsonNode tree, byte[] source, int payloadStart, int p
             throw new JsonParseException(p, "payload: expected a field name or '}'");
         }
         return object;
+    }
+
+    /**
+     * A sealed payload's {@value Sealing#FIELD} object at the parser's START_OBJECT, its {@code ct} decoded from base64
+     * straight from {@code bytes} ({@link #base64Text}).
+     */
+    private static ObjectNode sealedObject(JsonParser p, byte[] bytes) throws IOException {
+        ObjectNode object = MAPPER.getNodeFactory().objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            object.set(name, name.equals("ct") && p.currentToken() == JsonToken.VALUE_STRING
+                    ? base64Text(p, bytes) : scalarOrTree(p));
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT) {
+            throw new JsonParseException(p, Sealing.FIELD + ": expected a field name or '}'");
+        }
+        return object;
+    }
+
+    /**
+     * The string at the parser's token, decoded from base64 from the bytes between its quotes, without the parser
+     * building its text first (then skipping it costs a scan): a {@link Base64TextNode}, whose bytes the opener takes
+     * as they are. A string with an escape, or that is not base64, is read as the parser reads it, and the opener
+     * then decides about it as it always did.
+     */
+    private static JsonNode base64Text(JsonParser p, byte[] bytes) throws IOException {
+        int quote = (int) p.currentTokenLocation().getByteOffset();
+        int end = quote + 1;
+        while (end < bytes.length && bytes[end] != '"' && bytes[end] != '\\') {
+            end++;
+        }
+        if (quote < 0 || bytes[quote] != '"' || end >= bytes.length || bytes[end] != '"') {
+            return MAPPER.getNodeFactory().textNode(p.getText());
+        }
+        ByteBuffer decoded;
+        try {
+            decoded = Base64.getDecoder().decode(ByteBuffer.wrap(bytes, quote + 1, end - quote - 1));
+        } catch (IllegalArgumentException notBase64) {
+            return MAPPER.getNodeFactory().textNode(p.getText());
+        }
+        byte[] ciphertext = decoded.arrayOffset() == 0 && decoded.remaining() == decoded.array().length
+                ? decoded.array() : Arrays.copyOfRange(decoded.array(), decoded.arrayOffset(),
+                        decoded.arrayOffset() + decoded.remaining());
+        // the base64 alphabet is ASCII: these bytes are the string's text
+        return new Base64TextNode(new String(bytes, quote + 1, end - quote - 1, StandardCharsets.ISO_8859_1),
+                ciphertext);
     }
 
     /** The value at the parser's token: envelope fields are scalars, built here without a reader's context each. */

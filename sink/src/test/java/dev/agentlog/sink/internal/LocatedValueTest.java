@@ -3,11 +3,14 @@ package dev.agentlog.sink.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentlog.events.Base64TextNode;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.Sealing;
 import dev.agentlog.sink.SinkRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +107,38 @@ class LocatedValueTest {
             String expected = messageOf(() -> EventCodec.parse(bytes));
             String actual = messageOf(() -> LocatedValue.parsePayload(bytes));
             assertThat(actual).as(bad).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void shouldDecodeASealedPayloadsCiphertextFromTheRecordsBytes() throws Exception {
+        byte[] ciphertext = new byte[301];
+        new java.util.Random(7).nextBytes(ciphertext);
+        String base64 = Base64.getEncoder().encodeToString(ciphertext);
+        byte[] value = ("{\"event_id\": \"e-1\", \"payload\": {\"message_id\": \"m-1\", \"" + Sealing.FIELD
+                + "\": {\"v\": 1, \"subject\": \"agent-1\", \"ct\" : \"" + base64 + "\"}}}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        LocatedValue located = LocatedValue.parse(value);
+
+        JsonNode ct = located.tree().get("payload").get(Sealing.FIELD).get("ct");
+        assertThat(ct).isInstanceOf(Base64TextNode.class);
+        assertThat(ct.textValue()).isEqualTo(base64);
+        assertThat(Sealing.ciphertext(ct)).isEqualTo(ciphertext);
+        assertThat(located.tree()).isEqualTo(EventCodec.parse(value));
+    }
+
+    @Test
+    void shouldReadACiphertextWithAnEscapeOrNotBase64AsTheParserDoes() throws Exception {
+        for (String ct : new String[] {"\\u0041QID", "AQID\\/", "not base64!", "h\u00e9"}) {
+            byte[] value = ("{\"payload\": {\"" + Sealing.FIELD + "\": {\"v\": 1, \"ct\": \"" + ct + "\", \"subject\": \"s\"}}}")
+                    .getBytes(StandardCharsets.UTF_8);
+
+            LocatedValue located = LocatedValue.parse(value);
+
+            JsonNode node = located.tree().get("payload").get(Sealing.FIELD).get("ct");
+            assertThat(located.tree()).as(ct).isEqualTo(EventCodec.parse(value));
+            assertThat(node).as(ct).isNotInstanceOf(Base64TextNode.class);
         }
     }
 
