@@ -97,7 +97,9 @@ final class EncryptionBenchCommand implements Callable<Integer> {
 
     private static String line(String what, ThroughputResult r) {
         return String.format(Locale.ROOT, "encryption %s: %,.0f events/s, %,.0f rows/s, %.1f us JVM CPU/event, %.1f us"
-                + " worker-thread CPU/event, %.1f us PostgreSQL CPU/row%n", what, r.eventsPerSecond(), r.rowsPerSecond(),
-                r.cpuMicrosPerEvent(), r.workerThreadCpuMicrosPerEvent(), r.postgresCpuMicrosPerRow());
+                + " worker-thread CPU/event, %.1f us PostgreSQL CPU/row; steady (from a third of the log on) %.1f us JVM,"
+                + " %.1f us worker threads; %d collections, %,d ms%n", what, r.eventsPerSecond(), r.rowsPerSecond(),
+                r.cpuMicrosPerEvent(), r.workerThreadCpuMicrosPerEvent(), r.postgresCpuMicrosPerRow(),
+                r.steadyCpuMicrosPerEvent(), r.steadyWorkerThreadCpuMicrosPerEvent(), r.gcCount(), r.gcMillis());
     }
 }

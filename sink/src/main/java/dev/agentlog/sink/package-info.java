@@ -30,8 +30,10 @@
  * </ul>
  *
  * <h2>How a batch is written (one transaction)</h2>
- * Offsets moved (conditionally, which takes the partitions' row locks); event_ids already in {@code events}
- * found with one {@code SELECT ... = ANY}; the new events binary-COPY'd into {@code events}; the rows that
+ * Offsets moved (conditionally, which takes the partitions' row locks); the batch's events binary-COPY'd into
+ * {@code events} (not looked up first: records past the stored offset are new unless an event_id comes back, which
+ * makes the COPY fail and the batch go the conservative way, after which batches look their event_ids up for a
+ * while: {@link dev.agentlog.sink.internal.EventsTable}); the rows that
  * partial updates read loaded with one {@code SELECT ... = ANY} per table; the batch folded in memory into one
  * final row per key ({@link dev.agentlog.sink.fold.BatchOverlay}); per table: cascade DELETEs, DELETE of the
  * changed keys, binary COPY of the final rows. No statement per row, no ON CONFLICT: while a transaction holds

@@ -1,19 +1,33 @@
 package dev.agentlog.sink;
 
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
-/** The test PostgreSQL, but getConnection() first throws the queued failures (PostgreSQL down, bad password). */
+/**
+ * The test PostgreSQL, but getConnection() first throws the queued failures (PostgreSQL down, bad password); and it
+ * records the SQL of every statement its connections prepare.
+ */
 final class FailingDataSource implements DataSource {
     private final DataSource delegate = TestPostgres.dataSource();
     private final Deque<SQLException> failures = new ArrayDeque<>();
+    private final List<String> prepared = new CopyOnWriteArrayList<>();
     private SQLException always;
+
+    /** The SQL of the statements prepared so far, in order (clear() forgets them). */
+    List<String> prepared() {
+        return prepared;
+    }
 
     FailingDataSource failNext(int times, String sqlState) {
         for (int i = 0; i < times; i++) {
@@ -36,7 +50,22 @@ final class FailingDataSource implements DataSource {
         if (next != null) {
             throw next;
         }
-        return delegate.getConnection();
+        return recording(delegate.getConnection());
+    }
+
+    private Connection recording(Connection connection) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql) {
+                prepared.add(sql);
+            }
+            try {
+                return method.invoke(connection, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                handler);
     }
 
     @Override

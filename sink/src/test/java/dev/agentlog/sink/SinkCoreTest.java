@@ -228,6 +228,34 @@ class SinkCoreTest {
     }
 
     @Test
+    void shouldLookEventIdsUpOnlyForAWhileAfterABatchMetOneAlreadyStored() {
+        FailingDataSource recording = new FailingDataSource();
+        core = new SinkCore(recording, SinkSettings.defaults().withSchema(schema), deadLetters, registry);
+        core.assign(log.partitions());
+        lettaTurn();
+        List<SinkRecord> first = log.drain();
+        java.util.function.Predicate<String> lookUp = sql -> sql.startsWith("SELECT event_id FROM ")
+                && sql.contains("events\" WHERE event_id = ANY");
+
+        core.process(first);
+        assertThat(recording.prepared()).as("new events are not looked up").noneMatch(lookUp);
+
+        first.forEach(log::redeliver);
+        BatchResult again = core.process(log.drain());
+        assertThat(again.duplicates()).as("met by the COPY, applied the conservative way").isEqualTo(first.size());
+        assertThat(recording.prepared()).anyMatch(sql -> sql.contains("ON CONFLICT (event_id) DO NOTHING"));
+
+        recording.prepared().clear();
+        first.forEach(log::redeliver);
+        BatchResult third = core.process(log.drain());
+        assertThat(third.applied()).isZero();
+        assertThat(third.duplicates()).isEqualTo(first.size());
+        assertThat(recording.prepared()).as("after a conflict, batches look up first").anyMatch(lookUp)
+                .noneMatch(sql -> sql.contains("ON CONFLICT"));
+        assertThat(Query.count("SELECT count(*) FROM " + schema + ".events")).isEqualTo(first.size());
+    }
+
+    @Test
     void shouldIgnoreRecordsBelowTheStoredOffsetWhenTheSameBatchIsPolledAgain() {
         lettaTurn();
         List<SinkRecord> batch = log.drain();
