@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -138,18 +141,27 @@ public final class TopicAdmin {
     }
 
     /**
-     * Waits (at most a minute) until every partition of new topics has a leader. createTopics returns when the
-     * controller has them, before the brokers lead them: an idempotent producer that writes at once meets
+     * Waits (at most a minute) until every partition of new topics has a leader that serves it. createTopics returns
+     * when the controller has them, before the brokers lead them: an idempotent producer that writes at once meets
      * NOT_LEADER_OR_FOLLOWER, and on a loaded machine was seen to lose its sequence numbers after it
-     * (OUT_OF_ORDER_SEQUENCE_NUMBER, retried forever).
+     * (OUT_OF_ORDER_SEQUENCE_NUMBER, retried until the batch expired). A leader in the metadata is not enough: the
+     * broker's metadata cache names it a moment before the broker's partitions take the role (seen in a test's
+     * producer on the embedded broker, 2026-12-07), so the partitions' end offsets are then asked of their leaders,
+     * which answers only once they lead (the admin client retries NOT_LEADER_OR_FOLLOWER within its timeout).
      */
     private static void awaitLeaders(Admin admin, List<String> names) throws Exception {
         // a bounded poll of the cluster's state, not a wait for something of ours: after it, writes meet what they meet
+        Map<String, TopicDescription> described;
         try {
             Poll.every(Duration.ofMillis(100)).until(Duration.ofSeconds(60), () -> led(admin, names));
+            described = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS);
         } catch (CompletionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
+        Map<TopicPartition, OffsetSpec> partitions = new java.util.HashMap<>();
+        described.values().forEach(topic -> topic.partitions().forEach(
+                p -> partitions.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest())));
+        admin.listOffsets(partitions).all().get(60, TimeUnit.SECONDS);
     }
 
     /** Whether every partition of the topics has a leader; a failure but "not known yet" ends the poll (a CompletionException). */

@@ -52,11 +52,16 @@ class ProcessorCrashTest {
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
             ChildProcess processor = ChildProcess.startLoggingAsShipped(dir.resolve("processor.log"), args);
             for (int third = 0; third < 3; third++) {
+                List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
                 for (byte[] value : thirds.get(third)) {
                     Event event = codec.decode(value);
-                    producer.send(new ProducerRecord<>(TOPICS.in(), event.streamId().getBytes(StandardCharsets.UTF_8), value));
+                    sent.add(producer.send(new ProducerRecord<>(TOPICS.in(), event.streamId().getBytes(StandardCharsets.UTF_8),
+                            value)));
                 }
                 producer.flush();
+                for (java.util.concurrent.Future<?> send : sent) {
+                    send.get(); // the input is the test's own: what it could not write would look like a loss
+                }
                 if (third < 2) {
                     long before = total(probe.endOffsets(TOPICS.events()));
                     // Kill it while it is working: once it has written something more to the log of record.
