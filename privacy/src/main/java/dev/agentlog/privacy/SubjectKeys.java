@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
@@ -30,11 +31,16 @@ import javax.sql.DataSource;
  *
  * <p>Keys are kept in memory for {@link #CACHE_TTL} (a lookup per event would cost a round trip to PostgreSQL): a
  * process may still seal or open with a destroyed key for that long, unless it is told ({@link #forget}); the sink
- * forgets a subject when it reads its {@code subject.erased}, and treats every later event of it as erased. Erased
- * subjects are remembered for good. A rotation ({@link SubjectKeyRotation}) changes a keyset under a running process:
- * after a data-key rotation a cached keyset lacks the new key, so {@link PayloadCipher} asks again once when a
- * ciphertext does not open ({@link #forget}); after a KEK rotation a cached key still works, and the next read of the
- * row fails with a {@link WrongKekException} unless the process has the new KEK. Thread-safe.
+ * forgets a subject when it reads its {@code subject.erased}, and treats every later event of it as erased. An
+ * erased subject's tombstone is read again at most once a minute (below). A rotation ({@link SubjectKeyRotation})
+ * changes a keyset under a running process: after a data-key rotation a cached keyset lacks the new key, so
+ * {@link PayloadCipher} asks again once when a ciphertext does not open ({@link #forget}); after a KEK rotation a
+ * cached key still works, and the next read of the row fails with a {@link WrongKekException} unless the process has
+ * the new KEK.
+ *
+ * <p>Memory holds only the subjects used lately ({@link #sweepIfDue}): every stream is a subject, so a long-running
+ * sink or ingest meets millions of them, and keeping each one it ever met (a Tink primitive and its wrapped keyset, about
+ * a kilobyte) would outgrow a 256 MB heap. Forgetting one costs a read of its row when it comes back. Thread-safe.
  */
 public final class SubjectKeys implements DataKeys {
     public static final Duration CACHE_TTL = Duration.ofSeconds(30);
@@ -49,6 +55,8 @@ public final class SubjectKeys implements DataKeys {
      * are not subjects), until when that answer is fresh: not asked for again by every batch. Only prefetches read it.
      */
     private final ConcurrentHashMap<String, Long> unkeyedUntil = new ConcurrentHashMap<>();
+    /** When (System.nanoTime) memory is next swept of the subjects not used lately. */
+    private final AtomicLong nextSweepNanos;
 
     /**
      * A key, or null for an erased subject, and until when (System.nanoTime) it may be used without asking again; and
@@ -62,6 +70,7 @@ public final class SubjectKeys implements DataKeys {
         this.table = table(schema);
         this.kek = kek;
         this.time = time;
+        this.nextSweepNanos = new AtomicLong(time.nanoTime() + CACHE_TTL.toNanos());
     }
 
     /**
@@ -93,6 +102,7 @@ public final class SubjectKeys implements DataKeys {
     @Override
     public void prefetch(Collection<String> subjects) {
         long now = time.nanoTime();
+        sweepIfDue(now);
         List<String> stale = new ArrayList<>();
         for (String subject : subjects) {
             Cached hit = cache.get(subject);
@@ -132,6 +142,27 @@ public final class SubjectKeys implements DataKeys {
         subjects.forEach(unkeyedUntil::remove);
     }
 
+    /** How many subjects memory holds now (a key, an erasure, or a name found without a key): for tests and metrics. */
+    public int subjectsInMemory() {
+        return cache.size() + unkeyedUntil.size();
+    }
+
+    /**
+     * Once per {@link #CACHE_TTL}, drops what was not used for a whole {@link #CACHE_TTL} after it went stale: a key is
+     * read again when used stale ({@link #cached}, {@link #prefetch}), so one stale for longer than that was not used
+     * since. An erased subject (never stale) goes two {@link #CACHE_TTL}s after it was read, used or not: its row
+     * still says erased when it is asked again. One pass over the maps every 30 s, by whichever caller finds it due.
+     */
+    private void sweepIfDue(long now) {
+        long due = nextSweepNanos.get();
+        if (now - due < 0 || !nextSweepNanos.compareAndSet(due, now + CACHE_TTL.toNanos())) {
+            return;
+        }
+        long ttl = CACHE_TTL.toNanos();
+        cache.values().removeIf(cached -> now - cached.freshUntilNanos() > ttl);
+        unkeyedUntil.values().removeIf(until -> now - until > 0);
+    }
+
     /** Whether a prefetch found no key for {@code subject} a short while ago (see {@link #unkeyedUntil}). */
     private boolean knownUnkeyed(String subject, long now) {
         Long until = unkeyedUntil.get(subject);
@@ -140,6 +171,7 @@ public final class SubjectKeys implements DataKeys {
 
     private Optional<Aead> cached(String subject, boolean make) {
         long now = time.nanoTime();
+        sweepIfDue(now);
         Cached hit = cache.get(subject);
         if (hit != null && (hit.aead() == null || now - hit.freshUntilNanos() < 0)) {
             return Optional.ofNullable(hit.aead());

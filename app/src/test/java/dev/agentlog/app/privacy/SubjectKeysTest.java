@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,5 +140,27 @@ class SubjectKeysTest {
         sink.prefetch(List.of("agent-p1"));
         assertThat(sink.forOpening("agent-p1")).as("the refresh read by a prefetch sees the erasure").isEmpty();
         assertThat(sink.forOpening("agent-p2")).as("the refresh of one subject sees it too").isEmpty();
+    }
+
+    @Test
+    void shouldKeepInMemoryOnlyTheSubjectsUsedLatelyAndStillOpenWhatItForgot() throws Exception {
+        long ttl = SubjectKeys.CACHE_TTL.toNanos();
+        SubjectKeys keys = new SubjectKeys(pool, SCHEMA, kek, time);
+        List<String> subjects = IntStream.range(0, 40).mapToObj(i -> "agent-swept-" + i).toList();
+        byte[] sealedEarly = keys.forSealing("agent-swept-3").encrypt(utf8("early"), new byte[0]);
+        subjects.forEach(keys::forSealing);
+        keys.prefetch(List.of("block-unkeyed-1", "block-unkeyed-2"));
+        assertThat(keys.subjectsInMemory()).isEqualTo(42);
+
+        nanos.set(ttl + 1); // every key stale, the unkeyed answers expired: those go, the keys stay a while
+        keys.forOpening("agent-swept-1");
+        assertThat(keys.subjectsInMemory()).isEqualTo(40);
+
+        nanos.set(2 * ttl + 2); // unused for a whole cache time since going stale: all but the one used at ttl + 1
+        keys.forOpening("agent-swept-2");
+        assertThat(keys.subjectsInMemory()).isEqualTo(2);
+        assertThat(keys.forOpening("agent-swept-3").orElseThrow().decrypt(sealedEarly, new byte[0]))
+                .isEqualTo(utf8("early"));
+        assertThat(keys.subjectsInMemory()).isEqualTo(3);
     }
 }
