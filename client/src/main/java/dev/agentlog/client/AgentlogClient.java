@@ -4,6 +4,7 @@ import dev.agentlog.events.EncodedEvent;
 import dev.agentlog.events.Event;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.PayloadSealer;
 import dev.agentlog.events.Tenants;
 import dev.agentlog.events.Topics;
 import dev.agentlog.events.Violation;
@@ -50,6 +51,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * {@link Event#withTenant}). A program that can write the input topic is trusted as much as ingest is:
  * Kafka's ACLs, not this class, decide who may write it.
  *
+ * <p><b>Encryption.</b> Where the pipeline runs with encryption on (docs/privacy.md), build the client with {@link
+ * Builder#sealingWith} and the privacy module's cipher, so that personal content is sealed with its subject's data key
+ * here, after validation, as ingest seals it: Kafka never holds the plaintext, and erasing the subject shreds these
+ * events too. Without it the events go in clear and erasure cannot reach their Kafka copies.
+ *
  * <p><b>Threads.</b> Thread-safe; share one client per process. {@link #close()} waits for events in
  * flight (up to the publish timeout), so their futures complete before it returns.
  */
@@ -60,9 +66,11 @@ public final class AgentlogClient implements AutoCloseable {
     private final String tenant;
     private final int maxEventBytes;
     private final long publishTimeoutMs;
+    private final boolean sealing;
 
-    private AgentlogClient(EventPublisher publisher, String defaultSource, String tenant) {
+    private AgentlogClient(EventPublisher publisher, String defaultSource, String tenant, boolean sealing) {
         this.publisher = publisher;
+        this.sealing = sealing;
         this.defaultSource = defaultSource;
         this.tenant = tenant;
         this.maxEventBytes = publisher.settings().maxEventBytes();
@@ -81,7 +89,9 @@ public final class AgentlogClient implements AutoCloseable {
      * @throws InvalidEventException when the event breaks a rule of the contract; nothing was sent
      */
     public CompletableFuture<RecordMetadata> send(Event event) throws InvalidEventException {
-        return publisher.publish(validated(event));
+        EncodedEvent checked = validated(event);
+        // sealing needs the validated event, not its bytes: the publisher seals, encodes and checks the sealed size
+        return sealing ? publisher.publish(checked.event()) : publisher.publish(checked);
     }
 
     /**
@@ -103,7 +113,8 @@ public final class AgentlogClient implements AutoCloseable {
         if (!violations.isEmpty()) {
             throw new InvalidEventException(violations);
         }
-        return publisher.publishAllEncoded(checked);
+        return sealing ? publisher.publishAll(checked.stream().map(EncodedEvent::event).toList())
+                : publisher.publishAllEncoded(checked);
     }
 
     /**
@@ -165,6 +176,7 @@ public final class AgentlogClient implements AutoCloseable {
         private String source = "client:java";
         private String tenant;
         private final Map<String, Object> producerProperties = new HashMap<>();
+        private PayloadSealer sealer = PayloadSealer.NONE;
 
         private Builder() {}
 
@@ -216,6 +228,19 @@ public final class AgentlogClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Seals every event's payload before it is sent (default: none, events go in clear): with the pipeline's
+         * encryption on, the privacy module's {@code new PayloadCipher(new SubjectKeys(dataSource, schema,
+         * KeyEncryptionKey.load(kekFile), Time.SYSTEM))} over the pipeline's PostgreSQL schema and KEK file. An event
+         * of an erased subject then fails with a {@link PublishException} naming {@code stream_id} ({@code
+         * not_allowed}); while the data keys cannot be read (PostgreSQL away) events fail with {@link
+         * SealingUnavailableException}, nothing sent: send them again later.
+         */
+        public Builder sealingWith(PayloadSealer sealer) {
+            this.sealer = Objects.requireNonNull(sealer, "sealer");
+            return this;
+        }
+
         /** Connects lazily: Kafka need not be reachable yet. */
         public AgentlogClient build() {
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -229,7 +254,8 @@ public final class AgentlogClient implements AutoCloseable {
             Map<String, Object> props = new HashMap<>(producerProperties);
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ProducerProperties.build(bootstrapServers,
                     "agentlog-client", settings, props));
-            return new AgentlogClient(new EventPublisher(producer, bootstrapServers, topics, settings), source, tenant);
+            EventPublisher publisher = new EventPublisher(producer, bootstrapServers, topics, settings).sealingWith(sealer);
+            return new AgentlogClient(publisher, source, tenant, sealer != PayloadSealer.NONE);
         }
     }
 }

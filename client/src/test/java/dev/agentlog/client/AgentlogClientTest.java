@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentlog.events.Event;
 import dev.agentlog.events.InvalidEventException;
+import dev.agentlog.events.KeysUnavailableException;
 import dev.agentlog.events.MessageCreated;
 import dev.agentlog.events.MessageDeleted;
 import dev.agentlog.events.RuleCode;
@@ -12,6 +13,8 @@ import dev.agentlog.events.Violation;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,5 +92,30 @@ class AgentlogClientTest {
         assertThatThrownBy(() -> AgentlogClient.builder().build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bootstrapServers is required");
+    }
+
+    @Test
+    void shouldSealBeforeSendingAndFailWithoutSendingWhenTheKeysCannotBeReadOrTheSubjectIsErased() throws Exception {
+        Event valid = Event.of("e-3", "agent-3", AT, new MessageDeleted("message-3", Map.of()));
+        List<String> sealed = new java.util.ArrayList<>();
+        try (AgentlogClient unreadable = AgentlogClient.builder().bootstrapServers(UnreachableKafka.address())
+                .publishTimeoutMs(500).sealingWith(e -> {
+                    sealed.add(e.eventId());
+                    throw new KeysUnavailableException("the key store is away", null);
+                }).build();
+             AgentlogClient erased = AgentlogClient.builder().bootstrapServers(UnreachableKafka.address())
+                .publishTimeoutMs(500).sealingWith(e -> {
+                    throw new InvalidEventException("stream_id", RuleCode.NOT_ALLOWED, "agent-3 was erased");
+                }).build()) {
+            assertThatThrownBy(() -> unreadable.sendAndWait(valid)).isInstanceOf(SealingUnavailableException.class)
+                    .hasMessageContaining("event e-3 was not sent");
+            List<CompletableFuture<RecordMetadata>> batch = unreadable.sendAll(List.of(valid,
+                    Event.of("e-4", "agent-4", AT, new MessageDeleted("message-4", Map.of()))));
+            assertThat(batch).allSatisfy(f -> assertThatThrownBy(f::join).hasCauseInstanceOf(
+                    SealingUnavailableException.class));
+            assertThat(sealed).containsExactly("e-3", "e-3"); // the batch stopped at its first event's outage
+            assertThatThrownBy(() -> erased.sendAndWait(valid)).isInstanceOf(PublishException.class)
+                    .hasMessageContaining("stream_id").hasMessageContaining("agent-3 was erased");
+        }
     }
 }

@@ -15,6 +15,7 @@ import dev.agentlog.app.wiring.Eraser;
 import dev.agentlog.app.wiring.KafkaReadiness;
 import dev.agentlog.app.wiring.Pipeline;
 import dev.agentlog.app.wiring.TopicAdmin;
+import dev.agentlog.client.AgentlogClient;
 import dev.agentlog.client.EventPublisher;
 import dev.agentlog.client.PublisherSettings;
 import dev.agentlog.events.EventCodec;
@@ -59,8 +60,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 15's first test, on the real pipeline (broker, processor, sink, PostgreSQL) with encryption on: a workload of
- * several agents sharing a block goes in over HTTP (sealed at ingest), one agent gets a dead letter, then that agent is
- * erased through {@code POST /v1/erase}. Afterwards no table holds any of its content, its rows in {@code events} have
+ * several agents sharing a block goes in over HTTP (sealed at ingest) and one message through the Java client (sealed
+ * there), one agent gets a dead letter, then that agent is erased through {@code POST /v1/erase}. Afterwards no table holds any of its content, its rows in {@code events} have
  * no readable payload, the raw records of every topic (input, log of record, dead letters) never held its plaintext,
  * the other agents equal a run in which it never existed (the fold of the workload without its streams) with the
  * shared block kept, and a rebuild from the log and a verify succeed and still show nothing of it.
@@ -78,6 +79,7 @@ class ErasureEndToEndTest {
     static final List<String> ERASED_STREAMS = List.of(ERASED, "block-bench-2", "archive-bench-2");
     static final String SHARED = "block-bench-shared";
     static final String DEAD_LETTER_SECRET = "a dead letter of agent two, never to be read again";
+    static final String CLIENT_SECRET = "told to agent two by a JVM platform through the Java client";
 
     static HikariDataSource pool;
     static Pipeline pipeline;
@@ -132,6 +134,16 @@ class ErasureEndToEndTest {
             HttpResponse<String> posted = post("/v1/events", WRITER_KEY, body);
             assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
         }
+        // a JVM platform's Java client seals at its side, as ingest does (docs/privacy.md): no plaintext reaches Kafka
+        try (AgentlogClient client = AgentlogClient.builder().bootstrapServers(TestRuntime.get().bootstrapServers())
+                .topicPrefix(NAME).sealingWith(new PayloadCipher(new SubjectKeys(pool, NAME,
+                        KeyEncryptionKey.load(kekFile), Time.SYSTEM))).build()) {
+            client.sendAndWait(EventCodec.standard().fromClientJson(EventCodec.parse(("{\"event_id\":\"er-client\","
+                    + "\"type\":\"message.created\",\"schema_version\":2,\"stream_id\":\"" + ERASED + "\","
+                    + "\"occurred_at\":\"2026-11-24T00:00:01Z\",\"payload\":{\"message_id\":\"message-er-client\","
+                    + "\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"" + CLIENT_SECRET + "\"}]}}")
+                    .getBytes(StandardCharsets.UTF_8)), null));
+        }
         // position 1 of the agent's stream is taken: the processor dead-letters this one (reason conflict)
         HttpResponse<String> conflict = post("/v1/events", WRITER_KEY, "{\"event_id\":\"er-conflict\",\"type\":"
                 + "\"message.created\",\"schema_version\":2,\"stream_id\":\"" + ERASED + "\",\"stream_seq\":1,"
@@ -141,12 +153,13 @@ class ErasureEndToEndTest {
         probe.awaitDrained();
         Set<String> secrets = Plaintexts.of(log, ERASED_STREAMS);
         secrets.add(DEAD_LETTER_SECRET);
+        secrets.add(CLIENT_SECRET);
         assertThat(secrets).hasSizeGreaterThan(100);
         assertThat(probe.readAll(TOPICS.dlq())).hasSize(1);
         long erasedEvents = Long.parseLong(Rows.of(pool, "select count(*) from " + NAME + ".events where stream_id in"
                 + " ('agent-bench-2', 'block-bench-2', 'archive-bench-2')").get(0));
         // the tables held it in clear while it lived (the projections are the working state)
-        assertThat(tablesText()).contains("You are agent 2.");
+        assertThat(tablesText()).contains("You are agent 2.", CLIENT_SECRET);
         // a snapshot of every stream, sealed per subject: none of its plaintext in PostgreSQL's copy or the topic's
         CliRun snapshot = CliRun.of(cli("snapshot", List.of("--group-id", GROUP, "--kek-file", kekFile.toString())));
         assertThat(snapshot.exitCode()).as(snapshot.out() + snapshot.err()).isZero();
