@@ -53,8 +53,9 @@ public final class IngestCommand implements Callable<Integer> {
             KafkaReadiness readiness = running.add(new KafkaReadiness(clients));
             Pipeline pipeline = running.add(new Pipeline(clients, kafka.topics(), registry));
             if (postgres.url() != null) {
-                HikariDataSource pool = running.add(Database.pool(postgres.target(), postgres.poolSize(),
-                        "agentlog-ingest", false));
+                // the data keys and erasures: a request waits for a connection no longer than for Kafka
+                HikariDataSource pool = running.add(Database.waitingAtMost(Database.pool(postgres.target(),
+                        postgres.poolSize(), "agentlog-ingest", false), settings.publishTimeoutMs()));
                 EventPublisher erasures = running.add(new EventPublisher(clients.bootstrapServers(), kafka.topics(),
                         PublisherSettings.DEFAULT, clients.common()));
                 // the read routes (and the UI's data) read in read-only transactions of their own

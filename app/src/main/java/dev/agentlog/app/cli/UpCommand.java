@@ -116,14 +116,19 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
             Pipeline pipeline = running.add(new Pipeline(clients, topics, registry)).onPartFailed(running::fail);
             EventPublisher erasures = running.add(new EventPublisher(clients.bootstrapServers(), topics,
                     PublisherSettings.DEFAULT, clients.common()));
-            // the query API's reads hold a snapshot on a connection of `queries`: data keys come from the other pool
-            EventCodec queryCodec = privacy.codec(pool, postgres.schema());
+            // the HTTP API's data keys (sealing, and opening for the query API, whose reads hold a snapshot on a
+            // connection of `queries`) come from a pool of their own that waits for a connection no longer than a
+            // request waits for Kafka; the sink's wait out PostgreSQL's outages with its retries
+            EventCodec edgeCodec = privacy.enabled() ? privacy.codec(running.add(Database.waitingAtMost(Database.pool(
+                    target, 2, "agentlog-up-keys", false), ingestSettings.publishTimeoutMs())), postgres.schema())
+                    : EventCodec.standard();
             pipeline.withCodec(privacy.codec(pool, postgres.schema()))
                     .startSink(sinkSettings, pool, sink.workers(), sink.groupInstanceId())
                     .startProcessor(processorSettings)
+                    .withCodec(edgeCodec)
                     .startIngest(ingestSettings, registry::scrape, readiness, server -> {
                         ReadRoutes.register(server, clients.bootstrapServers(), clients.common(), topics, queries,
-                                postgres.schema(), queryCodec);
+                                postgres.schema(), edgeCodec);
                         EraseRoute.register(server, new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM));
                     })
                     .awaitProcessorRunning(java.time.Duration.ofSeconds(120));
