@@ -62,9 +62,11 @@ public final class IngestCommand implements Callable<Integer> {
                 HikariDataSource queries = running.add(Database.pool(postgres.target(), 2, "agentlog-ingest-queries",
                         true));
                 EventCodec queryCodec = privacy.codec(pool, postgres.schema());
-                pipeline.withCodec(privacy.codec(pool, postgres.schema()));
+                EventCodec edgeCodec = privacy.codec(pool, postgres.schema());
+                pipeline.withCodec(edgeCodec);
                 pipeline.startIngest(settings, registry::scrape, readiness, server -> {
-                    EraseRoute.register(server, new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM));
+                    EraseRoute.register(server, new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM)
+                            .forgettingIn(edgeCodec));
                     ReadRoutes.register(server, clients.bootstrapServers(), clients.common(), kafka.topics(), queries,
                             postgres.schema(), queryCodec);
                 });

@@ -129,7 +129,8 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
                     .startIngest(ingestSettings, registry::scrape, readiness, server -> {
                         ReadRoutes.register(server, clients.bootstrapServers(), clients.common(), topics, queries,
                                 postgres.schema(), edgeCodec);
-                        EraseRoute.register(server, new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM));
+                        EraseRoute.register(server, new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM)
+                                .forgettingIn(edgeCodec));
                     })
                     .awaitProcessorRunning(java.time.Duration.ofSeconds(120));
             sink.startSnapshots(running, pool, postgres.schema(), clients, kafka, privacy.stateCipher(pool,

@@ -3,6 +3,7 @@ package dev.agentlog.app.wiring;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentlog.client.EventPublisher;
 import dev.agentlog.events.Event;
+import dev.agentlog.events.EventCodec;
 import dev.agentlog.events.SubjectErased;
 import dev.agentlog.privacy.SubjectKeys;
 import dev.agentlog.sink.erasure.Erasure;
@@ -33,6 +34,8 @@ public final class Eraser {
     private final String schema;
     private final EventPublisher publisher;
     private final Time time;
+    /** The codec of the edge in this process (ingest's), whose cached keys of erased subjects are dropped at once. */
+    private volatile EventCodec edge;
 
     /** @param publisher sends to the input topic; the subject.erased event goes through the processor like any other */
     public Eraser(DataSource dataSource, String schema, EventPublisher publisher, Time time) {
@@ -40,6 +43,16 @@ public final class Eraser {
         this.schema = schema;
         this.publisher = publisher;
         this.time = time;
+    }
+
+    /**
+     * After each erasure, tells {@code codec} (the one ingest seals with in this process) to forget the erased subjects'
+     * keys: ingest then refuses their events from the erasure's answer on, not once its cached key goes stale (up to
+     * 30 s, as in every other process: docs/privacy.md).
+     */
+    public Eraser forgettingIn(EventCodec codec) {
+        this.edge = codec;
+        return this;
     }
 
     /** What erasing these agents erases, and keeps (shared), without changing anything. */
@@ -95,6 +108,9 @@ public final class Eraser {
                 c.rollback();
                 throw e;
             }
+        }
+        if (edge != null) {
+            edge.forget(plan.subjects());
         }
         String stream = plan.subjects().get(0);
         Event erased = Event.of("erase-" + UUID.randomUUID(), stream, at.atOffset(ZoneOffset.UTC),

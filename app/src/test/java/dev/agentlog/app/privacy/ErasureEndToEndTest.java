@@ -104,11 +104,16 @@ class ErasureEndToEndTest {
                 .codec();
         readiness = new KafkaReadiness(bootstrap);
         erasures = new EventPublisher(bootstrap, TOPICS, PublisherSettings.DEFAULT, Map.of());
-        Eraser eraser = new Eraser(pool, NAME, erasures, Time.SYSTEM);
+        // ingest's keys, as in `up` and `ingest`: a cache of its own, here never stale (its clock stands still), so
+        // that only the eraser's word makes it drop an erased subject's key
+        EventCodec edge = new PayloadCipher(new SubjectKeys(pool, NAME, KeyEncryptionKey.load(kekFile),
+                Time.of(() -> 0L, System::currentTimeMillis))).codec();
+        Eraser eraser = new Eraser(pool, NAME, erasures, Time.SYSTEM).forgettingIn(edge);
         pipeline = new Pipeline(bootstrap, TOPICS, new SimpleMeterRegistry()).withCodec(codec)
                 .startSink(SinkSettings.defaults().withSchema(NAME).withGroupId(GROUP), pool, 1)
                 .startProcessor(ProcessorSettings.defaults(runtime.dataDir.resolve(PROCESSOR_ID))
                         .withApplicationId(PROCESSOR_ID))
+                .withCodec(edge)
                 .startIngest(IngestSettings.defaults(ApiKeys.parseKeyFile(KEY_FILE, "test keys")).withPort(0), () -> "",
                         readiness, server -> {
                             QueryRoutes.register(server, pool, NAME, codec);
@@ -180,6 +185,15 @@ class ErasureEndToEndTest {
         assertThat(receipt.get("events_made_unreadable").asLong()).isEqualTo(erasedEvents);
         assertThat(receipt.get("rows_deleted").get("messages").asLong()).isPositive();
         assertThat(receipt.get("rows_deleted").get("block_versions").asLong()).isPositive();
+        // ingest refuses the erased agent's events from the erasure's answer on (it dropped its cached key)
+        String afterSecret = "said to agent two after its erasure, never to be kept";
+        secrets.add(afterSecret);
+        HttpResponse<String> late = post("/v1/events", WRITER_KEY, "{\"event_id\":\"er-late\",\"type\":"
+                + "\"message.created\",\"schema_version\":2,\"stream_id\":\"" + ERASED + "\",\"occurred_at\":"
+                + "\"2026-11-24T03:00:00Z\",\"payload\":{\"message_id\":\"message-er-late\",\"role\":\"user\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"" + afterSecret + "\"}]}}");
+        assertThat(late.statusCode()).as(late.body()).isEqualTo(400);
+        assertThat(late.body()).contains("stream_id", "not_allowed");
         String erasureEvent = receipt.get("subject_erased_event_id").asText();
         Await.until("the sink to apply " + erasureEvent, Duration.ofSeconds(60), () -> Rows.of(pool,
                 "select count(*) from " + NAME + ".events where event_id = '" + erasureEvent + "'"), r -> r.equals(List.of("1")));
