@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -66,6 +67,10 @@ final class Browser implements AutoCloseable {
         input.sendKeys(key);
         driver.findElement(By.cssSelector("[data-test=key-submit]")).click();
         await(d -> key.equals(script("return sessionStorage.getItem(arguments[0])", KEY_ITEM)) ? true : null);
+        // and the list it opens on has answered (or said why not), so that what the test does next starts from a
+        // settled page
+        await(d -> "agents".equals(script("return document.body.dataset.ready")) || visible(By.cssSelector(
+                "[data-test=message]")) != null);
     }
 
     /** Navigates within the page (a hash change), the way a link does. */
@@ -74,7 +79,26 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(60)).until(condition::apply);
+        try {
+            return new WebDriverWait(driver, Duration.ofSeconds(60)).until(condition::apply);
+        } catch (TimeoutException e) {
+            throw new AssertionError("the page did not get there within 60 s; it shows " + pageState(), e);
+        }
+    }
+
+    /** What a failed wait saw: the URL, the page's flags, its message line and what its scripts logged. */
+    String pageState() {
+        try {
+            Object state = script("const m = document.getElementById('message');"
+                    + "return JSON.stringify({url: location.href, ready: document.body.dataset.ready || null,"
+                    + " moving: document.body.dataset.moving || null, message: m && !m.hidden ? m.textContent : null,"
+                    + " status: m ? m.dataset.status : null, requests: performance.getEntriesByType('resource')"
+                    + ".filter(r => r.name.includes('/v1/')).slice(-10).map(r => r.name.replace(location.origin, '')"
+                    + " + ' ' + (r.responseStatus || '?') + ' ' + Math.round(r.duration) + ' ms')})");
+            return String.valueOf(state);
+        } catch (RuntimeException e) {
+            return "(the page could not be read: " + e.getMessage() + ")";
+        }
     }
 
     WebElement visible(By by) {

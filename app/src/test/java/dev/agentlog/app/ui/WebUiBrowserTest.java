@@ -184,6 +184,38 @@ class WebUiBrowserTest {
         }
     }
 
+    /**
+     * The list of agents answers after the reader has already opened an agent (a slow answer, held here by the page's
+     * fetch): the late answer must not put the list's URL back over the agent's, which a shared link would then carry.
+     */
+    @Test
+    void shouldKeepTheUrlOfTheViewOpenedWhileTheAgentListWasStillLoading() throws Exception {
+        browser.signIn(UiFixture.READER_KEY);
+        browser.await(d -> browser.all("[data-test=agents] tbody tr").size() > 0);
+        browser.script("""
+                const real = window.fetch;
+                window.agentlogHeld = new Promise(resolve => window.agentlogRelease = resolve);
+                window.fetch = (url, options) => String(url).startsWith('/v1/agents?')
+                    ? real(url, options).then(response => window.agentlogHeld.then(() => response))
+                    : real(url, options);
+                """);
+        browser.go("#/agents?q=agent");
+        browser.go("#/agent/" + AGENT);
+        browser.await(d -> "agent".equals(browser.script("return document.body.dataset.ready")));
+
+        browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                window.agentlogRelease();
+                // a round trip of its own ends after the held answer, whose bytes are here already, was handled
+                fetch('/v1/agents?page=1', { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('agentlog.key') } })
+                    .then(response => response.json()).then(() => setTimeout(done, 0), () => setTimeout(done, 0));
+                """);
+
+        assertThat(browser.script("return location.hash")).as(browser.pageState()).isEqualTo("#/agent/" + AGENT);
+        assertThat(browser.script("return document.body.dataset.ready")).isEqualTo("agent");
+        assertThat(browser.all("[data-test=agents]")).isEmpty();
+    }
+
     @Test
     void shouldListAndSearchTheAgents() throws Exception {
         browser.signIn(UiFixture.READER_KEY);

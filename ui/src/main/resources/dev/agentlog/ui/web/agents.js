@@ -14,7 +14,13 @@ export function showAgents(view, id, params, page) {
   const table = h("table", { class: "list", "data-test": "agents" });
   const pager = h("div", { class: "pager" });
   view.append(h("h1", {}, "Agents"), form, table, pager);
-  get("/v1/agents", { query, page: number }).then(answer => {
+  // An answer that comes after the page moved on is dropped: it would put this view's URL back over the next one's.
+  const shown = location.hash;
+  const controller = new AbortController();
+  get("/v1/agents", { query, page: number }, { signal: controller.signal }).then(answer => {
+    if (controller.signal.aborted || location.hash !== shown) {
+      return;
+    }
     replace("agents", null, { q: query, page: number > 1 ? number : "" });
     table.append(h("thead", {}, h("tr", {}, ["Name", "Id", "Last activity", "Events", "Messages", "In context", "Blocks"]
         .map(title => h("th", {}, title)))));
@@ -36,6 +42,12 @@ export function showAgents(view, id, params, page) {
             + " agents) "),
         number < answer.pages ? h("a", { href: format("agents", null, { q: query, page: number + 1 }),
             "data-test": "agents-next" }, "next \u2192") : "");
+    document.body.dataset.ready = "agents";
   }).catch(page.report);
-  return null;
+  return {
+    dispose() {
+      controller.abort();
+      delete document.body.dataset.ready;
+    },
+  };
 }

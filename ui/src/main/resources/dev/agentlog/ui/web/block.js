@@ -11,9 +11,14 @@ export function showBlock(view, blockId, params, page) {
     "\u2190 agent " + params.agent) : "";
   view.append(back, h("h1", {}, "Block ", h("span", { class: "id" }, blockId)), list, more);
   let next = 0;
+  const controller = new AbortController(); // a view left drops its answer (see agents.js)
 
   async function load() {
-    const answer = await get("/v1/blocks/" + encodeURIComponent(blockId) + "/history", { after_seq: next || "", limit: 500 });
+    const answer = await get("/v1/blocks/" + encodeURIComponent(blockId) + "/history", { after_seq: next || "", limit: 500 },
+      { signal: controller.signal });
+    if (controller.signal.aborted) {
+      return;
+    }
     for (const change of answer.changes) {
       list.append(item(change, params.agent));
     }
@@ -23,7 +28,12 @@ export function showBlock(view, blockId, params, page) {
   }
   more.addEventListener("click", () => load().catch(page.report));
   load().catch(page.report);
-  return { dispose: () => delete document.body.dataset.ready };
+  return {
+    dispose() {
+      controller.abort();
+      delete document.body.dataset.ready;
+    },
+  };
 }
 
 function item(change, agentFromUrl) {

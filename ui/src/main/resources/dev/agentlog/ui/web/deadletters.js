@@ -15,7 +15,11 @@ export function showDeadLetters(view, id, params, page) {
   const list = h("ol", { class: "dead-letters", "data-test": "dead-letters" });
   const count = h("p", { class: "count", "data-test": "dlq-count" });
   view.append(h("h1", {}, "Dead letters"), form, count, list);
-  get("/v1/dead-letters", { reason: params.reason, stream: params.stream }).then(answer => {
+  const controller = new AbortController(); // a view left drops its answer (see agents.js)
+  get("/v1/dead-letters", { reason: params.reason, stream: params.stream }, { signal: controller.signal }).then(answer => {
+    if (controller.signal.aborted) {
+      return;
+    }
     count.textContent = answer.matched + " dead letter(s)" + (answer.matched > answer.dead_letters.length
       ? "; showing the first " + answer.dead_letters.length : "");
     for (const letter of answer.dead_letters) {
@@ -23,7 +27,12 @@ export function showDeadLetters(view, id, params, page) {
     }
     document.body.dataset.ready = "deadletters";
   }).catch(page.report);
-  return { dispose: () => delete document.body.dataset.ready };
+  return {
+    dispose() {
+      controller.abort();
+      delete document.body.dataset.ready;
+    },
+  };
 }
 
 function item(letter) {
