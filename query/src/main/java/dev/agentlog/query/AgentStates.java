@@ -189,7 +189,8 @@ public final class AgentStates {
      * The agent as it was at {@code at}; empty when the log knows nothing of it by then, or when it is not
      * {@code tenant}'s.
      *
-     * @throws LogHorizon.BeforeHorizon when {@code at} is before the oldest snapshot kept (the log may have lost it)
+     * @throws LogHorizon.BeforeHorizon when {@code at} is before the oldest snapshot kept (the log may have lost it),
+     *     or the agent began before the snapshot this schema was rebuilt from ({@link LogHorizon.BeginningNotHeld})
      * @param tenant the reader's tenant; null: a reader of every tenant
      */
     public Optional<AgentState> at(String agentId, Instant at, int latestPassages, String tenant) throws SQLException {
@@ -202,6 +203,7 @@ public final class AgentStates {
                 if (!scope.mayRead(c, q, agentId) || !q.erased(c, List.of(agentId)).isEmpty()) {
                     return Optional.empty(); // an erased agent was never there, at any instant
                 }
+                LogHorizon.requireBeginningHeld(c, schema, agentId);
                 List<StoredEvent> lifecycle = q.events(c, "WHERE stream_id = ? AND type IN " + LIFECYCLE_TYPES
                         + " AND occurred_at <= ? ORDER BY stream_seq", ps -> {
                             ps.setString(1, agentId);

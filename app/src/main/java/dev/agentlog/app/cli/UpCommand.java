@@ -118,7 +118,7 @@ public final class UpCommand implements Callable<Integer>, Settings.CrossChecked
                     PublisherSettings.DEFAULT, clients.common()));
             // the HTTP API's data keys (sealing, and opening for the query API, whose reads hold a snapshot on a
             // connection of `queries`) come from a pool of their own that waits for a connection no longer than a
-            // request waits for Kafka; the sink's wait out PostgreSQL's outages with its retries
+            // request waits for Kafka; the sink's keys (the pool above) wait out PostgreSQL's outages with its retries
             EventCodec edgeCodec = privacy.enabled() ? privacy.codec(running.add(Database.waitingAtMost(Database.pool(
                     target, 2, "agentlog-up-keys", false), ingestSettings.publishTimeoutMs())), postgres.schema())
                     : EventCodec.standard();

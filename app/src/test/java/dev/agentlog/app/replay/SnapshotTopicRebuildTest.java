@@ -115,6 +115,22 @@ class SnapshotTopicRebuildTest {
 
         CliRun before = Cli.run(fixture.args("state " + story.agent, List.of("--at", "2026-11-24T10:00:00Z"), false));
         assertThat(before.exitCode()).isEqualTo(ExitCodes.BEFORE_HORIZON);
+
+        // after the snapshot: an agent that began before it cannot be told from the tail's events alone (it would read
+        // as never created) and says so; one that began after it is answered
+        String now = java.time.Instant.now().toString();
+        CliRun older = Cli.run(fixture.args("state " + story.agent, List.of("--at", now), false));
+        assertThat(older.exitCode()).as(older.out() + older.err()).isEqualTo(ExitCodes.BEFORE_HORIZON);
+        assertThat(older.err()).contains(story.agent + " began before the snapshot taken at", "its current state can");
+        CliRun current = Cli.run(fixture.args("state " + story.agent, List.of(), false));
+        assertThat(current.exitCode()).as(current.err()).isZero();
+        fixture.publish(List.of(TestEvents.event("stl-newcomer-created", "agent-stl-newcomer", "agent.created",
+                java.time.Instant.parse("2026-11-24T11:00:00Z"), "{\"name\":\"newcomer\"}")));
+        fixture.probe.awaitDrained();
+        CliRun newcomer = Cli.run(fixture.args("state agent-stl-newcomer", List.of("--at", java.time.Instant.now()
+                .toString()), false));
+        assertThat(newcomer.exitCode()).as(newcomer.err()).isZero();
+        assertThat(newcomer.out()).contains("newcomer");
     }
 
     private static CliRun rebuild(String... extra) {
