@@ -113,7 +113,11 @@ public final class StreamHistory {
                     }
                     changes.add(new Change(e, parse(e), edit));
                 }
-                return Optional.of(new History(streamId, changes, next));
+                // positions of the log of record start at 1 and have no gaps: a first page that starts later is a
+                // schema rebuilt from a snapshot, whose events below it could not come back (docs/replay.md)
+                Long firstHeld = afterSeq == 0 && !events.isEmpty() && events.get(0).streamSeq() != null
+                        && events.get(0).streamSeq() > 1 ? events.get(0).streamSeq() : null;
+                return Optional.of(new History(streamId, changes, next, firstHeld));
             } finally {
                 c.rollback();
             }
@@ -192,7 +196,13 @@ public final class StreamHistory {
      *
      * @param nextAfterSeq pass as {@code after_seq} for the next page; null on the last page
      */
-    public record History(String streamId, List<Change> changes, Long nextAfterSeq) {
+    /**
+     * A page of a stream's changes.
+     *
+     * @param firstSeqHeld on the first page of a stream whose beginning this schema does not hold (rebuilt from a
+     *     snapshot after the database was lost), the first position it holds; else null
+     */
+    public record History(String streamId, List<Change> changes, Long nextAfterSeq, Long firstSeqHeld) {
         public History {
             changes = List.copyOf(changes);
         }
@@ -200,6 +210,9 @@ public final class StreamHistory {
         public ObjectNode toJson() {
             ObjectNode out = EventCodec.JSON.createObjectNode();
             out.put("stream_id", streamId);
+            if (firstSeqHeld != null) {
+                out.put("first_seq_held", firstSeqHeld);
+            }
             ArrayNode array = out.putArray("changes");
             changes.forEach(change -> array.add(change.toJson()));
             if (nextAfterSeq == null) {
@@ -213,6 +226,11 @@ public final class StreamHistory {
         /** For a terminal: one line per change, block edits followed by their diff, indented. */
         public String toText() {
             StringBuilder out = new StringBuilder();
+            if (firstSeqHeld != null) {
+                out.append("positions 1 to ").append(firstSeqHeld - 1).append(" of ").append(streamId)
+                        .append(" are not in this schema: it was rebuilt from a snapshot, which holds the tables, not"
+                                + " the events (docs/replay.md)\n");
+            }
             for (Change change : changes) {
                 out.append(change.headline()).append('\n');
                 BlockEdit edit = change.blockEdit();

@@ -124,6 +124,12 @@ class SnapshotTopicRebuildTest {
         assertThat(older.err()).contains(story.agent + " began before the snapshot taken at", "its current state can");
         CliRun current = Cli.run(fixture.args("state " + story.agent, List.of(), false));
         assertThat(current.exitCode()).as(current.err()).isZero();
+        // its history shows the tail there is, and says where it begins
+        CliRun history = Cli.run(fixture.args("history " + story.agent, List.of(), false));
+        assertThat(history.exitCode()).as(history.err()).isZero();
+        assertThat(history.out().lines().findFirst().orElse("")).startsWith("positions 1 to ")
+                .endsWith("are not in this schema: it was rebuilt from a snapshot, which holds the tables, not the"
+                        + " events (docs/replay.md)");
         fixture.publish(List.of(TestEvents.event("stl-newcomer-created", "agent-stl-newcomer", "agent.created",
                 java.time.Instant.parse("2026-11-24T11:00:00Z"), "{\"name\":\"newcomer\"}")));
         fixture.probe.awaitDrained();
