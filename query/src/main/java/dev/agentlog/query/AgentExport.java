@@ -25,6 +25,7 @@ public final class AgentExport {
     private static final int FETCH_SIZE = 2_000;
 
     private final DataSource dataSource;
+    private final String schema;
     private final TableQueries q;
 
     /** Receives the exported events in order. */
@@ -38,6 +39,7 @@ public final class AgentExport {
     public AgentExport(DataSource dataSource, String schema) {
         SinkSettings.defaults().withSchema(schema);
         this.dataSource = dataSource;
+        this.schema = schema;
         this.q = new TableQueries(schema);
     }
 
@@ -88,6 +90,10 @@ public final class AgentExport {
                 streams.removeAll(q.erased(c, streams)); // an erased subject exports nothing
                 if (streams.isEmpty()) {
                     return 0;
+                }
+                for (String stream : streams) {
+                    // a stream whose beginning is not here would import as its tail alone: refused, as state --at is
+                    LogHorizon.requireBeginningHeld(c, schema, stream);
                 }
                 // the running maximum of occurred_at grows with stream_seq within a stream, so ordering by it keeps
                 // every stream in stream order even where occurred_at itself steps back

@@ -118,14 +118,15 @@ public final class LogHorizon {
 
     /**
      * The stream began before the snapshot this schema was rebuilt from, and its events before it are not here: no
-     * past state of it can be told from this schema (answered as before the horizon: exit code 4, HTTP 410).
+     * past state of it can be told from this schema, nor its events exported (answered as before the horizon: exit code
+     * 4, HTTP 410).
      */
     public static final class BeginningNotHeld extends BeforeHorizon {
         BeginningNotHeld(String streamId, Instant snapshotTakenAt) {
             super(streamId + " began before the snapshot taken at " + snapshotTakenAt + " that this schema was rebuilt"
                     + " from, and its events before that snapshot are not in this schema (a snapshot holds the tables,"
-                    + " not the events: docs/replay.md): its past states cannot be told from here; its current state"
-                    + " can (without --at / ?at=)", snapshotTakenAt);
+                    + " not the events: docs/replay.md): its past states and its events cannot be told from here; its"
+                    + " current state can (`state` without --at, GET /v1/agents/{id} without at)", snapshotTakenAt);
         }
     }
 }

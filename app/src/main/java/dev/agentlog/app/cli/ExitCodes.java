@@ -12,8 +12,8 @@ public final class ExitCodes {
     /** letta restore: the target already holds the agent (or rows it owns); nothing was written. */
     public static final int CONFLICT = 4;
     /** state --at: the instant is older than what the log still holds (before the oldest snapshot kept), or the
-     * agent began before the snapshot the schema was rebuilt from. Each command's codes are its own: 4 means this for
-     * state, a conflict for letta restore. */
+     * agent began before the snapshot the schema was rebuilt from (export: the latter). Each command's codes are its
+     * own: 4 means this for state and export, a conflict for letta restore. */
     public static final int BEFORE_HORIZON = 4;
 
     private ExitCodes() {}

@@ -5,6 +5,7 @@ import dev.agentlog.app.settings.Setting;
 import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.query.AgentExport;
+import dev.agentlog.query.LogHorizon;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -59,6 +60,10 @@ public final class ExportCommand implements Callable<Integer> {
                     });
                 }
             }
+        } catch (LogHorizon.BeforeHorizon e) {
+            spec.commandLine().getErr().println("agentlog export: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return ExitCodes.BEFORE_HORIZON;
         } catch (SQLException e) {
             throw new IllegalStateException("exporting " + agentId + " from " + schema + " failed: "
                     + e.getMessage(), e);

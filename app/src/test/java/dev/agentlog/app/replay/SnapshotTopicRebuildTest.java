@@ -137,6 +137,11 @@ class SnapshotTopicRebuildTest {
                 .toString()), false));
         assertThat(newcomer.exitCode()).as(newcomer.err()).isZero();
         assertThat(newcomer.out()).contains("newcomer");
+        // nor are its events exported as if its tail were all of them (an import would make a broken agent of it)
+        CliRun export = Cli.run(fixture.args("export " + story.agent, List.of(), false));
+        assertThat(export.exitCode()).as(export.out() + export.err()).isEqualTo(ExitCodes.BEFORE_HORIZON);
+        assertThat(export.err()).contains("began before the snapshot");
+        assertThat(Cli.run(fixture.args("export agent-stl-newcomer", List.of(), false)).exitCode()).isZero();
     }
 
     private static CliRun rebuild(String... extra) {
