@@ -31,12 +31,14 @@ import javax.sql.DataSource;
  */
 public final class AgentFiles {
     private final DataSource dataSource;
+    private final String schema;
     private final TableQueries q;
     private EventCodec codec = EventCodec.standard();
 
     public AgentFiles(DataSource dataSource, String schema) {
         SinkSettings.defaults().withSchema(schema);
         this.dataSource = dataSource;
+        this.schema = schema;
         this.q = new TableQueries(schema);
     }
 
@@ -50,6 +52,8 @@ public final class AgentFiles {
      * The agent file of the agents at {@code at}.
      *
      * @throws IllegalStateException when an agent was not created by then, was deleted, or was erased
+     * @throws LogHorizon.BeforeHorizon when {@code at} is before the log's horizon, or an agent began before the
+     *     snapshot the schema was rebuilt from
      */
     public ObjectNode export(List<String> agentIds, Instant at) throws SQLException {
         AgentFileFold fold = new AgentFileFold();
@@ -60,6 +64,10 @@ public final class AgentFiles {
                 Set<String> groups = new LinkedHashSet<>();
                 while (read.size() < agents.size()) {
                     List<String> toRead = List.copyOf(agents.subList(read.size(), agents.size()));
+                    LogHorizon.check(c, schema, at);
+                    for (String agentId : toRead) {
+                        LogHorizon.requireBeginningHeld(c, schema, agentId); // its tail alone is no agent to import
+                    }
                     read(c, fold, toRead, at);
                     for (String agentId : toRead) {
                         if (!fold.agent(agentId).exists() || !q.erased(c, List.of(agentId)).isEmpty()) {

@@ -7,6 +7,7 @@ import dev.agentlog.app.settings.SettingGroup;
 import dev.agentlog.app.wiring.Database;
 import dev.agentlog.events.EventCodec;
 import dev.agentlog.query.AgentFiles;
+import dev.agentlog.query.LogHorizon;
 import dev.agentlog.support.time.Time;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -53,6 +54,10 @@ public final class LettaExportCommand implements Callable<Integer> {
         try (HikariDataSource pool = Database.pool(postgres.target(), privacy.enabled() ? 2 : 1, "agentlog-letta-export",
                 true)) {
             file = new AgentFiles(pool, schema).withCodec(privacy.codec(pool, schema)).export(agentIds, at);
+        } catch (LogHorizon.BeforeHorizon e) {
+            spec.commandLine().getErr().println("agentlog letta export: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return ExitCodes.BEFORE_HORIZON;
         } catch (SQLException e) {
             throw new IllegalStateException("exporting " + String.join(", ", agentIds) + " from " + schema + " failed: "
                     + e.getMessage(), e);

@@ -142,6 +142,9 @@ class SnapshotTopicRebuildTest {
         assertThat(export.exitCode()).as(export.out() + export.err()).isEqualTo(ExitCodes.BEFORE_HORIZON);
         assertThat(export.err()).contains("began before the snapshot");
         assertThat(Cli.run(fixture.args("export agent-stl-newcomer", List.of(), false)).exitCode()).isZero();
+        CliRun agentFile = Cli.run(fixture.args("letta export " + story.agent, List.of(), false));
+        assertThat(agentFile.exitCode()).as(agentFile.out() + agentFile.err()).isEqualTo(ExitCodes.BEFORE_HORIZON);
+        assertThat(agentFile.err()).contains("began before the snapshot");
     }
 
     private static CliRun rebuild(String... extra) {
