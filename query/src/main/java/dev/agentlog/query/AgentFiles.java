@@ -59,12 +59,12 @@ public final class AgentFiles {
         AgentFileFold fold = new AgentFileFold();
         try (Connection c = TableQueries.snapshot(dataSource.getConnection())) {
             try {
+                LogHorizon.check(c, schema, at);
                 List<String> agents = new ArrayList<>(new LinkedHashSet<>(agentIds));
                 Set<String> read = new LinkedHashSet<>();
                 Set<String> groups = new LinkedHashSet<>();
                 while (read.size() < agents.size()) {
                     List<String> toRead = List.copyOf(agents.subList(read.size(), agents.size()));
-                    LogHorizon.check(c, schema, at);
                     for (String agentId : toRead) {
                         LogHorizon.requireBeginningHeld(c, schema, agentId); // its tail alone is no agent to import
                     }

@@ -61,14 +61,14 @@ public final class IngestCommand implements Callable<Integer> {
                 // the read routes (and the UI's data) read in read-only transactions of their own
                 HikariDataSource queries = running.add(Database.pool(postgres.target(), 2, "agentlog-ingest-queries",
                         true));
-                EventCodec queryCodec = privacy.codec(pool, postgres.schema());
+                // one key cache for sealing and for the query API's opening, as in `up`
                 EventCodec edgeCodec = privacy.codec(pool, postgres.schema());
                 pipeline.withCodec(edgeCodec);
                 pipeline.startIngest(settings, registry::scrape, readiness, server -> {
                     EraseRoute.register(server, new Eraser(pool, postgres.schema(), erasures, Time.SYSTEM)
                             .forgettingIn(edgeCodec));
                     ReadRoutes.register(server, clients.bootstrapServers(), clients.common(), kafka.topics(), queries,
-                            postgres.schema(), queryCodec);
+                            postgres.schema(), edgeCodec);
                 });
             } else {
                 pipeline.startIngest(settings, registry::scrape, readiness, server -> ReadRoutes.register(server,
